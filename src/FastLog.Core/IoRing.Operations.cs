@@ -98,6 +98,7 @@ public sealed unsafe partial class IoRing
         sqe->OpFlags = opFlags;
         sqe->UserData = (ulong)op.Slot;
         PublishSqe();
+        _awaitingCompletion++;
         return op.AsValueTask();
     }
 }

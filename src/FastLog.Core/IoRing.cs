@@ -43,6 +43,7 @@ public sealed unsafe partial class IoRing : IDisposable
     private readonly Stack<IoOperation> _freeOperations = new();
     private readonly List<IoUringCqe> _harvested = [];
     private uint _sqTailLocal;
+    private int _awaitingCompletion; // queued operations (not the wake-up read) whose CQE has not been dispatched
     private int _wakeFd = -1;
     private ulong* _wakeBuffer;
     private bool _disposed;
@@ -94,9 +95,6 @@ public sealed unsafe partial class IoRing : IDisposable
     /// <summary>SQ size (power of two); the CQ is four times larger.</summary>
     public int Entries { get; }
 
-    /// <summary>Operations submitted or queued whose completion has not been dispatched yet.</summary>
-    public int InFlight => _operations.Count - _freeOperations.Count;
-
     /// <summary>
     /// Called once per loop turn: submits everything queued (one io_uring_enter) when there is
     /// anything to submit or the kernel has completions to post, then dispatches all completions.
@@ -139,6 +137,26 @@ public sealed unsafe partial class IoRing : IDisposable
         _wakeFd = eventFd;
         _wakeBuffer = (ulong*)NativeMemory.Alloc(sizeof(ulong));
         QueueWakeRead();
+    }
+
+    /// <summary>
+    /// Shutdown: keeps submitting and dispatching until every queued operation has completed or
+    /// <paramref name="limit"/> passes, so no kernel I/O still targets buffers that are about to be freed.
+    /// </summary>
+    internal void DrainInFlight(TimeSpan limit)
+    {
+        long deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (_awaitingCompletion > 0)
+        {
+            long remainingMs = deadline - Environment.TickCount64;
+            if (remainingMs <= 0)
+            {
+                return;
+            }
+
+            SubmitAndWait(remainingMs * 1_000_000);
+            Reap();
+        }
     }
 
     public void Dispose()
@@ -320,14 +338,21 @@ public sealed unsafe partial class IoRing : IDisposable
     {
         if (userData == WakeUserData)
         {
-            if (result >= 0 && !_disposed)
+            if (result == -Libc.ECANCELED || _disposed)
             {
-                QueueWakeRead();
+                return;
+            }
+
+            QueueWakeRead(); // re-arm first: losing the wake-up read would let the shard sleep through work
+            if (result < 0)
+            {
+                throw new IoRingException(-result, "read(eventfd)");
             }
 
             return;
         }
 
+        _awaitingCompletion--;
         _operations[(int)userData].Complete(result);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using FastLog.Core.Interop;
 using Microsoft.Win32.SafeHandles;
@@ -38,7 +39,7 @@ public static partial class NativeFile
     /// (and no handle) when the filesystem refuses O_DIRECT (EINVAL: tmpfs on old kernels, some
     /// overlays), so the caller can fall back to <see cref="Open"/> without it; any other failure throws.
     /// </summary>
-    public static bool TryOpenDirect(string path, NativeOpenFlags flags, out SafeFileHandle? handle, int mode = DefaultMode)
+    public static bool TryOpenDirect(string path, NativeOpenFlags flags, [NotNullWhen(true)] out SafeFileHandle? handle, int mode = DefaultMode)
     {
         handle = TryOpenCore(path, flags | NativeOpenFlags.Direct, mode, out int errno);
         if (handle is not null)

@@ -28,6 +28,8 @@ public sealed partial class Shard
     // sleep is capped to poll for space.
     private const long OverflowRetryNanoseconds = 50_000;
 
+    private static readonly TimeSpan ShutdownDrainLimit = TimeSpan.FromSeconds(1);
+
     private Thread? _thread;
     private TaskCompletionSource? _started;
     private int _eventFd = -1;
@@ -37,7 +39,7 @@ public sealed partial class Shard
     /// <summary>Creates the eventfd and starts the thread; <see cref="WaitStarted"/> reports its initialization.</summary>
     internal void Start()
     {
-        _eventFd = Libc.Eventfd(0, Libc.EfdCloexec | Libc.EfdNonblock);
+        _eventFd = Libc.Eventfd(0, Libc.EfdCloexec);
         if (_eventFd < 0)
         {
             throw new NativeIOException(Marshal.GetLastPInvokeError(), "eventfd");
@@ -85,7 +87,9 @@ public sealed partial class Shard
     private unsafe void SignalEventFd()
     {
         ulong one = 1;
-        Libc.Write(_eventFd, &one, sizeof(ulong)); // EAGAIN (counter saturated) still leaves it readable
+        // Blocking eventfd: a write blocks only if the 64-bit counter would overflow, which a few
+        // wake-ups per sleep never approach. The io_uring READ on it is poll-driven either way.
+        Libc.Write(_eventFd, &one, sizeof(ulong));
     }
 
     private void Run()
@@ -134,6 +138,7 @@ public sealed partial class Shard
 
     private void CleanUp()
     {
+        _io?.DrainInFlight(ShutdownDrainLimit);
         _io?.Dispose();
         _buffers?.Dispose();
         SynchronizationContext.SetSynchronizationContext(null);

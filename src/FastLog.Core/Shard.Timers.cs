@@ -14,7 +14,7 @@ public sealed partial class Shard
 
     /// <summary>
     /// Runs <paramref name="callback"/>(<paramref name="state"/>) on this shard once
-    /// <paramref name="dueIn"/> has passed. Call on this shard's thread.
+    /// <paramref name="dueIn"/> has passed (zero or negative: next loop turn). Call on this shard's thread.
     /// </summary>
     public ShardTimer ScheduleTimer(TimeSpan dueIn, Action<object?> callback, object? state)
     {
@@ -42,8 +42,12 @@ public sealed partial class Shard
 
     internal void ReturnDelay(DelaySource source) => _freeDelays.Push(source);
 
-    private static long ToTimestampTicks(TimeSpan span) =>
-        span <= TimeSpan.Zero ? 0 : (long)(span.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
+    /// <summary>Stopwatch ticks for <paramref name="span"/>: non-positive = 0 (due next turn); clamped so "now + ticks" cannot overflow.</summary>
+    private static long ToTimestampTicks(TimeSpan span)
+    {
+        double ticks = span.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+        return ticks <= 0 ? 0 : ticks >= long.MaxValue / 4 ? long.MaxValue / 4 : (long)ticks;
+    }
 
     private int RunDueTimers()
     {

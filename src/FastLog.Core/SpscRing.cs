@@ -42,8 +42,6 @@ internal sealed class SpscRing<T>
         _mask = capacity - 1;
     }
 
-    public int Capacity => _slots.Length;
-
     /// <summary>Consumer-side check (also safe from any thread as a hint): true when nothing is published.</summary>
     public bool IsEmpty => Volatile.Read(ref _indices.Tail) == Volatile.Read(ref _indices.Head);
 

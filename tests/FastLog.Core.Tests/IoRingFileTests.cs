@@ -30,7 +30,7 @@ public sealed class IoRingFileTests : IDisposable
                 {
                     written[i] = shard.Buffers.Rent();
                     Random.Shared.NextBytes(written[i].Span);
-                    writes[i] = shard.Io.WriteAsync(file!, written[i].Memory, (long)i * BlockSize);
+                    writes[i] = shard.Io.WriteAsync(file, written[i].Memory, (long)i * BlockSize);
                 }
 
                 foreach (var write in writes)
@@ -38,18 +38,18 @@ public sealed class IoRingFileTests : IDisposable
                     Assert.Equal(BlockSize, await write);
                 }
 
-                Assert.Equal(0, await shard.Io.FdatasyncAsync(file!));
-                Assert.Equal(0, await shard.Io.FsyncAsync(file!));
+                Assert.Equal(0, await shard.Io.FdatasyncAsync(file));
+                Assert.Equal(0, await shard.Io.FsyncAsync(file));
 
                 var read = shard.Buffers.Rent();
                 for (int i = 0; i < Blocks; i++)
                 {
-                    Assert.Equal(BlockSize, await shard.Io.ReadAsync(file!, read.Memory, (long)i * BlockSize));
+                    Assert.Equal(BlockSize, await shard.Io.ReadAsync(file, read.Memory, (long)i * BlockSize));
                     Assert.True(read.Span.SequenceEqual(written[i].Span), $"block {i} differs");
                     shard.Buffers.Return(written[i]);
                 }
 
-                Assert.Equal(0, await shard.Io.ReadAsync(file!, read.Memory, (long)Blocks * BlockSize)); // EOF
+                Assert.Equal(0, await shard.Io.ReadAsync(file, read.Memory, (long)Blocks * BlockSize)); // EOF
                 shard.Buffers.Return(read);
             }
 

@@ -20,14 +20,14 @@ public sealed class NativeFileTests : IDisposable
         Assert.True(NativeFile.TryOpenDirect(_path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create, out var file));
         using (file)
         {
-            Assert.True(NativeFile.Descriptor(file!) > 2);
-            NativeFile.Allocate(file!, 0, 1 << 20);
-            Assert.Equal(1 << 20, RandomAccess.GetLength(file!));
-            NativeFile.Allocate(file!, 1 << 20, 1 << 20, NativeFile.FallocKeepSize);
-            Assert.Equal(1 << 20, RandomAccess.GetLength(file!));
-            NativeFile.SetLength(file!, 12_345);
-            Assert.Equal(12_345, RandomAccess.GetLength(file!));
-            NativeFile.DataSync(file!);
+            Assert.True(NativeFile.Descriptor(file) > 2);
+            NativeFile.Allocate(file, 0, 1 << 20);
+            Assert.Equal(1 << 20, RandomAccess.GetLength(file));
+            NativeFile.Allocate(file, 1 << 20, 1 << 20, NativeFile.FallocKeepSize);
+            Assert.Equal(1 << 20, RandomAccess.GetLength(file));
+            NativeFile.SetLength(file, 12_345);
+            Assert.Equal(12_345, RandomAccess.GetLength(file));
+            NativeFile.DataSync(file);
         }
 
         Assert.Throws<NativeIOException>(() =>

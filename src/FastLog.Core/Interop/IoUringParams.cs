@@ -23,14 +23,11 @@ internal struct IoUringParams
     [FieldOffset(40)] public uint SqHead;
     [FieldOffset(44)] public uint SqTail;
     [FieldOffset(48)] public uint SqRingMask;
-    [FieldOffset(52)] public uint SqRingEntries;
     [FieldOffset(56)] public uint SqFlags;
     [FieldOffset(64)] public uint SqArray;
 
     [FieldOffset(80)] public uint CqHead;
     [FieldOffset(84)] public uint CqTail;
     [FieldOffset(88)] public uint CqRingMask;
-    [FieldOffset(92)] public uint CqRingEntries;
-    [FieldOffset(96)] public uint CqOverflow;
     [FieldOffset(100)] public uint Cqes;
 }

@@ -14,10 +14,10 @@ internal static unsafe partial class Libc
     private const string Library = "libc";
 
     internal const int EINTR = 4;
-    internal const int EBADF = 9;
     internal const int EAGAIN = 11;
     internal const int EBUSY = 16;
     internal const int EINVAL = 22;
+    internal const int ECANCELED = 125;
     internal const int ETIME = 62;
 
     internal const int ProtRead = 0x1;
@@ -27,7 +27,6 @@ internal static unsafe partial class Libc
     internal static readonly void* MapFailed = (void*)-1;
 
     internal const int EfdCloexec = 0x80000;
-    internal const int EfdNonblock = 0x800;
 
     private const long SysIoUringSetup = 425;
     private const long SysIoUringEnter = 426;
