@@ -14,6 +14,7 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     private readonly IoRing _ring;
     private string _name = "";
     private SafeHandle? _handle;
+    private SafeHandle? _secondHandle;
     private MemoryHandle _pin;
     private MemoryHandle[] _vectorPins = [];
     private int _vectorPinCount;
@@ -40,6 +41,15 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         _handle = handle;
         _name = name;
         Fd = (int)handle.DangerousGetHandle();
+    }
+
+    /// <summary>Keeps a second descriptor (splice's input) open until completion; returns its number.</summary>
+    public int HoldSecond(SafeHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        _secondHandle = handle;
+        return (int)handle.DangerousGetHandle();
     }
 
     /// <summary>Pins <paramref name="buffer"/> until completion and returns its address.</summary>
@@ -83,6 +93,8 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         _vectorPinCount = 0;
         _handle?.DangerousRelease();
         _handle = null;
+        _secondHandle?.DangerousRelease();
+        _secondHandle = null;
         if (result < 0)
         {
             SetException(new IoRingException(-result, _name));

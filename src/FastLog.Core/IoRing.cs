@@ -64,7 +64,7 @@ public sealed unsafe partial class IoRing : IDisposable
             != (IoUring.FeatSingleMmap | IoUring.FeatNoDrop | IoUring.FeatExtArg))
         {
             Libc.Close(_ringFd);
-            throw new IoRingException(Libc.EINVAL, "io_uring_setup",
+            throw new IoRingException(Errno.EINVAL, "io_uring_setup",
                 "io_uring_setup: kernel lacks SINGLE_MMAP/NODROP/EXT_ARG (Linux 5.11 or newer is required).");
         }
 
@@ -197,7 +197,7 @@ public sealed unsafe partial class IoRing : IDisposable
         }
 
         int errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-        if (errno == Libc.EINVAL)
+        if (errno == Errno.EINVAL)
         {
             p = default;
             p.Flags = IoUring.SetupCqSize;
@@ -280,13 +280,13 @@ public sealed unsafe partial class IoRing : IDisposable
             int errno = Marshal.GetLastPInvokeError();
             switch (errno)
             {
-                case Libc.EINTR when minComplete > 0:
-                case Libc.ETIME:
+                case Errno.EINTR when minComplete > 0:
+                case Errno.ETIME:
                     return 0; // woken by a signal or the timeout: the loop just runs another turn
-                case Libc.EINTR:
+                case Errno.EINTR:
                     continue;
-                case Libc.EAGAIN:
-                case Libc.EBUSY:
+                case Errno.EAGAIN:
+                case Errno.EBUSY:
                     return -errno;
                 default:
                     throw new IoRingException(errno, "io_uring_enter");
@@ -338,7 +338,7 @@ public sealed unsafe partial class IoRing : IDisposable
     {
         if (userData == WakeUserData)
         {
-            if (result == -Libc.ECANCELED || _disposed)
+            if (result == -Errno.ECANCELED || _disposed)
             {
                 return;
             }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
-using FastLog.Core.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastLog.Core;
@@ -47,7 +46,7 @@ public static partial class NativeFile
             return true;
         }
 
-        return errno == Libc.EINVAL ? false : throw new NativeIOException(errno, $"open({path}, O_DIRECT)");
+        return errno == Errno.EINVAL ? false : throw new NativeIOException(errno, $"open({path}, O_DIRECT)");
     }
 
     /// <summary>Allocates (and for mode 0 extends the size over) [offset, offset+length).</summary>
@@ -61,6 +60,16 @@ public static partial class NativeFile
     /// <summary>Blocking fdatasync; prefer <see cref="IoRing.FdatasyncAsync"/> on a shard.</summary>
     public static void DataSync(SafeFileHandle file) =>
         Check(Fdatasync(Descriptor(file)), "fdatasync");
+
+    /// <summary>
+    /// fsync of a directory: makes file creations, renames and deletions in it durable (the last step
+    /// of an atomic replace: write temp, fsync it, rename, fsync the directory).
+    /// </summary>
+    public static void SyncDirectory(string path)
+    {
+        using var directory = Open(path, NativeOpenFlags.ReadOnly);
+        Check(Fsync(Descriptor(directory)), $"fsync({path})");
+    }
 
     /// <summary>The raw descriptor; valid only while <paramref name="file"/> is open.</summary>
     public static int Descriptor(SafeHandle file) => (int)file.DangerousGetHandle();
@@ -102,6 +111,9 @@ public static partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     private static partial int Ftruncate(int fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static partial int Fdatasync(int fd);

@@ -12,6 +12,11 @@ internal static class IoUring
     internal const byte OpWrite = 23;
     internal const byte OpSend = 26;
     internal const byte OpRecv = 27;
+    internal const byte OpSplice = 30;
+
+    /// <summary>splice's "no offset" marker (-1 as u64): the pipe or socket position is used.</summary>
+    internal const ulong NoSpliceOffset = ulong.MaxValue;
+    internal const uint SpliceFMove = 1;
 
     internal const uint FsyncDatasync = 1;
 

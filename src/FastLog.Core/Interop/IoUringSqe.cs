@@ -21,4 +21,5 @@ internal struct IoUringSqe
     [FieldOffset(24)] public uint Length;
     [FieldOffset(28)] public uint OpFlags;
     [FieldOffset(32)] public ulong UserData;
+    [FieldOffset(44)] public int SpliceFdIn;
 }

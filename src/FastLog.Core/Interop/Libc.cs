@@ -13,12 +13,6 @@ internal static unsafe partial class Libc
 {
     private const string Library = "libc";
 
-    internal const int EINTR = 4;
-    internal const int EAGAIN = 11;
-    internal const int EBUSY = 16;
-    internal const int EINVAL = 22;
-    internal const int ECANCELED = 125;
-    internal const int ETIME = 62;
 
     internal const int ProtRead = 0x1;
     internal const int ProtWrite = 0x2;
