@@ -20,7 +20,18 @@ internal static class SupportedApis
         new(ApiKey.AlterConfigs, 0, 2, 2, static () => new AlterConfigsRequest(), static () => new AlterConfigsResponse()),
         new(ApiKey.CreatePartitions, 0, 3, 2, static () => new CreatePartitionsRequest(), static () => new CreatePartitionsResponse()),
         new(ApiKey.IncrementalAlterConfigs, 0, 1, 1, static () => new IncrementalAlterConfigsRequest(), static () => new IncrementalAlterConfigsResponse()),
-        new(ApiKey.DescribeCluster, 0, 1, 0, static () => new DescribeClusterRequest(), static () => new DescribeClusterResponse()));
+        new(ApiKey.DescribeCluster, 0, 1, 0, static () => new DescribeClusterRequest(), static () => new DescribeClusterResponse()),
+        new(ApiKey.FindCoordinator, 0, 4, 3, static () => new FindCoordinatorRequest(), static () => new FindCoordinatorResponse()),
+        new(ApiKey.JoinGroup, 0, 7, 6, static () => new JoinGroupRequest(), static () => new JoinGroupResponse()),
+        new(ApiKey.SyncGroup, 0, 5, 4, static () => new SyncGroupRequest(), static () => new SyncGroupResponse()),
+        new(ApiKey.Heartbeat, 0, 4, 4, static () => new HeartbeatRequest(), static () => new HeartbeatResponse()),
+        new(ApiKey.LeaveGroup, 0, 4, 4, static () => new LeaveGroupRequest(), static () => new LeaveGroupResponse()),
+        new(ApiKey.OffsetCommit, 0, 8, 8, static () => new OffsetCommitRequest(), static () => new OffsetCommitResponse()),
+        new(ApiKey.OffsetFetch, 0, 8, 6, static () => new OffsetFetchRequest(), static () => new OffsetFetchResponse()),
+        new(ApiKey.DescribeGroups, 0, 5, 5, static () => new DescribeGroupsRequest(), static () => new DescribeGroupsResponse()),
+        new(ApiKey.ListGroups, 0, 4, 3, static () => new ListGroupsRequest(), static () => new ListGroupsResponse()),
+        new(ApiKey.DeleteGroups, 0, 2, 2, static () => new DeleteGroupsRequest(), static () => new DeleteGroupsResponse()),
+        new(ApiKey.OffsetDelete, 0, 0, SupportedApi.NeverFlexible, static () => new OffsetDeleteRequest(), static () => new OffsetDeleteResponse()));
 
     /// <summary>Every supported API, ordered by key.</summary>
     public static IReadOnlyList<SupportedApi> All { get; } = ByKey.OfType<SupportedApi>().ToArray();

@@ -56,6 +56,22 @@ public sealed class GoldenVectorTests
         "00000001" + "00000000" +    // partition_data: 1, index 0
         "00000003" + "010203");      // records: 3 bytes
 
+    // FindCoordinator v4 request for group "g": flexible, keys batched in a compact array.
+    private static readonly byte[] FindCoordinatorV4Request = Convert.FromHexString(
+        "00000011" +                 // frame size 17
+        "000A" + "0004" + "00000003" + // api key 10, version 4, correlation id 3
+        "0001" + "63" + "00" +       // client id "c", header tags
+        "00" +                       // key_type 0 (group)
+        "02" + "02" + "67" +         // coordinator_keys: 1 element (uvarint 1+1), "g"
+        "00");                       // tagged fields
+
+    [Fact]
+    public void FindCoordinatorV4Request_Encodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.FindCoordinator, ApiVersion = 4, CorrelationId = 3, ClientId = "c" };
+        Assert.Equal(FindCoordinatorV4Request, EncodeRequest(header, new FindCoordinatorRequest { CoordinatorKeys = ["g"] }));
+    }
+
     [Fact]
     public void ApiVersionsV3Request_EncodesLikeLibrdkafka()
     {

@@ -23,7 +23,7 @@ internal sealed class FetchRequest : KafkaMessage<FetchRequest>
     public int SessionId;
     public int SessionEpoch = -1;
     public List<TopicData<FetchPartition>> Topics = [];
-    public List<ForgottenTopic> ForgottenTopicsData = [];
+    public List<TopicPartitionIndexes> ForgottenTopicsData = [];
     public string RackId = "";
 
     public override ApiKey ApiKey => ApiKey.Fetch;
@@ -75,18 +75,6 @@ internal sealed class FetchRequest : KafkaMessage<FetchRequest>
             if (codec.Version >= 5)
                 codec.Int64(ref LogStartOffset);
             codec.Int32(ref PartitionMaxBytes);
-        }
-    }
-
-    internal sealed class ForgottenTopic : KafkaStruct
-    {
-        public string Topic = "";
-        public List<int> Partitions = [];
-
-        internal override void Map(ref KafkaCodec codec)
-        {
-            codec.String(ref Topic);
-            codec.Int32Array(ref Partitions);
         }
     }
 }
