@@ -64,9 +64,16 @@ internal ref partial struct KafkaCodec
             return true;
         }
 
-        if (cursor.Open && Reader.Position != cursor.ValueEnd)
-            throw new ProtocolException("Tagged field value does not match its size.");
-        cursor.Open = false;
+        if (cursor.Open)
+        {
+            // A value longer than we know (a newer writer) is fine: skip the rest. Reading past
+            // the declared size is corrupt input.
+            if (Reader.Position > cursor.ValueEnd)
+                throw new ProtocolException("Tagged field value overruns its size.");
+            Reader.Skip(cursor.ValueEnd - Reader.Position);
+            cursor.Open = false;
+        }
+
         for (; cursor.Pending > 0; cursor.Pending--)
         {
             var rawTag = Reader.ReadUnsignedVarInt();

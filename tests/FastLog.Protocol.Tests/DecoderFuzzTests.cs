@@ -9,7 +9,7 @@ public sealed class DecoderFuzzTests
 {
     // Per decode: the header and a few objects, plus a bounded amount per input byte.
     private const long AllocationBase = 16 * 1024;
-    private const long AllocationPerByte = 128;
+    private const long AllocationPerByte = 32;
 
     [Fact]
     public void RandomFrames_DecodeOrThrowProtocolException()
