@@ -25,11 +25,17 @@ internal sealed record StorageOptions
     /// <summary>message.max.bytes: largest batch an append accepts (Kafka's default).</summary>
     public int MaxBatchBytes { get; init; } = 1_048_588;
 
+    /// <summary>message.timestamp.type=LogAppendTime: stamp batches with the broker's clock at append.</summary>
+    public bool LogAppendTime { get; init; }
+
     /// <summary>When an append counts as done: see <see cref="DurabilityMode"/>.</summary>
     public DurabilityMode Durability { get; init; } = DurabilityMode.Durable;
 
     /// <summary>Interval mode: how often appended data is fdatasync'ed.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most bytes one flush (one writev) takes from the append queue; one append is never split.</summary>
+    public int MaxFlushBytes { get; init; } = 4 << 20;
 
     /// <summary>How many bytes of the newest batches stay in memory for tail reads.</summary>
     public int TailCacheBytes { get; init; } = 8 << 20;
@@ -39,6 +45,9 @@ internal sealed record StorageOptions
 
     /// <summary>How often (at most) the recovery checkpoint is rewritten while appending.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>log.retention.check.interval.ms: how often retention (and idle roll) runs on its own.</summary>
+    public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Skip O_DIRECT even where the filesystem supports it (tests of the buffered fallback).</summary>
     public bool ForceBufferedIo { get; init; }

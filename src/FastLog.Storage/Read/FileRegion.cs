@@ -20,11 +20,20 @@ internal sealed class FileRegion : IDisposable
     private int _released;
 
     public FileRegion(SafeFileHandle handle, long position, int length)
+        : this(AddRef(handle), position, length, leased: true)
     {
+    }
+
+    /// <summary>Wraps a lease the caller already took with DangerousAddRef; the region now owns it.</summary>
+    public FileRegion(SafeFileHandle handle, long position, int length, bool leased)
+    {
+        if (!leased)
+        {
+            throw new ArgumentException("The handle must already be leased (DangerousAddRef).", nameof(leased));
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var added = false;
-        handle.DangerousAddRef(ref added);
         Handle = handle;
         Position = position;
         Length = length;
@@ -52,6 +61,13 @@ internal sealed class FileRegion : IDisposable
 
             done += read;
         }
+    }
+
+    private static SafeFileHandle AddRef(SafeFileHandle handle)
+    {
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        return handle;
     }
 
     public void Dispose()
