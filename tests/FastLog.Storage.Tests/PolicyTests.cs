@@ -15,30 +15,41 @@ public sealed class PolicyTests
     {
         var options = new StorageOptions { SegmentBytes = 1000 };
 
-        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 900), 100, 20, options, Now));
-        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 900), 101, 20, options, Now));
+        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 900), 100, 20, Now, options, Now));
+        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 900), 101, 20, Now, options, Now));
     }
 
     [Fact]
     public void Roll_NeverLeavesAnEmptySegment_EvenForAnOversizedBatch() =>
-        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 0, 0), 5000, 0, new StorageOptions { SegmentBytes = 1000 }, Now));
+        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 0, 0), 5000, 0, Now, new StorageOptions { SegmentBytes = 1000 }, Now));
 
     [Fact]
     public void Roll_WhenRelativeOffsetsWouldOverflowI32() =>
-        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10), 10, (long)int.MaxValue + 1, new StorageOptions(), Now));
+        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10), 10, (long)int.MaxValue + 1, Now, new StorageOptions(), Now));
 
     [Fact]
     public void Roll_SegmentBytesIsCappedBelow2GiB() =>
-        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, int.MaxValue - 10), 11, 20, new StorageOptions { SegmentBytes = 10L << 30 }, Now));
+        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, int.MaxValue - 10), 11, 20, Now, new StorageOptions { SegmentBytes = 10L << 30 }, Now));
 
     [Fact]
-    public void Roll_ByAge_UsesFirstBatchTimestamp_ElseOpenTime()
+    public void Roll_ByAge_ComparesTheIncomingTimestampWithTheFirstBatchs()
+    {
+        var options = new StorageOptions { SegmentAge = TimeSpan.FromHours(1) };
+        var segment = Segment(0, 10, 10, firstTimestamp: Now - (5 * Hour));
+
+        // Kafka's rule: old data replayed now does not roll on every append...
+        Assert.False(SegmentRollPolicy.ShouldRollForAppend(segment, 1, 11, Now - (5 * Hour) + 10, options, Now));
+        // ...but a batch an hour newer than the segment's first does.
+        Assert.True(SegmentRollPolicy.ShouldRollForAppend(segment, 1, 11, Now - (4 * Hour), options, Now));
+    }
+
+    [Fact]
+    public void Roll_ByAge_WithoutTimestamps_UsesTheTimeTheSegmentWasOpened()
     {
         var options = new StorageOptions { SegmentAge = TimeSpan.FromHours(1) };
 
-        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10, firstTimestamp: Now - Hour), 1, 11, options, Now));
-        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10, firstTimestamp: Now - Hour + 1), 1, 11, options, Now));
-        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10, opened: Now - (2 * Hour)), 1, 11, options, Now));
+        Assert.True(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10, opened: Now - Hour), 1, 11, -1, options, Now));
+        Assert.False(SegmentRollPolicy.ShouldRollForAppend(Segment(0, 10, 10, opened: Now - Hour + 1), 1, 11, -1, options, Now));
     }
 
     [Fact]
@@ -49,6 +60,7 @@ public sealed class PolicyTests
         Assert.True(SegmentRollPolicy.ShouldRollIdle(Segment(0, 10, 10, maxTimestamp: Now - Hour - 1, firstTimestamp: Now - Hour - 5), options, Now));
         Assert.False(SegmentRollPolicy.ShouldRollIdle(Segment(0, 10, 10, maxTimestamp: Now - 5, firstTimestamp: Now - Hour - 5), options, Now));
         Assert.False(SegmentRollPolicy.ShouldRollIdle(Segment(0, 0, 0, maxTimestamp: -1), options, Now));
+        Assert.False(SegmentRollPolicy.ShouldRollIdle(Segment(0, 10, 10, maxTimestamp: Now - (9 * Hour)), options with { RetentionAge = null }, Now));
     }
 
     [Fact]

@@ -39,6 +39,18 @@ internal sealed class SegmentIndexer
     /// <summary>Everything needed to resume indexing exactly where a checkpoint left off.</summary>
     public IndexerState State => new(Offsets.Count, Times.Count, MaxTimestamp, OffsetOfMaxTimestamp, _bytesSinceLastEntry);
 
+    /// <summary>
+    /// Adds a final time-index entry for the segment's MaxTimestamp if the sparse entries missed it,
+    /// so a closed segment's newest timestamp is its last time-index entry (what retention reads back).
+    /// </summary>
+    public void CompleteTimeIndex()
+    {
+        if (MaxTimestamp >= 0)
+        {
+            Times.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
+        }
+    }
+
     public void OnBatch(long baseOffset, long maxTimestamp, int position, int size)
     {
         if (maxTimestamp > MaxTimestamp)

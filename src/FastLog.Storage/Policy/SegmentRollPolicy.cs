@@ -8,12 +8,13 @@ internal static class SegmentRollPolicy
 
     /// <summary>
     /// True when appending <paramref name="incomingBytes"/> ending at <paramref name="incomingLastOffset"/>
-    /// must go to a new segment: it would push a non-empty segment past segment.bytes, or its
-    /// offsets would not fit the indexes' i32 relative offsets, or the segment is older than
-    /// segment.ms. An empty segment takes any batch (a batch larger than segment.bytes still
-    /// has to live somewhere).
+    /// (largest batch timestamp <paramref name="incomingMaxTimestamp"/>) must go to a new segment: it
+    /// would push a non-empty segment past segment.bytes, or its offsets would not fit the indexes'
+    /// i32 relative offsets, or the segment spans segment.ms. An empty segment takes any batch (a
+    /// batch larger than segment.bytes still has to live somewhere).
     /// </summary>
-    public static bool ShouldRollForAppend(SegmentSummary active, int incomingBytes, long incomingLastOffset, StorageOptions options, long nowMs)
+    public static bool ShouldRollForAppend(
+        SegmentSummary active, int incomingBytes, long incomingLastOffset, long incomingMaxTimestamp, StorageOptions options, long nowMs)
     {
         if (active.IsEmpty)
         {
@@ -23,23 +24,23 @@ internal static class SegmentRollPolicy
         var limit = Math.Min(options.SegmentBytes, MaxSegmentBytes);
         return active.SizeBytes + incomingBytes > limit
             || incomingLastOffset - active.BaseOffset > int.MaxValue
-            || IsOlderThan(active, options.SegmentAge, nowMs);
+            || TimeWaitedForRoll(active, incomingMaxTimestamp, nowMs) >= (long)options.SegmentAge.TotalMilliseconds;
     }
 
     /// <summary>
-    /// True when housekeeping should roll the active segment with no append pending: it is past
-    /// segment.ms, or all of it is past retention.ms, so retention (which only deletes closed
-    /// segments) can free it.
+    /// True when housekeeping should roll the active segment with no append pending: all of it is
+    /// past retention.ms, so retention (which only deletes closed segments) can free it.
     /// </summary>
     public static bool ShouldRollIdle(SegmentSummary active, StorageOptions options, long nowMs) =>
         !active.IsEmpty
-        && (IsOlderThan(active, options.SegmentAge, nowMs)
-            || (options.RetentionAge is { } retention && active.MaxTimestamp >= 0
-                && nowMs - active.MaxTimestamp > (long)retention.TotalMilliseconds));
+        && options.RetentionAge is { } retention && active.MaxTimestamp >= 0
+        && nowMs - active.MaxTimestamp > (long)retention.TotalMilliseconds;
 
-    private static bool IsOlderThan(SegmentSummary segment, TimeSpan age, long nowMs)
-    {
-        var start = segment.FirstTimestamp >= 0 ? segment.FirstTimestamp : segment.OpenedUnixMs;
-        return nowMs - start >= (long)age.TotalMilliseconds;
-    }
+    /// <summary>
+    /// Kafka's measure for segment.ms: with batch timestamps, how far the incoming batch's timestamp
+    /// is past the segment's first one (so replaying old data does not roll on every append); without,
+    /// how long the segment has been open.
+    /// </summary>
+    private static long TimeWaitedForRoll(SegmentSummary segment, long incomingMaxTimestamp, long nowMs) =>
+        segment.FirstTimestamp >= 0 ? incomingMaxTimestamp - segment.FirstTimestamp : nowMs - segment.OpenedUnixMs;
 }
