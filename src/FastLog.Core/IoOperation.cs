@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using FastLog.Core.Interop;
+
+namespace FastLog.Core;
+
+/// <summary>
+/// One in-flight io_uring operation: the pooled ValueTask source, the SafeHandle reference and the
+/// pinned buffers that must stay valid until the kernel posts the CQE. Its <see cref="Slot"/> is
+/// the SQE's user_data. Lives and dies on the ring's owner thread (see <see cref="ShardValueTaskSource{T}"/>).
+/// </summary>
+internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
+{
+    private readonly IoRing _ring;
+    private string _name = "";
+    private SafeHandle? _handle;
+    private SafeHandle? _secondHandle;
+    private MemoryHandle _pin;
+    private MemoryHandle[] _vectorPins = [];
+    private int _vectorPinCount;
+    private Iovec* _iovecs;
+    private int _iovecCapacity;
+
+    public IoOperation(IoRing ring, int slot, int ownerThreadId)
+        : base(ownerThreadId)
+    {
+        _ring = ring;
+        Slot = slot;
+    }
+
+    /// <summary>Index in the ring's operation table; the SQE's user_data.</summary>
+    public int Slot { get; }
+
+    /// <summary>The descriptor, valid until completion because the SafeHandle is ref-counted.</summary>
+    public int Fd { get; private set; }
+
+    public void Start(string name, SafeHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        _handle = handle;
+        _name = name;
+        Fd = (int)handle.DangerousGetHandle();
+    }
+
+    /// <summary>Keeps a second descriptor (splice's input) open until completion; returns its number.</summary>
+    public int HoldSecond(SafeHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        _secondHandle = handle;
+        return (int)handle.DangerousGetHandle();
+    }
+
+    /// <summary>Pins <paramref name="buffer"/> until completion and returns its address.</summary>
+    public ulong Pin(ReadOnlyMemory<byte> buffer)
+    {
+        _pin = buffer.Pin();
+        return (ulong)_pin.Pointer;
+    }
+
+    /// <summary>Pins every buffer and builds the iovec array writev reads; returns its address.</summary>
+    public ulong PinVector(ReadOnlySpan<ReadOnlyMemory<byte>> buffers)
+    {
+        if (_iovecCapacity < buffers.Length)
+        {
+            NativeMemory.Free(_iovecs);
+            _iovecs = (Iovec*)NativeMemory.Alloc((nuint)buffers.Length, (nuint)sizeof(Iovec));
+            _iovecCapacity = buffers.Length;
+            _vectorPins = new MemoryHandle[buffers.Length];
+        }
+
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            _vectorPins[i] = buffers[i].Pin();
+            _iovecs[i] = new Iovec { Base = _vectorPins[i].Pointer, Length = (nuint)buffers[i].Length };
+        }
+
+        _vectorPinCount = buffers.Length;
+        return (ulong)_iovecs;
+    }
+
+    /// <summary>Called with the CQE result: releases what the kernel no longer uses, then completes.</summary>
+    public void Complete(int result)
+    {
+        _pin.Dispose();
+        _pin = default;
+        for (int i = 0; i < _vectorPinCount; i++)
+        {
+            _vectorPins[i].Dispose();
+        }
+
+        _vectorPinCount = 0;
+        _handle?.DangerousRelease();
+        _handle = null;
+        _secondHandle?.DangerousRelease();
+        _secondHandle = null;
+        if (result < 0)
+        {
+            SetException(new IoRingException(-result, _name));
+        }
+        else
+        {
+            SetResult(result);
+        }
+    }
+
+    /// <summary>Frees the iovec array; only when the ring is disposed.</summary>
+    public void FreeNative()
+    {
+        NativeMemory.Free(_iovecs);
+        _iovecs = null;
+        _iovecCapacity = 0;
+    }
+
+    protected override void Recycle() => _ring.ReturnOperation(this);
+}

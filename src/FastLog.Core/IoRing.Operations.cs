@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using FastLog.Core.Interop;
+
+namespace FastLog.Core;
+
+/// <summary>
+/// The operations. Each queues one SQE (submitted with the rest of this loop turn's batch) and
+/// returns a ValueTask completed on this thread with the kernel's result; a negative result
+/// surfaces as <see cref="IoRingException"/>. Buffers are pinned and handles ref-counted until the
+/// CQE arrives. Call only on the owning shard's thread; await every returned ValueTask once.
+/// </summary>
+public sealed unsafe partial class IoRing
+{
+    private const uint SockCloexec = 0x80000;
+    private const uint MsgNosignal = 0x4000;
+
+    /// <summary>pread: reads into <paramref name="buffer"/> at <paramref name="offset"/>; returns bytes read (0 at EOF).</summary>
+    public ValueTask<int> ReadAsync(SafeHandle file, Memory<byte> buffer, long offset)
+    {
+        var op = Begin("read", file);
+        return Queue(op, IoUring.OpRead, op.Pin(buffer), (uint)buffer.Length, (ulong)offset, 0);
+    }
+
+    /// <summary>pwrite: writes <paramref name="buffer"/> at <paramref name="offset"/>; returns bytes written.</summary>
+    public ValueTask<int> WriteAsync(SafeHandle file, ReadOnlyMemory<byte> buffer, long offset)
+    {
+        var op = Begin("write", file);
+        return Queue(op, IoUring.OpWrite, op.Pin(buffer), (uint)buffer.Length, (ulong)offset, 0);
+    }
+
+    /// <summary>pwritev: writes the buffers back to back starting at <paramref name="offset"/>; returns total bytes written.</summary>
+    public ValueTask<int> WritevAsync(SafeHandle file, ReadOnlySpan<ReadOnlyMemory<byte>> buffers, long offset)
+    {
+        var op = Begin("writev", file);
+        return Queue(op, IoUring.OpWritev, op.PinVector(buffers), (uint)buffers.Length, (ulong)offset, 0);
+    }
+
+    /// <summary>fsync: data and all metadata durable.</summary>
+    public ValueTask<int> FsyncAsync(SafeHandle file) =>
+        Queue(Begin("fsync", file), IoUring.OpFsync, 0, 0, 0, 0);
+
+    /// <summary>fdatasync: data (and the metadata needed to read it back) durable; the group-commit primitive.</summary>
+    public ValueTask<int> FdatasyncAsync(SafeHandle file) =>
+        Queue(Begin("fdatasync", file), IoUring.OpFsync, 0, 0, 0, IoUring.FsyncDatasync);
+
+    /// <summary>accept4(SOCK_CLOEXEC) on a listening socket; returns the new connection's descriptor (caller owns it).</summary>
+    public ValueTask<int> AcceptAsync(SafeHandle listener) =>
+        Queue(Begin("accept", listener), IoUring.OpAccept, 0, 0, 0, SockCloexec);
+
+    /// <summary>recv into <paramref name="buffer"/>; returns bytes received (0 = peer closed).</summary>
+    public ValueTask<int> RecvAsync(SafeHandle socket, Memory<byte> buffer)
+    {
+        var op = Begin("recv", socket);
+        return Queue(op, IoUring.OpRecv, op.Pin(buffer), (uint)buffer.Length, 0, 0);
+    }
+
+    /// <summary>send (MSG_NOSIGNAL); returns bytes sent, which may be fewer than requested.</summary>
+    public ValueTask<int> SendAsync(SafeHandle socket, ReadOnlyMemory<byte> buffer)
+    {
+        var op = Begin("send", socket);
+        return Queue(op, IoUring.OpSend, op.Pin(buffer), (uint)buffer.Length, 0, MsgNosignal);
+    }
+
+    /// <summary>One-shot poll: completes when any of <paramref name="events"/> is ready; returns the ready <see cref="PollEvents"/> bits.</summary>
+    public ValueTask<int> PollAsync(SafeHandle fd, PollEvents events) =>
+        Queue(Begin("poll", fd), IoUring.OpPollAdd, 0, 0, 0, (uint)events);
+
+    /// <summary>
+    /// splice(2): moves up to <paramref name="length"/> bytes from <paramref name="input"/> to
+    /// <paramref name="output"/> inside the kernel; one side must be a pipe. An offset of -1 means
+    /// "no offset" (required for pipes and sockets). File -> pipe -> socket is how record data goes
+    /// out zero-copy without blocking the shard. Returns bytes moved (0 = end of input).
+    /// </summary>
+    public ValueTask<int> SpliceAsync(SafeHandle input, long inputOffset, SafeHandle output, long outputOffset, int length)
+    {
+        ObjectDisposedException.ThrowIf(input.IsClosed, input);
+        var op = Begin("splice", output);
+        var inputFd = op.HoldSecond(input);
+        IoUringSqe* sqe = NextSqe();
+        sqe->Opcode = IoUring.OpSplice;
+        sqe->Fd = op.Fd;
+        sqe->Offset = outputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)outputOffset;
+        sqe->Address = inputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)inputOffset;
+        sqe->Length = (uint)length;
+        sqe->OpFlags = IoUring.SpliceFMove;
+        sqe->SpliceFdIn = inputFd;
+        sqe->UserData = (ulong)op.Slot;
+        PublishSqe();
+        return op.AsValueTask();
+    }
+
+    private IoOperation Begin(string name, SafeHandle handle)
+    {
+        CheckOwner();
+        if (!_freeOperations.TryPop(out var op))
+        {
+            op = new IoOperation(this, _operations.Count, _ownerThreadId);
+            _operations.Add(op);
+        }
+
+        try
+        {
+            op.Start(name, handle);
+        }
+        catch
+        {
+            _freeOperations.Push(op);
+            throw;
+        }
+
+        return op;
+    }
+
+    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags)
+    {
+        IoUringSqe* sqe = NextSqe();
+        sqe->Opcode = opcode;
+        sqe->Fd = op.Fd;
+        sqe->Address = address;
+        sqe->Length = length;
+        sqe->Offset = offset;
+        sqe->OpFlags = opFlags;
+        sqe->UserData = (ulong)op.Slot;
+        PublishSqe();
+        _awaitingCompletion++;
+        return op.AsValueTask();
+    }
+}
