@@ -127,7 +127,9 @@ internal ref partial struct KafkaCodec
     /// <summary>
     /// RECORDS that may be external: <see cref="MemoryRecords"/> are copied inline, any other
     /// <see cref="IRecordsPayload"/> becomes a splice point after its length prefix.
-    /// Read back, records are <see cref="MemoryRecords"/> slicing the frame.
+    /// Read back, records are <see cref="MemoryRecords"/> slicing the frame (null stays null).
+    /// Null is WRITTEN as an empty record set: the schema allows null but Kafka brokers never
+    /// send it and librdkafka rejects it ("invalid MessageSetSize -1").
     /// </summary>
     public void Records(ref IRecordsPayload? value)
     {
@@ -138,7 +140,7 @@ internal ref partial struct KafkaCodec
             return;
         }
 
-        _writer.WriteLength(value?.Length ?? -1, Flexible);
+        _writer.WriteLength(value?.Length ?? 0, Flexible);
         if (value is MemoryRecords memory)
             _writer.WriteRaw(memory.Bytes.Span);
         else if (value is not null)

@@ -50,7 +50,7 @@ public sealed class FetchResponseSpliceTests
         Assert.Equal(11, correlationId);
         var partitions = decoded.Responses[0].Partitions;
         Assert.Equal(first.Content(), Assert.IsType<MemoryRecords>(partitions[0].Records).Bytes.ToArray());
-        Assert.Null(partitions[1].Records);
+        Assert.Equal(0, partitions[1].Records!.Length); // null goes out as empty records, as Kafka brokers send
         Assert.Equal(second.Content(), Assert.IsType<MemoryRecords>(partitions[2].Records).Bytes.ToArray());
         Assert.Equal(version >= 12 ? 2 : -1, partitions[2].CurrentLeader.LeaderEpoch);
     }
