@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Handlers;
 using FastLog.Broker.Metrics;

@@ -1,3 +1,5 @@
+using FastLog.Broker.Topics;
+
 namespace FastLog.Broker.Configuration;
 
 /// <summary>

@@ -42,5 +42,7 @@ internal sealed class EncodedResponse(KafkaWriter writer, ObjectPool<KafkaWriter
         {
             resource.Dispose();
         }
+
+        base.Dispose();
     }
 }

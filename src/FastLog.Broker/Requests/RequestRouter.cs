@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using FastLog.Broker.Network;
 using FastLog.Protocol;
-using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FastLog.Broker.Requests;
