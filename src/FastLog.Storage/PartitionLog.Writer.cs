@@ -96,6 +96,13 @@ internal sealed partial class PartitionLog
                 {
                     await FlushAppendsAsync();
                 }
+
+                // Between flushes too: under sustained load the queue never drains, and interval
+                // syncs and checkpoints must still happen on time.
+                if (!_closed && _fault is null)
+                {
+                    await HousekeepAsync();
+                }
             }
 
             if (!_closed && _fault is null)
