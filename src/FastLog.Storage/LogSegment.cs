@@ -258,7 +258,8 @@ internal sealed class LogSegment : IDisposable
         var written = 0;
         while (written < bytes.Length)
         {
-            written += await io.WriteAsync(file, bytes.AsMemory(written), position + written);
+            var n = await io.WriteAsync(file, bytes.AsMemory(written), position + written);
+            written += n > 0 ? n : throw new IOException($"Index write made no progress at {position + written}.");
         }
 
         await io.DataSyncAsync(file);

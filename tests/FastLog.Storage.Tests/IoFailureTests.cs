@@ -123,6 +123,7 @@ public sealed class IoFailureTests : IDisposable
 
         Assert.IsType<IoRingException>(failed.InnerException);
         Assert.Equal(first.LastOffset + 1, log.HighWatermark);
+        await _shard.Close(log);
         var (reopened, _) = await Open(new StorageOptions());
         var next = await _shard.Run(() => reopened.AppendAsync(TestStream.Batch(3)));
         Assert.True(next.BaseOffset >= first.LastOffset + 1);
