@@ -81,13 +81,31 @@ internal sealed class LogSegment : IDisposable
         NextOffset = nextOffset;
     }
 
-    /// <summary>Makes this the active segment, appending after <see cref="Size"/>.</summary>
+    /// <summary>
+    /// Makes this the active segment, appending after <see cref="Size"/>. Reserves the index files'
+    /// largest possible size now (past EOF, so their length stays what was written), so persisting
+    /// index entries never runs out of space later: a full disk fails here, where a roll can back
+    /// out, and not halfway through sealing.
+    /// </summary>
     public void StartAppending(IStorageIo io, StorageOptions options)
     {
         var tailStart = Size & ~(long)(AlignedBufferPool.Alignment - 1);
         var tail = new byte[Size - tailStart];
         ReadExactly(ReadHandle, tail, tailStart);
-        Appender = SegmentAppender.Open(io, LogPath, Size, tail, options);
+        try
+        {
+            var maxEntries = (Math.Min(options.SegmentBytes, SegmentRollPolicy.MaxSegmentBytes) / Math.Max(1, options.IndexIntervalBytes)) + 2;
+            _indexFile = OpenIndexFile(SegmentFileNames.Index(_directory, BaseOffset));
+            io.Allocate(_indexFile, 0, maxEntries * OffsetIndexEntry.Size, keepSize: true);
+            _timeIndexFile = OpenIndexFile(SegmentFileNames.TimeIndex(_directory, BaseOffset));
+            io.Allocate(_timeIndexFile, 0, maxEntries * TimeIndexEntry.Size, keepSize: true);
+            Appender = SegmentAppender.Open(io, LogPath, Size, tail, options);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Records a batch run the appender wrote at <see cref="Size"/> as committed: indexes it and moves the end.</summary>
@@ -115,13 +133,18 @@ internal sealed class LogSegment : IDisposable
 
         Indexer.CompleteTimeIndex();
         await PersistIndexesAsync(io);
+        CloseIndexFile(ref _indexFile, Indexer.Offsets.Count * OffsetIndexEntry.Size);
+        CloseIndexFile(ref _timeIndexFile, Indexer.Times.Count * TimeIndexEntry.Size);
     }
 
-    /// <summary>Writes index entries not yet on disk and fdatasyncs both index files.</summary>
+    /// <summary>Writes index entries not yet on disk and fdatasyncs both index files (active segment only).</summary>
     public async ValueTask PersistIndexesAsync(IStorageIo io)
     {
-        _indexFile ??= OpenIndexFile(SegmentFileNames.Index(_directory, BaseOffset));
-        _timeIndexFile ??= OpenIndexFile(SegmentFileNames.TimeIndex(_directory, BaseOffset));
+        if (_indexFile is null || _timeIndexFile is null)
+        {
+            throw new InvalidOperationException($"Segment {BaseOffset} is not the active segment.");
+        }
+
         await PersistAsync(io, Indexer.Offsets, _indexFile);
         await PersistAsync(io, Indexer.Times, _timeIndexFile);
     }
@@ -209,6 +232,17 @@ internal sealed class LogSegment : IDisposable
     private static SafeFileHandle OpenIndexFile(string path) =>
         NativeFile.Open(path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create);
 
+    /// <summary>Gives back the space reserved past the entries (truncating to the same size frees it on ext4) and closes.</summary>
+    private static void CloseIndexFile(ref SafeFileHandle? file, long length)
+    {
+        if (file is not null)
+        {
+            NativeFile.SetLength(file, length);
+            file.Dispose();
+            file = null;
+        }
+    }
+
     private static async ValueTask PersistAsync<TEntry>(IStorageIo io, SegmentIndex<TEntry> index, SafeFileHandle file)
         where TEntry : struct, IIndexEntry<TEntry>
     {
@@ -224,7 +258,8 @@ internal sealed class LogSegment : IDisposable
         var written = 0;
         while (written < bytes.Length)
         {
-            written += await io.WriteAsync(file, bytes.AsMemory(written), position + written);
+            var n = await io.WriteAsync(file, bytes.AsMemory(written), position + written);
+            written += n > 0 ? n : throw new IOException($"Index write made no progress at {position + written}.");
         }
 
         await io.DataSyncAsync(file);

@@ -7,7 +7,7 @@ internal sealed partial class PartitionLog
 {
     /// <summary>
     /// Records the active segment's committed end as durable and verified: syncs the log up to it,
-    /// persists the index entries, then writes the next checkpoint slot and syncs it. Runs only in
+    /// persists the index entries (a sealed segment did both when it was sealed), then writes the next checkpoint slot and syncs it. Runs only in
     /// the writer loop (or while opening), so nothing is appended in between.
     /// </summary>
     private async ValueTask WriteCheckpointAsync(bool clean)
@@ -18,9 +18,8 @@ internal sealed partial class PartitionLog
         if (active.Appender is { } appender)
         {
             await appender.SyncAsync();
+            await active.PersistIndexesAsync(_io);
         }
-
-        await active.PersistIndexesAsync(_io);
         var checkpoint = new PartitionCheckpoint(
             ++_checkpointSequence, clean, LogStartOffset, active.BaseOffset, position, nextOffset, active.Indexer.State);
         var slot = new byte[PartitionCheckpoint.SlotSize];

@@ -29,6 +29,9 @@ internal sealed partial class PartitionLog
         try
         {
             var checkpoint = ReadCheckpoint(checkpointFile);
+
+            // Both slots reserved once, so checkpoint writes never need new space (disk full).
+            io.Allocate(checkpointFile, 0, PartitionCheckpoint.FileSize, keepSize: false);
             var plan = RecoveryPlanner.Plan(SegmentFileNames.SegmentBaseOffsets(System.IO.Directory.EnumerateFiles(directory)), checkpoint);
             var now = options.UnixTimeMs();
             var report = options.Log is { } log ? (Action<string>)(m => log($"{directory}: {m}")) : null;

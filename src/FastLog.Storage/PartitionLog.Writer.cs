@@ -1,3 +1,4 @@
+using FastLog.Core;
 using FastLog.Storage.Format;
 using FastLog.Storage.Index;
 using FastLog.Storage.Policy;
@@ -96,6 +97,13 @@ internal sealed partial class PartitionLog
                 {
                     await FlushAppendsAsync();
                 }
+
+                // Between flushes too: under sustained load the queue never drains, and interval
+                // syncs and checkpoints must still happen on time.
+                if (!_closed && _fault is null)
+                {
+                    await HousekeepAsync();
+                }
             }
 
             if (!_closed && _fault is null)
@@ -179,7 +187,22 @@ internal sealed partial class PartitionLog
 
             if (_options.Durability == DurabilityMode.Durable)
             {
-                await appender.SyncAsync();
+                try
+                {
+                    await appender.SyncAsync();
+                }
+                catch (Exception error)
+                {
+                    // The written bytes may or may not be durable: never acknowledge them, and stop.
+                    var faulted = new PartitionFaultedException(Directory, error);
+                    foreach (var failed in _flush)
+                    {
+                        failed.Fail(faulted);
+                    }
+
+                    throw;
+                }
+
                 _lastSyncMs = now;
             }
 
@@ -252,16 +275,31 @@ internal sealed partial class PartitionLog
             _lastSyncMs = now;
         }
 
-        if (_checkpointDirty && now - _lastCheckpointMs >= (long)_options.CheckpointInterval.TotalMilliseconds)
+        try
         {
-            await WriteCheckpointAsync(clean: false);
-        }
+            if (_checkpointDirty && now - _lastCheckpointMs >= (long)_options.CheckpointInterval.TotalMilliseconds)
+            {
+                await WriteCheckpointAsync(clean: false);
+            }
 
-        if (now - _lastRetentionMs >= (long)_options.RetentionCheckInterval.TotalMilliseconds)
+            if (now - _lastRetentionMs >= (long)_options.RetentionCheckInterval.TotalMilliseconds)
+            {
+                await ApplyRetentionAsync(now);
+            }
+        }
+        catch (IOException error) when (!IsSyncFailure(error))
         {
-            await ApplyRetentionAsync(now);
+            // A checkpoint or deletion that failed (e.g. disk full) is retried next time; the log
+            // itself is intact. Failed fdatasyncs are different: they fault the partition.
+            Log($"housekeeping failed, will retry: {error.Message}");
+            _lastCheckpointMs = now;
+            _lastRetentionMs = now;
         }
     }
+
+    /// <summary>fsync/fdatasync failures leave durability unknown (the kernel may have dropped the pages).</summary>
+    private static bool IsSyncFailure(Exception error) =>
+        error is NativeIOException { Operation: "fdatasync" or "fsync" } || error.InnerException is { } inner && IsSyncFailure(inner);
 
     /// <summary>Keeps one timer armed while open so interval syncs, checkpoints and retention happen without appends.</summary>
     private void ArmHousekeepingTimer()

@@ -111,6 +111,13 @@ internal sealed partial class PartitionLog
             return Task.CompletedTask;
         }
 
+        if (_fault is not null)
+        {
+            // The writer no longer runs; nothing may be sealed or marked clean: just let go.
+            ReleaseFiles();
+            return Task.CompletedTask;
+        }
+
         return RunExclusiveAsync(async () =>
         {
             if (_closed)
@@ -118,21 +125,23 @@ internal sealed partial class PartitionLog
                 return;
             }
 
-            if (_fault is null)
-            {
-                await Active.SealAsync(_io);
-                await WriteCheckpointAsync(clean: true);
-            }
-
-            _closed = true;
-            foreach (var segment in _segments)
-            {
-                segment.Dispose();
-            }
-
-            _checkpointFile.Dispose();
-            _directoryHandle.Dispose();
+            await Active.SealAsync(_io);
+            await WriteCheckpointAsync(clean: true);
+            ReleaseFiles();
         });
+    }
+
+    /// <summary>Closes every descriptor; file-region leases keep theirs until disposed.</summary>
+    private void ReleaseFiles()
+    {
+        _closed = true;
+        foreach (var segment in _segments)
+        {
+            segment.Dispose();
+        }
+
+        _checkpointFile.Dispose();
+        _directoryHandle.Dispose();
     }
 
     private void ThrowIfUnusable()

@@ -7,7 +7,7 @@ namespace FastLog.Storage.Tests;
 
 /// <summary>
 /// The shard's real I/O with switchable failures: fallocate answering ENOSPC (disk full),
-/// segment writes answering EIO, and O_DIRECT opens refused as by a filesystem without it. Flags are set by the test thread and read on the shard (volatile).
+/// segment writes and fdatasync answering EIO, and O_DIRECT opens refused as by a filesystem without it. Flags are set by the test thread and read on the shard (volatile).
 /// </summary>
 internal sealed class FaultyStorageIo : IStorageIo
 {
@@ -17,6 +17,7 @@ internal sealed class FaultyStorageIo : IStorageIo
     private volatile bool _diskFull;
     private volatile bool _failWrites;
     private volatile bool _refuseDirect;
+    private volatile bool _failSyncs;
 
     public FaultyStorageIo(IStorageIo inner)
     {
@@ -28,6 +29,8 @@ internal sealed class FaultyStorageIo : IStorageIo
     public bool FailWrites { get => _failWrites; set => _failWrites = value; }
 
     public bool RefuseDirect { get => _refuseDirect; set => _refuseDirect = value; }
+
+    public bool FailSyncs { get => _failSyncs; set => _failSyncs = value; }
 
     public int BufferSize => _inner.BufferSize;
 
@@ -48,16 +51,17 @@ internal sealed class FaultyStorageIo : IStorageIo
 
     public ValueTask<int> ReadAsync(SafeFileHandle file, Memory<byte> buffer, long offset) => _inner.ReadAsync(file, buffer, offset);
 
-    public ValueTask DataSyncAsync(SafeFileHandle file) => _inner.DataSyncAsync(file);
+    public ValueTask DataSyncAsync(SafeFileHandle file) =>
+        _failSyncs ? ValueTask.FromException(new IoRingException(Eio, "fdatasync")) : _inner.DataSyncAsync(file);
 
-    public void Allocate(SafeFileHandle file, long offset, long length)
+    public void Allocate(SafeFileHandle file, long offset, long length, bool keepSize)
     {
         if (_diskFull)
         {
             throw new NativeIOException(Enospc, "fallocate");
         }
 
-        _inner.Allocate(file, offset, length);
+        _inner.Allocate(file, offset, length, keepSize);
     }
 
     public void Post(Action<object?> callback, object? state) => _inner.Post(callback, state);

@@ -75,4 +75,58 @@ public sealed class IoFailureTests : IDisposable
         Assert.Equal(expected, await _shard.ReadFrom(reopened, 0));
         await _shard.Close(reopened);
     }
+
+    [Fact]
+    public async Task DiskFullAtRoll_KeepsTheOldSegmentActive_AndTheRollHappensLater()
+    {
+        var (log, io) = await Open(new StorageOptions { SegmentBytes = 8192, TailCacheBytes = 0 });
+        long next = 0;
+        for (var i = 0; log.SegmentCount == 1; i++)
+        {
+            next = (await Append(log, i)).LastOffset + 1;
+        }
+
+        // Disk full: appends go on while the preallocated space lasts; the roll that follows fails.
+        var segments = log.SegmentCount;
+        io.DiskFull = true;
+        var failures = 0;
+        for (var i = 100; failures == 0; i++)
+        {
+            try
+            {
+                next = (await Append(log, i)).LastOffset + 1;
+            }
+            catch (NativeIOException e) when (e.Errno == 28)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(segments, log.SegmentCount);
+        Assert.Equal(next, log.HighWatermark);
+        io.DiskFull = false;
+        Assert.Equal(next, (await Append(log, 500)).BaseOffset);
+        Assert.Equal(segments + 1, log.SegmentCount);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task FailedFdatasync_NeverAcknowledges_AndFaultsThePartitionUntilReopened()
+    {
+        var (log, io) = await Open(new StorageOptions());
+        var first = await Append(log, 0);
+
+        io.FailSyncs = true;
+        var failed = await Assert.ThrowsAsync<PartitionFaultedException>(() => Append(log, 1));
+        io.FailSyncs = false;
+        await Assert.ThrowsAsync<PartitionFaultedException>(() => Append(log, 2));
+
+        Assert.IsType<IoRingException>(failed.InnerException);
+        Assert.Equal(first.LastOffset + 1, log.HighWatermark);
+        await _shard.Close(log);
+        var (reopened, _) = await Open(new StorageOptions());
+        var next = await _shard.Run(() => reopened.AppendAsync(TestStream.Batch(3)));
+        Assert.True(next.BaseOffset >= first.LastOffset + 1);
+        await _shard.Close(reopened);
+    }
 }

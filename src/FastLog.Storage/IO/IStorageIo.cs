@@ -30,8 +30,11 @@ internal interface IStorageIo
 
     ValueTask DataSyncAsync(SafeFileHandle file);
 
-    /// <summary>fallocate: reserves (and zero-fills, logically) [offset, offset + length); throws on ENOSPC.</summary>
-    void Allocate(SafeFileHandle file, long offset, long length);
+    /// <summary>
+    /// fallocate: reserves (and zero-fills, logically) [offset, offset + length); throws on ENOSPC.
+    /// With <paramref name="keepSize"/> the file's size does not change (space reserved past EOF).
+    /// </summary>
+    void Allocate(SafeFileHandle file, long offset, long length, bool keepSize);
 
     /// <summary>Runs <paramref name="callback"/> later on the owning shard (after the current loop turn's work).</summary>
     void Post(Action<object?> callback, object? state);

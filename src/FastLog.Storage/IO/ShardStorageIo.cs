@@ -36,7 +36,8 @@ internal sealed class ShardStorageIo : IStorageIo
 
     public async ValueTask DataSyncAsync(SafeFileHandle file) => await _shard.Io.FdatasyncAsync(file);
 
-    public void Allocate(SafeFileHandle file, long offset, long length) => NativeFile.Allocate(file, offset, length);
+    public void Allocate(SafeFileHandle file, long offset, long length, bool keepSize) =>
+        NativeFile.Allocate(file, offset, length, keepSize ? NativeFile.FallocKeepSize : 0);
 
     public void Post(Action<object?> callback, object? state) => _shard.Post(callback, state);
 

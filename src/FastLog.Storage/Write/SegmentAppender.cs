@@ -177,7 +177,7 @@ internal sealed class SegmentAppender : IDisposable
         }
 
         var target = AlignUp(end + _preallocateBytes);
-        _io.Allocate(_file, _allocatedEnd, target - _allocatedEnd);
+        _io.Allocate(_file, _allocatedEnd, target - _allocatedEnd, keepSize: false);
         _allocatedEnd = target;
     }
 
