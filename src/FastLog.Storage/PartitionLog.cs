@@ -28,6 +28,7 @@ internal sealed partial class PartitionLog
     private readonly TailCache _cache;
     private readonly SafeFileHandle _directoryHandle;
     private readonly SafeFileHandle _checkpointFile;
+    private Task? _queuedFlush;
     private long _checkpointSequence;
     private Exception? _fault;
     private bool _closed;

@@ -13,7 +13,9 @@ namespace FastLog.Broker.Network;
 /// </summary>
 internal sealed class ShardListener : IDisposable
 {
-    private const int SoReusePort = 15; // SOL_SOCKET option number on Linux (all architectures FastLog runs on)
+    // Linux's own numbers (SocketOptionLevel.Socket is the Windows value 0xFFFF, not SOL_SOCKET).
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
     private const int Backlog = 1024;
 
     private readonly Socket _socket;
@@ -35,7 +37,7 @@ internal sealed class ShardListener : IDisposable
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.SetRawSocketOption((int)SocketOptionLevel.Socket, SoReusePort, BitConverter.GetBytes(1));
+            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             socket.Bind(endPoint);
             socket.Listen(Backlog);
             return new ShardListener(socket, logger);
