@@ -22,7 +22,7 @@ namespace FastLog.Storage;
 /// </summary>
 internal sealed partial class PartitionLog
 {
-    private readonly StorageOptions _options;
+    private StorageOptions _options;
     private readonly IStorageIo _io;
     private readonly List<LogSegment> _segments;
     private readonly TailCache _cache;
@@ -152,6 +152,18 @@ internal sealed partial class PartitionLog
         {
             throw new PartitionFaultedException(Directory, _fault);
         }
+    }
+
+    /// <summary>
+    /// Applies changed topic settings (retention, segment size and age, max batch size, timestamp
+    /// type): appends, rolls and housekeeping use them from now on. The tail cache size and the I/O
+    /// mode keep their values until the next open. Call on the owner shard.
+    /// </summary>
+    public void UpdateOptions(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfUnusable();
+        _options = options;
     }
 
     private void Log(string message) => _options.Log?.Invoke($"{Directory}: {message}");
