@@ -34,9 +34,10 @@ internal sealed class BrokerMetrics
         var text = new StringBuilder();
         var all = _shards.Append(_offShard).ToArray();
 
+        // A metric family's samples must follow its TYPE line: counts go to `text`, the histogram to `latency`.
         Header(text, "fastlog_requests_total", "counter", "Requests handled, by API.");
-        Header(text, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
         var latency = new StringBuilder();
+        Header(latency, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
         for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
         {
             var count = all.Sum(s => s.Requests(key));
