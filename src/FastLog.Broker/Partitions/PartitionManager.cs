@@ -111,6 +111,7 @@ internal sealed class PartitionManager
                 foreach (var replica in table.Values.ToList())
                 {
                     await self.CloseReplicaAsync(replica);
+                    await Task.Run(() => self.SaveProducerState(replica));
                 }
 
                 table.Clear();
@@ -133,7 +134,9 @@ internal sealed class PartitionManager
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        table[partition] = new PartitionReplica(partition, log, _options.AckDurability);
+        var replica = new PartitionReplica(partition, log, _options.AckDurability);
+        await replica.RestoreProducerStateAsync();
+        table[partition] = replica;
         return true;
     }
 
@@ -158,6 +161,19 @@ internal sealed class PartitionManager
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             _logger.LogError(e, "{Partition}: close failed; the next start recovers it from the log", replica.Id);
+        }
+    }
+
+    private void SaveProducerState(PartitionReplica replica)
+    {
+        try
+        {
+            replica.SaveProducerState(replica.Log.HighWatermark);
+        }
+        catch (IOException e)
+        {
+            // Not fatal: the next start rebuilds the state from the active segment.
+            _logger.LogWarning("{Partition}: producer state snapshot not written: {Error}", replica.Id, e.Message);
         }
     }
 
