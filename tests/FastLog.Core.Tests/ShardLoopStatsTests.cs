@@ -17,7 +17,7 @@ public sealed class ShardLoopStatsTests
 
         // Loose on purpose (a correctness check, not a figure): a loop that counted its sleep as
         // work would report roughly the whole 300 ms as busy.
-        Assert.True((after.Busy - before.Busy) * 10 < wall.Elapsed, $"busy {after.Busy - before.Busy} of {wall.Elapsed}");
+        Assert.True((after.Busy - before.Busy) * 4 < wall.Elapsed, $"busy {after.Busy - before.Busy} of {wall.Elapsed}");
         Assert.True(after.Idle > before.Idle);
         Assert.True(after.Turns > before.Turns);
     }
