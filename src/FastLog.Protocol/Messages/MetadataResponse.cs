@@ -1,0 +1,87 @@
+namespace FastLog.Protocol;
+
+/// <summary>
+/// Metadata response (key 3), v1–12 (flexible from v9).
+/// <code>
+///   throttle_time_ms INT32 (v3+) | brokers ARRAY[BrokerEndpoint] | cluster_id NULLABLE_STRING (v2+)
+///   | controller_id INT32
+///   | topics ARRAY[error_code INT16, name STRING (nullable v12+), topic_id UUID (v10+), is_internal BOOL,
+///       partitions ARRAY[error_code INT16, partition_index INT32, leader_id INT32, leader_epoch INT32 (v7+),
+///         replica_nodes ARRAY[INT32], isr_nodes ARRAY[INT32], offline_replicas ARRAY[INT32] (v5+)],
+///       topic_authorized_operations INT32 (v8+)]
+///   | cluster_authorized_operations INT32 (v8–10)
+/// </code>
+/// </summary>
+internal sealed class MetadataResponse : KafkaMessage<MetadataResponse>
+{
+    /// <summary>Kafka's "authorized operations not requested" sentinel (INT32 min).</summary>
+    public const int AuthorizedOperationsOmitted = int.MinValue;
+
+    public int ThrottleTimeMs;
+    public List<BrokerEndpoint> Brokers = [];
+    public string? ClusterId;
+    public int ControllerId = -1;
+    public List<MetadataResponseTopic> Topics = [];
+    public int ClusterAuthorizedOperations = AuthorizedOperationsOmitted;
+
+    public override ApiKey ApiKey => ApiKey.Metadata;
+
+    internal override void Map(ref KafkaCodec codec)
+    {
+        if (codec.Version >= 3)
+            codec.Int32(ref ThrottleTimeMs);
+        codec.Array(ref Brokers);
+        if (codec.Version >= 2)
+            codec.NullableString(ref ClusterId);
+        codec.Int32(ref ControllerId);
+        codec.Array(ref Topics);
+        if (codec.Version is >= 8 and <= 10)
+            codec.Int32(ref ClusterAuthorizedOperations);
+    }
+
+    internal sealed class MetadataResponseTopic : KafkaStruct
+    {
+        public ErrorCode ErrorCode;
+        public string? Name;
+        public Guid TopicId;
+        public bool IsInternal;
+        public List<MetadataResponsePartition> Partitions = [];
+        public int TopicAuthorizedOperations = AuthorizedOperationsOmitted;
+
+        internal override void Map(ref KafkaCodec codec)
+        {
+            codec.Error(ref ErrorCode);
+            codec.NullableString(ref Name, nullable: codec.Version >= 12);
+            if (codec.Version >= 10)
+                codec.Uuid(ref TopicId);
+            codec.Bool(ref IsInternal);
+            codec.Array(ref Partitions);
+            if (codec.Version >= 8)
+                codec.Int32(ref TopicAuthorizedOperations);
+        }
+    }
+
+    internal sealed class MetadataResponsePartition : KafkaStruct
+    {
+        public ErrorCode ErrorCode;
+        public int PartitionIndex;
+        public int LeaderId;
+        public int LeaderEpoch = -1;
+        public List<int> ReplicaNodes = [];
+        public List<int> IsrNodes = [];
+        public List<int> OfflineReplicas = [];
+
+        internal override void Map(ref KafkaCodec codec)
+        {
+            codec.Error(ref ErrorCode);
+            codec.Int32(ref PartitionIndex);
+            codec.Int32(ref LeaderId);
+            if (codec.Version >= 7)
+                codec.Int32(ref LeaderEpoch);
+            codec.Int32Array(ref ReplicaNodes);
+            codec.Int32Array(ref IsrNodes);
+            if (codec.Version >= 5)
+                codec.Int32Array(ref OfflineReplicas);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+namespace FastLog.Protocol;
+
+/// <summary>
+/// Produce response (key 0), v3–9 (flexible from v9).
+/// <code>
+///   responses ARRAY[name STRING, partition_responses ARRAY[index INT32, error_code INT16, base_offset INT64,
+///       log_append_time_ms INT64, log_start_offset INT64 (v5+),
+///       record_errors ARRAY[batch_index INT32, batch_index_error_message NULLABLE_STRING] (v8+),
+///       error_message NULLABLE_STRING (v8+)]]
+///   | throttle_time_ms INT32
+/// </code>
+/// </summary>
+internal sealed class ProduceResponse : KafkaMessage<ProduceResponse>
+{
+    public List<TopicData<PartitionProduceResponse>> Responses = [];
+    public int ThrottleTimeMs;
+
+    public override ApiKey ApiKey => ApiKey.Produce;
+
+    internal override void Map(ref KafkaCodec codec)
+    {
+        codec.Array(ref Responses);
+        codec.Int32(ref ThrottleTimeMs);
+    }
+
+    internal sealed class PartitionProduceResponse : KafkaStruct
+    {
+        public int Index;
+        public ErrorCode ErrorCode;
+        public long BaseOffset;
+        public long LogAppendTimeMs = -1;
+        public long LogStartOffset = -1;
+        public List<BatchIndexAndErrorMessage> RecordErrors = [];
+        public string? ErrorMessage;
+
+        internal override void Map(ref KafkaCodec codec)
+        {
+            codec.Int32(ref Index);
+            codec.Error(ref ErrorCode);
+            codec.Int64(ref BaseOffset);
+            codec.Int64(ref LogAppendTimeMs);
+            if (codec.Version >= 5)
+                codec.Int64(ref LogStartOffset);
+            if (codec.Version >= 8)
+            {
+                codec.Array(ref RecordErrors);
+                codec.NullableString(ref ErrorMessage);
+            }
+        }
+    }
+
+    internal sealed class BatchIndexAndErrorMessage : KafkaStruct
+    {
+        public int BatchIndex;
+        public string? BatchIndexErrorMessage;
+
+        internal override void Map(ref KafkaCodec codec)
+        {
+            codec.Int32(ref BatchIndex);
+            codec.NullableString(ref BatchIndexErrorMessage);
+        }
+    }
+}

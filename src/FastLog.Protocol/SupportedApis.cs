@@ -1,0 +1,68 @@
+namespace FastLog.Protocol;
+
+/// <summary>
+/// The APIs and versions this codec implements (facts from Kafka's message definitions), used
+/// for dispatch, header versions and the ApiVersions response.
+/// </summary>
+internal static class SupportedApis
+{
+    private static readonly SupportedApi?[] ByKey = Build(
+        new(ApiKey.Produce, 3, 9, 9, static () => new ProduceRequest(), static () => new ProduceResponse()),
+        new(ApiKey.Fetch, 4, 12, 12, static () => new FetchRequest(), static () => new FetchResponse()),
+        new(ApiKey.ListOffsets, 1, 7, 6, static () => new ListOffsetsRequest(), static () => new ListOffsetsResponse()),
+        new(ApiKey.Metadata, 1, 12, 9, static () => new MetadataRequest(), static () => new MetadataResponse()),
+        new(ApiKey.ApiVersions, 0, 3, 3, static () => new ApiVersionsRequest(), static () => new ApiVersionsResponse()),
+        new(ApiKey.CreateTopics, 2, 7, 5, static () => new CreateTopicsRequest(), static () => new CreateTopicsResponse()),
+        new(ApiKey.DeleteTopics, 1, 6, 4, static () => new DeleteTopicsRequest(), static () => new DeleteTopicsResponse()),
+        new(ApiKey.DeleteRecords, 0, 2, 2, static () => new DeleteRecordsRequest(), static () => new DeleteRecordsResponse()),
+        new(ApiKey.InitProducerId, 0, 4, 2, static () => new InitProducerIdRequest(), static () => new InitProducerIdResponse()),
+        new(ApiKey.DescribeConfigs, 0, 4, 4, static () => new DescribeConfigsRequest(), static () => new DescribeConfigsResponse()),
+        new(ApiKey.AlterConfigs, 0, 2, 2, static () => new AlterConfigsRequest(), static () => new AlterConfigsResponse()),
+        new(ApiKey.CreatePartitions, 0, 3, 2, static () => new CreatePartitionsRequest(), static () => new CreatePartitionsResponse()),
+        new(ApiKey.IncrementalAlterConfigs, 0, 1, 1, static () => new IncrementalAlterConfigsRequest(), static () => new IncrementalAlterConfigsResponse()),
+        new(ApiKey.DescribeCluster, 0, 1, 0, static () => new DescribeClusterRequest(), static () => new DescribeClusterResponse()),
+        new(ApiKey.FindCoordinator, 0, 4, 3, static () => new FindCoordinatorRequest(), static () => new FindCoordinatorResponse()),
+        new(ApiKey.JoinGroup, 0, 7, 6, static () => new JoinGroupRequest(), static () => new JoinGroupResponse()),
+        new(ApiKey.SyncGroup, 0, 5, 4, static () => new SyncGroupRequest(), static () => new SyncGroupResponse()),
+        new(ApiKey.Heartbeat, 0, 4, 4, static () => new HeartbeatRequest(), static () => new HeartbeatResponse()),
+        new(ApiKey.LeaveGroup, 0, 4, 4, static () => new LeaveGroupRequest(), static () => new LeaveGroupResponse()),
+        new(ApiKey.OffsetCommit, 0, 8, 8, static () => new OffsetCommitRequest(), static () => new OffsetCommitResponse()),
+        new(ApiKey.OffsetFetch, 0, 8, 6, static () => new OffsetFetchRequest(), static () => new OffsetFetchResponse()),
+        new(ApiKey.DescribeGroups, 0, 5, 5, static () => new DescribeGroupsRequest(), static () => new DescribeGroupsResponse()),
+        new(ApiKey.ListGroups, 0, 4, 3, static () => new ListGroupsRequest(), static () => new ListGroupsResponse()),
+        new(ApiKey.DeleteGroups, 0, 2, 2, static () => new DeleteGroupsRequest(), static () => new DeleteGroupsResponse()),
+        new(ApiKey.OffsetDelete, 0, 0, SupportedApi.NeverFlexible, static () => new OffsetDeleteRequest(), static () => new OffsetDeleteResponse()));
+
+    /// <summary>Every supported API, ordered by key.</summary>
+    public static IReadOnlyList<SupportedApi> All { get; } = ByKey.OfType<SupportedApi>().ToArray();
+
+    public static SupportedApi? Find(ApiKey apiKey) =>
+        (uint)(short)apiKey < (uint)ByKey.Length ? ByKey[(short)apiKey] : null;
+
+    public static bool IsSupported(ApiKey apiKey, short version) => Find(apiKey)?.Supports(version) == true;
+
+    /// <summary>Flexible encoding for a supported version; <see cref="ProtocolException"/> for anything else.</summary>
+    public static bool IsFlexibleChecked(ApiKey apiKey, short version)
+    {
+        var api = Find(apiKey);
+        if (api is null || !api.Supports(version))
+            throw new ProtocolException($"{apiKey} v{version} is not supported.");
+        return api.IsFlexible(version);
+    }
+
+    /// <summary>Request header v2 for flexible versions, else v1 (also for unknown keys: the broker only needs the correlation id).</summary>
+    public static short RequestHeaderVersion(ApiKey apiKey, short version) =>
+        Find(apiKey)?.IsFlexible(version) == true ? (short)2 : (short)1;
+
+    /// <summary>Response header v1 for flexible versions, else v0; ApiVersions responses always use v0 (KIP-511).</summary>
+    public static short ResponseHeaderVersion(ApiKey apiKey, short version) =>
+        apiKey != ApiKey.ApiVersions && Find(apiKey)?.IsFlexible(version) == true ? (short)1 : (short)0;
+
+    private static SupportedApi?[] Build(params SupportedApi[] apis)
+    {
+        var table = new SupportedApi?[apis.Max(a => (int)a.ApiKey) + 1];
+        foreach (var api in apis)
+            table[(int)api.ApiKey] = api;
+        return table;
+    }
+}

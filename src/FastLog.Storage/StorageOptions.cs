@@ -1,0 +1,60 @@
+namespace FastLog.Storage;
+
+/// <summary>
+/// Per-partition storage settings (Kafka topic-config names in the comments). Immutable once a
+/// partition log is opened with it.
+/// </summary>
+internal sealed record StorageOptions
+{
+    /// <summary>segment.bytes: roll the active segment before it would exceed this. Capped below 2 GiB
+    /// because index positions are i32.</summary>
+    public long SegmentBytes { get; init; } = 1L << 30;
+
+    /// <summary>segment.ms: roll a non-empty active segment older than this, so age retention can free it.</summary>
+    public TimeSpan SegmentAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>retention.bytes: keep at most this many bytes of closed segments (-1 = unlimited).</summary>
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary>retention.ms: delete closed segments whose newest batch is older than this (null = forever).</summary>
+    public TimeSpan? RetentionAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>index.interval.bytes: log bytes between two offset-index entries.</summary>
+    public int IndexIntervalBytes { get; init; } = 4096;
+
+    /// <summary>message.max.bytes: largest batch an append accepts (Kafka's default).</summary>
+    public int MaxBatchBytes { get; init; } = 1_048_588;
+
+    /// <summary>message.timestamp.type=LogAppendTime: stamp batches with the broker's clock at append.</summary>
+    public bool LogAppendTime { get; init; }
+
+    /// <summary>When an append counts as done: see <see cref="DurabilityMode"/>.</summary>
+    public DurabilityMode Durability { get; init; } = DurabilityMode.Durable;
+
+    /// <summary>Interval mode: how often appended data is fdatasync'ed.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most bytes one flush (one writev) takes from the append queue; one append is never split.</summary>
+    public int MaxFlushBytes { get; init; } = 4 << 20;
+
+    /// <summary>How many bytes of the newest batches stay in memory for tail reads.</summary>
+    public int TailCacheBytes { get; init; } = 8 << 20;
+
+    /// <summary>How far ahead of the writer the active segment is preallocated (fallocate).</summary>
+    public long PreallocateBytes { get; init; } = 64L << 20;
+
+    /// <summary>How often (at most) the recovery checkpoint is rewritten while appending.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>log.retention.check.interval.ms: how often retention (and idle roll) runs on its own.</summary>
+    public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Skip O_DIRECT even where the filesystem supports it (tests of the buffered fallback).</summary>
+    public bool ForceBufferedIo { get; init; }
+
+    /// <summary>Where notable events (I/O mode chosen, recovery truncation, corruption) are reported.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Clock in Unix milliseconds (LogAppendTime, roll and retention by age); replaceable in tests.</summary>
+    public Func<long> UnixTimeMs { get; init; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

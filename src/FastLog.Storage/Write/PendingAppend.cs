@@ -1,0 +1,82 @@
+using System.Threading.Tasks.Sources;
+using FastLog.Storage.Format;
+
+namespace FastLog.Storage.Write;
+
+/// <summary>
+/// One append waiting in a partition's writer queue: the private copy of its batches (which
+/// becomes the tail-cache entry once committed, never modified after) and the awaitable the
+/// caller holds. Offsets are assigned when the writer takes it into a flush, so a flush that
+/// fails leaves no gap to undo. One object per append, completed exactly once, never reused.
+/// Continuations run inline on the shard when the writer completes it.
+/// </summary>
+internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult>
+{
+    private ManualResetValueTaskSourceCore<AppendResult> _core;
+
+    public PendingAppend(byte[] data, long offsetCount, int leaderEpoch)
+    {
+        Data = data;
+        OffsetCount = offsetCount;
+        LeaderEpoch = leaderEpoch;
+        MaxTimestamp = -1;
+        for (var rest = data.AsSpan(); !rest.IsEmpty;)
+        {
+            var header = RecordBatchHeader.Read(rest);
+            MaxTimestamp = Math.Max(MaxTimestamp, header.MaxTimestamp);
+            rest = rest[header.TotalSize..];
+        }
+    }
+
+    public byte[] Data { get; }
+
+    public long OffsetCount { get; }
+
+    public int LeaderEpoch { get; }
+
+    /// <summary>Largest batch MaxTimestamp as the producer sent it (segment.ms roll decisions).</summary>
+    public long MaxTimestamp { get; }
+
+    public long BaseOffset { get; private set; } = -1;
+
+    public long LastOffset => BaseOffset + OffsetCount - 1;
+
+    public long LogAppendTime { get; private set; } = -1;
+
+    public ValueTask<AppendResult> Task => new(this, _core.Version);
+
+    /// <summary>Stamps offsets (and LogAppendTime when <paramref name="logAppendTimeMs"/> >= 0) into every batch.</summary>
+    public void Assign(long baseOffset, long logAppendTimeMs)
+    {
+        BaseOffset = baseOffset;
+        LogAppendTime = logAppendTimeMs;
+        var next = baseOffset;
+        var rest = Data.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var header = RecordBatchHeader.Read(rest);
+            var batch = rest[..header.TotalSize];
+            RecordBatchHeader.SetBaseOffset(batch, next);
+            RecordBatchHeader.SetPartitionLeaderEpoch(batch, LeaderEpoch);
+            if (logAppendTimeMs >= 0)
+            {
+                RecordBatchHeader.SetLogAppendTime(batch, logAppendTimeMs);
+            }
+
+            next += header.LastOffsetDelta + 1;
+            rest = rest[header.TotalSize..];
+        }
+    }
+
+    public void Complete(long logStartOffset) =>
+        _core.SetResult(new AppendResult(BaseOffset, LastOffset, LogAppendTime, logStartOffset));
+
+    public override void Fail(Exception error) => _core.SetException(error);
+
+    AppendResult IValueTaskSource<AppendResult>.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<AppendResult>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<AppendResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,163 @@
+namespace FastLog.Protocol.Tests;
+
+/// <summary>
+/// Byte-exact frames computed by hand from Kafka's protocol definition (not produced by this
+/// codec), so an encoding mistake that reads and writes symmetrically still fails here.
+/// </summary>
+public sealed class GoldenVectorTests
+{
+    // ApiVersions v3 request as librdkafka 2.x opens every connection with: header v2 (client id
+    // stays a non-compact NULLABLE_STRING, then an empty tagged-field section), body with compact strings.
+    private static readonly byte[] ApiVersionsV3Request = Convert.FromHexString(
+        "00000025" +                 // frame size 37
+        "0012" + "0003" +            // api key 18, version 3
+        "00000001" +                 // correlation id 1
+        "0007" + "72646B61666B61" +  // client id "rdkafka" (int16 length)
+        "00" +                       // header tagged fields: none
+        "0B" + "6C696272646B61666B61" + // client_software_name "librdkafka" (uvarint 10+1)
+        "07" + "322E31362E30" +      // client_software_version "2.16.0" (uvarint 6+1)
+        "00");                       // body tagged fields: none
+
+    // Metadata v1 request for topic "test": non-flexible, header v1.
+    private static readonly byte[] MetadataV1Request = Convert.FromHexString(
+        "00000015" +                 // frame size 21
+        "0003" + "0001" + "0000002A" + // api key 3, version 1, correlation id 42
+        "0001" + "63" +              // client id "c"
+        "00000001" +                 // topics: 1 element (int32 count)
+        "0004" + "74657374");        // name "test"
+
+    // Metadata v12 request for all topics: flexible, header v2.
+    private static readonly byte[] MetadataV12AllTopicsRequest = Convert.FromHexString(
+        "00000010" +                 // frame size 16
+        "0003" + "000C" + "00000007" + // api key 3, version 12, correlation id 7
+        "0001" + "63" + "00" +       // client id "c", header tags
+        "00" +                       // topics: null (compact length 0)
+        "01" +                       // allow_auto_topic_creation true
+        "00" +                       // include_topic_authorized_operations false
+        "00");                       // tagged fields
+
+    // ApiVersions response to a too-new ApiVersions request: v0 body, response header v0,
+    // error 35 and only the ApiVersions range (KIP-511).
+    private static readonly byte[] ApiVersionsDowngradeResponse = Convert.FromHexString(
+        "00000010" +                 // frame size 16
+        "00000009" +                 // correlation id 9
+        "0023" +                     // error_code 35 UNSUPPORTED_VERSION
+        "00000001" +                 // api_keys: 1 element
+        "0012" + "0000" + "0003");   // ApiVersions 0..3
+
+    // Produce v3 request, acks=-1, one partition with 3 opaque record bytes.
+    private static readonly byte[] ProduceV3Request = Convert.FromHexString(
+        "00000028" +                 // frame size 40
+        "0000" + "0003" + "00000005" + // api key 0, version 3, correlation id 5
+        "FFFF" +                     // client id null
+        "FFFF" +                     // transactional_id null
+        "FFFF" + "00007530" +        // acks -1, timeout_ms 30000
+        "00000001" + "0001" + "74" + // topic_data: 1, name "t"
+        "00000001" + "00000000" +    // partition_data: 1, index 0
+        "00000003" + "010203");      // records: 3 bytes
+
+    // FindCoordinator v4 request for group "g": flexible, keys batched in a compact array.
+    private static readonly byte[] FindCoordinatorV4Request = Convert.FromHexString(
+        "00000011" +                 // frame size 17
+        "000A" + "0004" + "00000003" + // api key 10, version 4, correlation id 3
+        "0001" + "63" + "00" +       // client id "c", header tags
+        "00" +                       // key_type 0 (group)
+        "02" + "02" + "67" +         // coordinator_keys: 1 element (uvarint 1+1), "g"
+        "00");                       // tagged fields
+
+    [Fact]
+    public void FindCoordinatorV4Request_Encodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.FindCoordinator, ApiVersion = 4, CorrelationId = 3, ClientId = "c" };
+        Assert.Equal(FindCoordinatorV4Request, EncodeRequest(header, new FindCoordinatorRequest { CoordinatorKeys = ["g"] }));
+    }
+
+    [Fact]
+    public void ApiVersionsV3Request_EncodesLikeLibrdkafka()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.ApiVersions, ApiVersion = 3, CorrelationId = 1, ClientId = "rdkafka" };
+        var body = new ApiVersionsRequest { ClientSoftwareName = "librdkafka", ClientSoftwareVersion = "2.16.0" };
+        Assert.Equal(ApiVersionsV3Request, EncodeRequest(header, body));
+    }
+
+    [Fact]
+    public void ApiVersionsV3Request_Decodes()
+    {
+        var frame = RequestFrame.Decode(ApiVersionsV3Request.AsMemory(4));
+        Assert.Equal(RequestStatus.Ok, frame.Status);
+        Assert.Equal(1, frame.Header.CorrelationId);
+        Assert.Equal("rdkafka", frame.Header.ClientId);
+        var body = Assert.IsType<ApiVersionsRequest>(frame.Body);
+        Assert.Equal("librdkafka", body.ClientSoftwareName);
+        Assert.Equal("2.16.0", body.ClientSoftwareVersion);
+    }
+
+    [Fact]
+    public void MetadataV1Request_Encodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 1, CorrelationId = 42, ClientId = "c" };
+        var body = new MetadataRequest { Topics = [new() { Name = "test" }] };
+        Assert.Equal(MetadataV1Request, EncodeRequest(header, body));
+    }
+
+    [Fact]
+    public void MetadataV12AllTopicsRequest_EncodesAndDecodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 12, CorrelationId = 7, ClientId = "c" };
+        var body = new MetadataRequest { Topics = null };
+        Assert.Equal(MetadataV12AllTopicsRequest, EncodeRequest(header, body));
+
+        var frame = RequestFrame.Decode(MetadataV12AllTopicsRequest.AsMemory(4));
+        var decoded = Assert.IsType<MetadataRequest>(frame.Body);
+        Assert.Null(decoded.Topics);
+        Assert.True(decoded.AllowAutoTopicCreation);
+    }
+
+    [Fact]
+    public void ApiVersionsDowngradeResponse_IsV0WithTheApiVersionsRange()
+    {
+        var request = new RequestHeader { ApiKey = ApiKey.ApiVersions, ApiVersion = 99, CorrelationId = 9 };
+        using var writer = new KafkaWriter();
+        ResponseFrame.Write(writer, request, ApiVersionsResponse.ForUnsupportedVersion(), version: 0);
+        Assert.Equal(ApiVersionsDowngradeResponse, writer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void ProduceV3Request_EncodesAndDecodesRecordsAsAFrameSlice()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.Produce, ApiVersion = 3, CorrelationId = 5 };
+        var body = new ProduceRequest
+        {
+            Acks = -1,
+            TimeoutMs = 30000,
+            TopicData = [new() { Name = "t", Partitions = [new() { Index = 0, Records = new byte[] { 1, 2, 3 } }] }],
+        };
+        Assert.Equal(ProduceV3Request, EncodeRequest(header, body));
+
+        var frameMemory = ProduceV3Request.AsMemory(4);
+        var decoded = Assert.IsType<ProduceRequest>(RequestFrame.Decode(frameMemory).Body);
+        var records = decoded.TopicData[0].Partitions[0].Records!.Value;
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(records, out var segment));
+        Assert.Same(ProduceV3Request, segment.Array);
+        Assert.Equal(ProduceV3Request.Length - 3, segment.Offset);
+    }
+
+    [Fact]
+    public void FlexibleResponseHeader_HasTaggedFields_ButApiVersionsNever()
+    {
+        Assert.Equal(1, SupportedApis.ResponseHeaderVersion(ApiKey.Metadata, 9));
+        Assert.Equal(0, SupportedApis.ResponseHeaderVersion(ApiKey.Metadata, 8));
+        Assert.Equal(0, SupportedApis.ResponseHeaderVersion(ApiKey.ApiVersions, 3));
+        Assert.Equal(2, SupportedApis.RequestHeaderVersion(ApiKey.ApiVersions, 3));
+        Assert.Equal(2, SupportedApis.RequestHeaderVersion(ApiKey.DescribeCluster, 0));
+        Assert.Equal(1, SupportedApis.RequestHeaderVersion(ApiKey.Fetch, 11));
+        Assert.Equal(1, SupportedApis.RequestHeaderVersion((ApiKey)999, 0));
+    }
+
+    private static byte[] EncodeRequest(RequestHeader header, KafkaMessage body)
+    {
+        using var writer = new KafkaWriter();
+        RequestFrame.Write(writer, header, body);
+        return writer.WrittenSpan.ToArray();
+    }
+}

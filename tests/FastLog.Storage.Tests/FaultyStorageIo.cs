@@ -1,0 +1,70 @@
+using System.Diagnostics.CodeAnalysis;
+using FastLog.Core;
+using FastLog.Storage.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastLog.Storage.Tests;
+
+/// <summary>
+/// The shard's real I/O with switchable failures: fallocate answering ENOSPC (disk full),
+/// segment writes and fdatasync answering EIO, and O_DIRECT opens refused as by a filesystem without it. Flags are set by the test thread and read on the shard (volatile).
+/// </summary>
+internal sealed class FaultyStorageIo : IStorageIo
+{
+    private const int Enospc = 28;
+    private const int Eio = 5;
+    private readonly IStorageIo _inner;
+    private volatile bool _diskFull;
+    private volatile bool _failWrites;
+    private volatile bool _refuseDirect;
+    private volatile bool _failSyncs;
+
+    public FaultyStorageIo(IStorageIo inner)
+    {
+        _inner = inner;
+    }
+
+    public bool DiskFull { get => _diskFull; set => _diskFull = value; }
+
+    public bool FailWrites { get => _failWrites; set => _failWrites = value; }
+
+    public bool RefuseDirect { get => _refuseDirect; set => _refuseDirect = value; }
+
+    public bool FailSyncs { get => _failSyncs; set => _failSyncs = value; }
+
+    public int BufferSize => _inner.BufferSize;
+
+    public AlignedBuffer RentBuffer() => _inner.RentBuffer();
+
+    public void ReturnBuffer(AlignedBuffer buffer) => _inner.ReturnBuffer(buffer);
+
+    public bool TryOpenDirect(string path, NativeOpenFlags flags, [NotNullWhen(true)] out SafeFileHandle? file)
+    {
+        file = null;
+        return !_refuseDirect && _inner.TryOpenDirect(path, flags, out file);
+    }
+
+    public ValueTask<int> WriteAsync(SafeFileHandle file, ReadOnlyMemory<byte> buffer, long offset) => _inner.WriteAsync(file, buffer, offset);
+
+    public ValueTask<int> WritevAsync(SafeFileHandle file, ReadOnlySpan<ReadOnlyMemory<byte>> buffers, long offset) =>
+        _failWrites ? ValueTask.FromException<int>(new IoRingException(Eio, "writev")) : _inner.WritevAsync(file, buffers, offset);
+
+    public ValueTask<int> ReadAsync(SafeFileHandle file, Memory<byte> buffer, long offset) => _inner.ReadAsync(file, buffer, offset);
+
+    public ValueTask DataSyncAsync(SafeFileHandle file) =>
+        _failSyncs ? ValueTask.FromException(new IoRingException(Eio, "fdatasync")) : _inner.DataSyncAsync(file);
+
+    public void Allocate(SafeFileHandle file, long offset, long length, bool keepSize)
+    {
+        if (_diskFull)
+        {
+            throw new NativeIOException(Enospc, "fallocate");
+        }
+
+        _inner.Allocate(file, offset, length, keepSize);
+    }
+
+    public void Post(Action<object?> callback, object? state) => _inner.Post(callback, state);
+
+    public void ScheduleTimer(TimeSpan dueIn, Action<object?> callback, object? state) => _inner.ScheduleTimer(dueIn, callback, state);
+}

@@ -1,0 +1,132 @@
+using FastLog.Core;
+
+namespace FastLog.Storage.Tests;
+
+/// <summary>Disk full and write errors: the append fails clearly, stored data is untouched, appends resume.</summary>
+public sealed class IoFailureTests : IDisposable
+{
+    private readonly ShardHarness _shard = new();
+
+    public void Dispose() => _shard.Dispose();
+
+    private Task<(PartitionLog Log, FaultyStorageIo Io)> Open(StorageOptions options) => _shard.OpenFaulty(options);
+
+    private Task<AppendResult> Append(PartitionLog log, int i) => _shard.Run(() => log.AppendAsync(TestStream.Batch(i)));
+
+    [Fact]
+    public async Task DiskFull_FailsTheAppendWithENOSPC_ThenAppendsResumeWithoutAGap()
+    {
+        // Tiny preallocation steps: nearly every flush needs fallocate.
+        var (log, io) = await Open(new StorageOptions { PreallocateBytes = 4096, TailCacheBytes = 0 });
+        var expected = new List<byte>();
+        for (var i = 0; i < 5; i++)
+        {
+            var ok = await Append(log, i);
+            expected.AddRange(TestStream.Stored(i, ok.BaseOffset));
+        }
+
+        io.DiskFull = true;
+        NativeIOException? error = null;
+        for (var i = 5; error is null; i++)
+        {
+            // Appends that still fit the space allocated before the disk filled up succeed.
+            try
+            {
+                var ok = await Append(log, i);
+                expected.AddRange(TestStream.Stored(i, ok.BaseOffset));
+            }
+            catch (NativeIOException e)
+            {
+                error = e;
+            }
+        }
+
+        Assert.Equal(28, error.Errno);
+        Assert.Equal("fallocate", error.Operation);
+        Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
+        Assert.Equal(expected.ToArray(), await _shard.ReadFrom(log, 0));
+        var stuck = log.HighWatermark;
+
+        io.DiskFull = false;
+        var resumed = await Append(log, 999);
+        expected.AddRange(TestStream.Stored(999, resumed.BaseOffset));
+
+        Assert.Equal(stuck, resumed.BaseOffset);
+        Assert.Equal(expected.ToArray(), await _shard.ReadFrom(log, 0));
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task WriteError_FailsOnlyThatFlush_AndTheLogStaysIntact()
+    {
+        var (log, io) = await Open(new StorageOptions { TailCacheBytes = 0 });
+        var first = await Append(log, 0);
+
+        io.FailWrites = true;
+        var error = await Assert.ThrowsAsync<IoRingException>(() => Append(log, 1));
+        io.FailWrites = false;
+        var second = await Append(log, 2);
+        await _shard.Close(log);
+
+        Assert.Equal(5, error.Errno);
+        Assert.Equal(first.LastOffset + 1, second.BaseOffset);
+        var (reopened, _) = await Open(new StorageOptions { TailCacheBytes = 0 });
+        var expected = TestStream.Stored(0, 0).Concat(TestStream.Stored(2, second.BaseOffset)).ToArray();
+        Assert.Equal(expected, await _shard.ReadFrom(reopened, 0));
+        await _shard.Close(reopened);
+    }
+
+    [Fact]
+    public async Task DiskFullAtRoll_KeepsTheOldSegmentActive_AndTheRollHappensLater()
+    {
+        var (log, io) = await Open(new StorageOptions { SegmentBytes = 8192, TailCacheBytes = 0 });
+        long next = 0;
+        for (var i = 0; log.SegmentCount == 1; i++)
+        {
+            next = (await Append(log, i)).LastOffset + 1;
+        }
+
+        // Disk full: appends go on while the preallocated space lasts; the roll that follows fails.
+        var segments = log.SegmentCount;
+        io.DiskFull = true;
+        var failures = 0;
+        for (var i = 100; failures == 0; i++)
+        {
+            try
+            {
+                next = (await Append(log, i)).LastOffset + 1;
+            }
+            catch (NativeIOException e) when (e.Errno == 28)
+            {
+                failures++;
+            }
+        }
+
+        Assert.Equal(segments, log.SegmentCount);
+        Assert.Equal(next, log.HighWatermark);
+        io.DiskFull = false;
+        Assert.Equal(next, (await Append(log, 500)).BaseOffset);
+        Assert.Equal(segments + 1, log.SegmentCount);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task FailedFdatasync_NeverAcknowledges_AndFaultsThePartitionUntilReopened()
+    {
+        var (log, io) = await Open(new StorageOptions());
+        var first = await Append(log, 0);
+
+        io.FailSyncs = true;
+        var failed = await Assert.ThrowsAsync<PartitionFaultedException>(() => Append(log, 1));
+        io.FailSyncs = false;
+        await Assert.ThrowsAsync<PartitionFaultedException>(() => Append(log, 2));
+
+        Assert.IsType<IoRingException>(failed.InnerException);
+        Assert.Equal(first.LastOffset + 1, log.HighWatermark);
+        await _shard.Close(log);
+        var (reopened, _) = await Open(new StorageOptions());
+        var next = await _shard.Run(() => reopened.AppendAsync(TestStream.Batch(3)));
+        Assert.True(next.BaseOffset >= first.LastOffset + 1);
+        await _shard.Close(reopened);
+    }
+}

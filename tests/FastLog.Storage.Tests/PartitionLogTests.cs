@@ -1,0 +1,213 @@
+using FastLog.Storage.Format;
+
+namespace FastLog.Storage.Tests;
+
+public sealed class PartitionLogTests : IDisposable
+{
+    private readonly ShardHarness _shard = new();
+
+    public void Dispose() => _shard.Dispose();
+
+    private Task<AppendResult[]> AppendMany(PartitionLog log, int from, int count) => _shard.Run(async () =>
+    {
+        // All issued in one loop turn: they share one write and one fdatasync.
+        var pending = Enumerable.Range(from, count).Select(i => log.AppendAsync(TestStream.Batch(i))).ToArray();
+        var results = new AppendResult[count];
+        for (var i = 0; i < count; i++)
+        {
+            results[i] = await pending[i];
+        }
+
+        return results;
+    });
+
+    [Fact]
+    public async Task Append_AssignsContiguousOffsetsInCallOrder()
+    {
+        var log = await _shard.Open();
+
+        var results = await AppendMany(log, 0, 50);
+
+        long expected = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(expected, results[i].BaseOffset);
+            expected += 1 + (i % 5);
+            Assert.Equal(expected - 1, results[i].LastOffset);
+            Assert.Equal(-1, results[i].LogAppendTime);
+        }
+
+        Assert.Equal(expected, log.HighWatermark);
+        Assert.True(log.IsDirectIo);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task Read_ReturnsTheStoredBytes_FromMemoryAndFromTheFile()
+    {
+        var log = await _shard.Open(new StorageOptions { TailCacheBytes = 20_000 });
+        await AppendMany(log, 0, 200);
+
+        var all = await _shard.ReadFrom(log, 0, 7000);
+
+        Assert.Equal(TestStream.Expected(0, 200), all);
+        var (fromFile, fromMemory) = await _shard.Run(async () =>
+        {
+            using var cold = await log.ReadAsync(0, 5000);
+            using var hot = await log.ReadAsync(log.HighWatermark - 1, 5000);
+            return (cold.File is not null, hot.Chunks.Count > 0 && hot.File is null);
+        });
+        Assert.True(fromFile);
+        Assert.True(fromMemory);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task Read_FromTheMiddleOfABatch_StartsAtThatBatch_AndRespectsTheByteLimit()
+    {
+        var log = await _shard.Open(new StorageOptions { TailCacheBytes = 0 });
+        await AppendMany(log, 0, 30);
+
+        var (first, length, highWatermark) = await _shard.Run(async () =>
+        {
+            using var result = await log.ReadAsync(2, 1500); // batch 1 holds offsets 1..2
+            var bytes = result.ToArray();
+            return (RecordBatchHeader.Read(bytes), bytes.Length, result.HighWatermark);
+        });
+
+        Assert.Equal(1, first.BaseOffset);
+        Assert.True(length <= 1500);
+        Assert.Equal(TestStream.OffsetOf(30), highWatermark);
+        var tiny = await _shard.Run(async () =>
+        {
+            using var oneBatch = await log.ReadAsync(0, 1, minOneBatch: true);
+            using var none = await log.ReadAsync(0, 1, minOneBatch: false);
+            return (oneBatch.Length, none.Length);
+        });
+        Assert.Equal(TestStream.Batch(0).Length, tiny.Item1);
+        Assert.Equal(0, tiny.Item2);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task Read_OutsideTheLog_ThrowsOutOfRange_AndAtTheEndIsEmpty()
+    {
+        var log = await _shard.Open();
+        await AppendMany(log, 0, 3);
+
+        var atEnd = await _shard.Run(async () =>
+        {
+            using var result = await log.ReadAsync(log.HighWatermark, 1000);
+            return result.Length;
+        });
+        var error = await Assert.ThrowsAsync<LogOffsetOutOfRangeException>(() => _shard.Run(async () => await log.ReadAsync(100, 1000)));
+
+        Assert.Equal(0, atEnd);
+        Assert.Equal(log.HighWatermark, error.HighWatermark);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task InvalidBatch_IsRefusedWhole_AndNothingIsStored()
+    {
+        var log = await _shard.Open();
+        await AppendMany(log, 0, 2);
+        var bad = TestStream.Batch(9);
+        bad[^1] ^= 1;
+
+        var error = await Assert.ThrowsAsync<InvalidRecordBatchException>(() =>
+            _shard.Run(async () => await log.AppendAsync(TestStream.Batch(5).Concat(bad).ToArray())));
+
+        Assert.Equal(RecordBatchError.CrcMismatch, error.Error);
+        Assert.Equal(1, error.Validation.BatchIndex);
+        Assert.Equal(TestStream.Expected(0, 2), await _shard.ReadFrom(log, 0));
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task CleanRestart_ScansNothing_AndContinuesTheLog()
+    {
+        var log = await _shard.Open();
+        await AppendMany(log, 0, 40);
+        await _shard.Close(log);
+
+        var reopened = await _shard.Open();
+        Assert.Equal(0, reopened.BytesScannedAtOpen);
+        await AppendMany(reopened, 40, 10);
+
+        Assert.Equal(TestStream.Expected(0, 50), await _shard.ReadFrom(reopened, 0));
+        await _shard.Close(reopened);
+    }
+
+    [Fact]
+    public async Task LogAppendTime_StampsEveryBatch()
+    {
+        var log = await _shard.Open(new StorageOptions { LogAppendTime = true, UnixTimeMs = () => 1_900_000_000_000 });
+
+        var result = (await AppendMany(log, 0, 2))[1];
+        var stored = await _shard.ReadFrom(log, result.BaseOffset);
+
+        Assert.Equal(1_900_000_000_000, result.LogAppendTime);
+        var header = RecordBatchHeader.Read(stored);
+        Assert.True(header.IsLogAppendTime);
+        Assert.Equal(1_900_000_000_000, header.MaxTimestamp);
+        Assert.Equal(RecordBatchError.None, RecordBatchHeader.CheckStructure(stored, out _));
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task IntervalMode_AcknowledgesAndPersists()
+    {
+        var log = await _shard.Open(new StorageOptions { Durability = DurabilityMode.Interval, FlushInterval = TimeSpan.FromMilliseconds(5) });
+        await AppendMany(log, 0, 20);
+        await _shard.Close(log);
+
+        var reopened = await _shard.Open();
+
+        Assert.Equal(TestStream.Expected(0, 20), await _shard.ReadFrom(reopened, 0));
+        await _shard.Close(reopened);
+    }
+
+    [Fact]
+    public async Task FindOffsetByTimestamp_ReturnsTheFirstBatchAtOrAfterIt()
+    {
+        var log = await _shard.Open(new StorageOptions { IndexIntervalBytes = 1000, TailCacheBytes = 0 });
+        await AppendMany(log, 0, 100);
+
+        var found = await _shard.Run(async () =>
+        {
+            var exact = await log.FindOffsetByTimestampAsync(1_700_000_000_000 + 57);
+            var tooLate = await log.FindOffsetByTimestampAsync(1_800_000_000_000);
+            var early = await log.FindOffsetByTimestampAsync(0);
+            return (exact, tooLate, early);
+        });
+
+        // Batch i's MaxTimestamp is base + i + (i % 5): batch 54 (base + 58) is the first to reach base + 57.
+        var first = Enumerable.Range(0, 100).First(i => RecordBatchHeader.Read(TestStream.Batch(i)).MaxTimestamp >= 1_700_000_000_000 + 57);
+        Assert.Equal(54, first);
+        Assert.Equal(TestStream.OffsetOf(first), found.exact!.Value.Offset);
+        Assert.Equal(RecordBatchHeader.Read(TestStream.Batch(first)).MaxTimestamp, found.exact.Value.Timestamp);
+        Assert.Null(found.tooLate);
+        Assert.Equal(0, found.early!.Value.Offset);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task FileRegion_StaysReadable_AfterRetentionDeletesItsSegment()
+    {
+        var log = await _shard.Open(new StorageOptions { SegmentBytes = 16_384, TailCacheBytes = 0, RetentionAge = null });
+        await AppendMany(log, 0, 60);
+        var region = await _shard.Run(async () => await log.ReadAsync(0, 4000));
+        Assert.NotNull(region.File);
+
+        var logStart = await _shard.Run(async () => await log.DeleteRecordsAsync(log.HighWatermark - 1));
+        Assert.False(File.Exists(SegmentFileNames.Log(_shard.Directory, 0)));
+
+        // Consumed on this (non-shard) thread after the file is gone.
+        var bytes = region.ToArray();
+        region.Dispose();
+        Assert.Equal(TestStream.Expected(0, 60).AsSpan(0, bytes.Length).ToArray(), bytes);
+        Assert.Equal(log.HighWatermark - 1, logStart);
+        await _shard.Close(log);
+    }
+}
