@@ -81,7 +81,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         }
 
         var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
-        var metrics = new BrokerMetrics(_shards.Count, () => Gauges(topics));
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers);
         RequestRouter? router = null;
