@@ -25,6 +25,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ShardGroup _shards;
     private readonly List<ShardListener> _listeners = [];
+
+    // _connections[s] is touched only on shard s (accept, end of a connection, shutdown).
+    private HashSet<KafkaConnection>[] _connections = [];
     private PartitionManager? _partitions;
     private MetricsEndpoint? _metricsEndpoint;
     private long _nextConnectionId;
@@ -96,6 +99,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         ], services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
+        _connections = Enumerable.Range(0, _shards.Count).Select(_ => new HashSet<KafkaConnection>()).ToArray();
         for (var shard = 0; shard < _shards.Count; shard++)
         {
             var listener = _listeners[shard];
@@ -105,7 +109,7 @@ internal sealed class BrokerServer : IAsyncDisposable
             {
                 var context = new ConnectionContext(Interlocked.Increment(ref _nextConnectionId), socket.RemoteEndPoint, shardId);
                 var connection = new KafkaConnection(socket, context, router, shardMetrics, connectionLogger, _options.MaxRequestBytes);
-                _ = connection.RunAsync().AsTask();
+                _ = ServeAsync(connection, _connections[shardId]);
             }));
         }
 
@@ -117,6 +121,19 @@ internal sealed class BrokerServer : IAsyncDisposable
         _logger.LogInformation(
             "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
             ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+    }
+
+    private static async Task ServeAsync(KafkaConnection connection, HashSet<KafkaConnection> open)
+    {
+        open.Add(connection);
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            open.Remove(connection);
+        }
     }
 
     private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics)
@@ -138,6 +155,20 @@ internal sealed class BrokerServer : IAsyncDisposable
         foreach (var listener in _listeners)
         {
             listener.Dispose();
+        }
+
+        for (var shard = 0; shard < _connections.Length; shard++)
+        {
+            var open = _connections[shard];
+            await _shards.RunAsync(shard, () =>
+            {
+                foreach (var connection in open.ToList())
+                {
+                    connection.Abort();
+                }
+
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
         }
 
         if (_metricsEndpoint is not null)

@@ -25,11 +25,20 @@ public sealed class CrashRecoveryTests : IDisposable
                     LingerMs = 1,
                     MessageTimeoutMs = 5000,
                 }).Build();
-                var killAt = DateTime.UtcNow.AddMilliseconds(700 + random.Next(800));
+                // The kill comes at a random moment once records are being acknowledged (the first
+                // produce also waits for the topic's auto-creation and the producer id).
+                var ackedBefore = acknowledged.Count;
+                var giveUp = DateTime.UtcNow.AddSeconds(30);
+                DateTime? killAt = null;
                 var sequence = 0;
                 var inFlight = new List<Task>();
-                while (DateTime.UtcNow < killAt)
+                while (DateTime.UtcNow < (killAt ?? giveUp))
                 {
+                    lock (acknowledged)
+                    {
+                        killAt ??= acknowledged.Count > ackedBefore ? DateTime.UtcNow.AddMilliseconds(200 + random.Next(800)) : null;
+                    }
+
                     var value = $"r{round}-{sequence++}";
                     inFlight.Add(producer.ProduceAsync(topic, new Message<Null, string> { Value = value }).ContinueWith(t =>
                     {
