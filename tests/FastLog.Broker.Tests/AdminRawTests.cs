@@ -60,6 +60,22 @@ public sealed class AdminRawTests
         Assert.Equal([ErrorCode.None, ErrorCode.UnknownTopicOrPartition], deleted.Responses.Select(r => r.ErrorCode));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task DescribeCluster_IsThisNodeAtItsAdvertisedAddress(short version)
+    {
+        // librdkafka describes the cluster with Metadata; the Java AdminClient sends DescribeCluster.
+        await using var broker = await TestBroker.StartAsync(o => (o.NodeId, o.ClusterId) = (7, "test-cluster"));
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+
+        var cluster = await client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest(), version);
+
+        Assert.Equal((ErrorCode.None, "test-cluster", 7), (cluster.ErrorCode, cluster.ClusterId, cluster.ControllerId));
+        var node = Assert.Single(cluster.Brokers);
+        Assert.Equal((7, "127.0.0.1", broker.Server.ListenEndPoint.Port), (node.NodeId, node.Host, node.Port));
+    }
+
     private static CreateTopicsRequest.CreatableTopic Topic(string name, int partitions) =>
         new() { Name = name, NumPartitions = partitions, ReplicationFactor = -1 };
 

@@ -24,7 +24,7 @@ internal static partial class TopicCommands
     {
         var bootstrap = new Option<string>("--bootstrap")
         {
-            Description = "HOST:PORT of the broker (default 127.0.0.1:9092)",
+            Description = "HOST:PORT of the broker",
             DefaultValueFactory = _ => "127.0.0.1:9092",
             Recursive = true,
         };
