@@ -108,12 +108,28 @@ internal sealed class PartitionManager
         Task.WhenAll(Enumerable.Range(0, _shards.Count).Select(shard =>
             OnShardAsync(shard, (this, topic), static s =>
             {
-                var (self, topic) = s;
+                var (self, changed) = s;
+                // The registry's current description, not the one passed in: when two alterations
+                // race, whichever reaches a shard last still applies the newest configs.
+                var topic = self._topics.Find(changed.Name) ?? changed;
                 var table = self._tables[Shard.Current!.Id];
                 var options = self.StorageOptionsFor(topic);
                 for (var p = 0; p < topic.PartitionCount; p++)
                 {
-                    table.GetValueOrDefault(new TopicPartition(topic.Name, p))?.Log.UpdateOptions(options);
+                    if (table.GetValueOrDefault(new TopicPartition(topic.Name, p)) is not { } replica)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        replica.Log.UpdateOptions(options);
+                    }
+                    catch (Exception e) when (e is IOException or ObjectDisposedException)
+                    {
+                        // A faulted or closing log takes the topic's configs when it is next opened.
+                        self._logger.LogWarning("{Partition}: new configs not applied to the open log: {Reason}", replica.Id, e.Message);
+                    }
                 }
 
                 return ValueTask.FromResult(true);
