@@ -96,6 +96,14 @@ internal sealed class BrokerServer : IAsyncDisposable
             new FetchHandler(),
             new ListOffsetsHandler(),
             new InitProducerIdHandler(),
+            new CreateTopicsHandler(),
+            new DeleteTopicsHandler(),
+            new CreatePartitionsHandler(),
+            new DescribeConfigsHandler(),
+            new AlterConfigsHandler(),
+            new IncrementalAlterConfigsHandler(),
+            new DeleteRecordsHandler(),
+            new DescribeClusterHandler(),
         ], services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
