@@ -234,6 +234,8 @@ internal sealed partial class PartitionLog
         {
             pending.Complete(logStart);
         }
+
+        WakeDataWaiters();
     }
 
     /// <summary>

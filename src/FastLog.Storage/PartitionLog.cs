@@ -135,6 +135,7 @@ internal sealed partial class PartitionLog
     private void ReleaseFiles()
     {
         _closed = true;
+        WakeDataWaiters();
         foreach (var segment in _segments)
         {
             segment.Dispose();
