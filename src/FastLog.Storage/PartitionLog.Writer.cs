@@ -44,6 +44,42 @@ internal sealed partial class PartitionLog
         return pending.Task;
     }
 
+    /// <summary>
+    /// Makes every append that completed before this call durable (fdatasync); in
+    /// <see cref="DurabilityMode.Interval"/> this is how acks=all waits for the disk. Callers that
+    /// arrive while a flush is still queued share it (group commit): it has not started, so it runs
+    /// after their appends were written and covers them too.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        ThrowIfUnusable();
+        return _queuedFlush ??= RunExclusiveAsync(async () =>
+        {
+            _queuedFlush = null;
+            try
+            {
+                await SyncWrittenAsync(_options.UnixTimeMs());
+            }
+            catch (Exception error)
+            {
+                // Durability of the written bytes is unknown: never acknowledge them, and stop (as in Durable mode).
+                var faulted = new PartitionFaultedException(Directory, error);
+                Fault(faulted);
+                throw faulted;
+            }
+        });
+    }
+
+    /// <summary>fdatasync of the active segment when it holds written but unsynced bytes (sealed segments are synced when sealed).</summary>
+    private async ValueTask SyncWrittenAsync(long now)
+    {
+        if (Active.Appender is { } appender && appender.SyncedEnd < appender.WrittenEnd)
+        {
+            await appender.SyncAsync();
+            _lastSyncMs = now;
+        }
+    }
+
     /// <summary>Runs <paramref name="operation"/> in the writer loop, after everything queued before it.</summary>
     private Task RunExclusiveAsync(Func<ValueTask> operation)
     {

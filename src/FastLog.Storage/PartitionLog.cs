@@ -22,12 +22,13 @@ namespace FastLog.Storage;
 /// </summary>
 internal sealed partial class PartitionLog
 {
-    private readonly StorageOptions _options;
+    private StorageOptions _options;
     private readonly IStorageIo _io;
     private readonly List<LogSegment> _segments;
     private readonly TailCache _cache;
     private readonly SafeFileHandle _directoryHandle;
     private readonly SafeFileHandle _checkpointFile;
+    private Task? _queuedFlush;
     private long _checkpointSequence;
     private Exception? _fault;
     private bool _closed;
@@ -73,6 +74,9 @@ internal sealed partial class PartitionLog
     /// become visible when it commits, so on a single node this equals <see cref="HighWatermark"/>.
     /// </summary>
     public long LogEndOffset => Active.NextOffset;
+
+    /// <summary>Base offset of the active (last) segment: where a scan of recent batches starts.</summary>
+    public long ActiveSegmentBaseOffset => Active.BaseOffset;
 
     /// <summary>True when the active segment is written with O_DIRECT (false: buffered fallback).</summary>
     public bool IsDirectIo => Active.Appender?.IsDirect ?? false;
@@ -152,6 +156,18 @@ internal sealed partial class PartitionLog
         {
             throw new PartitionFaultedException(Directory, _fault);
         }
+    }
+
+    /// <summary>
+    /// Applies changed topic settings (retention, segment size and age, max batch size, timestamp
+    /// type): appends, rolls and housekeeping use them from now on. The tail cache size and the I/O
+    /// mode keep their values until the next open. Call on the owner shard.
+    /// </summary>
+    public void UpdateOptions(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ThrowIfUnusable();
+        _options = options;
     }
 
     private void Log(string message) => _options.Log?.Invoke($"{Directory}: {message}");

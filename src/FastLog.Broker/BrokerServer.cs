@@ -1,0 +1,156 @@
+using System.Net;
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Handlers;
+using FastLog.Broker.Metrics;
+using FastLog.Broker.Network;
+using FastLog.Broker.Partitions;
+using FastLog.Broker.Producers;
+using FastLog.Broker.Requests;
+using FastLog.Broker.Topics;
+using FastLog.Core;
+using Microsoft.Extensions.Logging;
+
+namespace FastLog.Broker;
+
+/// <summary>
+/// The broker: starts the shards, recovers and opens every partition on its owner shard, then
+/// accepts Kafka clients on every shard (SO_REUSEPORT), serves /metrics, and on stop closes
+/// listeners, then partitions (flush, checkpoint, clean-shutdown marker), then the shards.
+/// Used by `fastlog serve` and by the end-to-end tests (which bind port 0).
+/// </summary>
+internal sealed class BrokerServer : IAsyncDisposable
+{
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ShardGroup _shards;
+    private readonly List<ShardListener> _listeners = [];
+    private PartitionManager? _partitions;
+    private MetricsEndpoint? _metricsEndpoint;
+    private long _nextConnectionId;
+    private bool _stopped;
+
+    private BrokerServer(BrokerOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("FastLog.Broker");
+        _shards = new ShardGroup(new ShardGroupOptions
+        {
+            ShardCount = options.ShardCount,
+            PinThreads = options.PinShards,
+            UnhandledException = (shard, e) => _logger.LogError(e, "Unhandled error on shard {Shard}", shard.Id),
+        });
+    }
+
+    /// <summary>The address clients reach the broker at (the bound port when the configured one was 0).</summary>
+    public IPEndPoint ListenEndPoint => _listeners[0].LocalEndPoint;
+
+    public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.LocalEndPoint;
+
+    public static async Task<BrokerServer> StartAsync(BrokerOptions options, ILoggerFactory loggers)
+    {
+        options.Validate();
+        var server = new BrokerServer(options, loggers);
+        try
+        {
+            await server.StartCoreAsync().ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Directory.CreateDirectory(_options.DataDirectory);
+        _shards.Start();
+        var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
+        _partitions = new PartitionManager(_shards, topics, _options, _logger);
+        await _partitions.OpenAllAsync().ConfigureAwait(false);
+
+        // Bind every shard's listener before advertising: port 0 becomes the first shard's port.
+        var bind = _options.Listen.ToBindEndPoint();
+        for (var shard = 0; shard < _shards.Count; shard++)
+        {
+            _listeners.Add(ShardListener.Bind(shard == 0 ? bind : new IPEndPoint(bind.Address, _listeners[0].LocalEndPoint.Port), _logger));
+        }
+
+        var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
+        var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
+            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers);
+        RequestRouter? router = null;
+        router = new RequestRouter(
+        [
+            new ApiVersionsHandler(() => router!.ServedApis),
+            new MetadataHandler(),
+            new ProduceHandler(),
+            new FetchHandler(),
+            new ListOffsetsHandler(),
+            new InitProducerIdHandler(),
+        ], services);
+
+        var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
+        for (var shard = 0; shard < _shards.Count; shard++)
+        {
+            var listener = _listeners[shard];
+            var shardMetrics = metrics.ForShard(shard);
+            var shardId = shard;
+            _ = _shards.RunAsync(shard, () => listener.AcceptLoopAsync(socket =>
+            {
+                var context = new ConnectionContext(Interlocked.Increment(ref _nextConnectionId), socket.RemoteEndPoint, shardId);
+                var connection = new KafkaConnection(socket, context, router, shardMetrics, connectionLogger, _options.MaxRequestBytes);
+                _ = connection.RunAsync().AsTask();
+            }));
+        }
+
+        if (_options.MetricsListen is { } metricsListen)
+        {
+            _metricsEndpoint = new MetricsEndpoint(metricsListen.ToBindEndPoint(), metrics.Render, _logger);
+        }
+
+        _logger.LogInformation(
+            "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
+            ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+    }
+
+    private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics)
+    {
+        var snapshot = topics.Current;
+        yield return ("fastlog_topics", "Topics.", snapshot.ByName.Count);
+        yield return ("fastlog_partitions", "Partitions served by this node.", snapshot.ByName.Values.Sum(t => t.PartitionCount));
+    }
+
+    /// <summary>Graceful stop: no new connections, partitions flushed and closed cleanly, shards stopped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        if (_metricsEndpoint is not null)
+        {
+            await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_partitions is not null)
+        {
+            await _partitions.CloseAllAsync().ConfigureAwait(false);
+        }
+
+        _shards.Dispose();
+        _logger.LogInformation("FastLog stopped cleanly");
+    }
+}

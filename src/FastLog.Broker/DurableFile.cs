@@ -1,0 +1,25 @@
+using FastLog.Core;
+
+namespace FastLog.Broker;
+
+/// <summary>Small metadata files (topics.json, producer_ids) replaced atomically and durably.</summary>
+internal static class DurableFile
+{
+    /// <summary>
+    /// Writes <paramref name="contents"/> to a temporary file, fsyncs it, renames it over
+    /// <paramref name="path"/> and fsyncs the directory: after a crash the file holds either the
+    /// old or the new contents, never a mix. Blocking: call off the shards.
+    /// </summary>
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> contents)
+    {
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(contents);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        NativeFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+}

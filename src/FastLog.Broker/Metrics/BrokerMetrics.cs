@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FastLog.Core;
+using FastLog.Protocol;
+
+namespace FastLog.Broker.Metrics;
+
+/// <summary>
+/// The broker's counters: one <see cref="ShardMetrics"/> per shard (written only by that shard),
+/// summed when Prometheus scrapes /metrics. Gauges that are cheap to compute at scrape time
+/// (partitions, topics) come from <see cref="_gauges"/>.
+/// </summary>
+internal sealed class BrokerMetrics
+{
+    private readonly ShardMetrics[] _shards;
+    private readonly ShardMetrics _offShard = new();
+    private readonly Func<IEnumerable<(string Name, string Help, double Value)>> _gauges;
+    private readonly ShardGroup _shardGroup;
+
+    public BrokerMetrics(ShardGroup shardGroup, Func<IEnumerable<(string Name, string Help, double Value)>> gauges)
+    {
+        _shardGroup = shardGroup;
+        _shards = Enumerable.Range(0, shardGroup.Count).Select(_ => new ShardMetrics()).ToArray();
+        _gauges = gauges;
+    }
+
+    /// <summary>The counters of the calling shard (its single writer).</summary>
+    public ShardMetrics ForCurrentShard() => Shard.Current is { } shard && shard.Id < _shards.Length ? _shards[shard.Id] : _offShard;
+
+    public ShardMetrics ForShard(int shard) => _shards[shard];
+
+    /// <summary>The Prometheus text exposition (version 0.0.4).</summary>
+    public string Render()
+    {
+        var text = new StringBuilder();
+        var all = _shards.Append(_offShard).ToArray();
+
+        // A metric family's samples must follow its TYPE line: counts go to `text`, the histogram to `latency`.
+        Header(text, "fastlog_requests_total", "counter", "Requests handled, by API.");
+        var latency = new StringBuilder();
+        Header(latency, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
+        for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
+        {
+            var count = all.Sum(s => s.Requests(key));
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var api = Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"fastlog_requests_total{{api=\"{api}\"}} {count}\n");
+            long cumulative = 0;
+            for (var bucket = 0; bucket <= ShardMetrics.LatencyBucketSeconds.Length; bucket++)
+            {
+                cumulative += all.Sum(s => s.LatencyBucket(key, bucket));
+                var le = bucket < ShardMetrics.LatencyBucketSeconds.Length ? ShardMetrics.LatencyBucketSeconds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
+                latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_bucket{{api=\"{api}\",le=\"{le}\"}} {cumulative}\n");
+            }
+
+            var seconds = (double)all.Sum(s => s.LatencyTicksSum(key)) / Stopwatch.Frequency;
+            latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_sum{{api=\"{api}\"}} {seconds}\n");
+            latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_count{{api=\"{api}\"}} {count}\n");
+        }
+
+        text.Append(latency);
+        Counter(text, "fastlog_bytes_in_total", "Request bytes received.", all.Sum(s => s.BytesIn));
+        Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
+        Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
+        Counter(text, "fastlog_connections_closed_total", "Client connections closed.", all.Sum(s => s.ConnectionsClosed));
+        Counter(text, "fastlog_malformed_requests_total", "Connections closed for oversized, undecodable or unsupported requests.", all.Sum(s => s.MalformedRequests));
+        // Loop utilisation of shard s over an interval = rate(busy) / (rate(busy) + rate(idle)).
+        var loops = Enumerable.Range(0, _shardGroup.Count).Select(i => _shardGroup[i].LoopStats).ToArray();
+        ShardCounter(text, "fastlog_shard_busy_seconds_total", "Time each shard's loop spent running work.", loops.Select(l => l.Busy.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_idle_seconds_total", "Time each shard's loop spent waiting (spinning or asleep).", loops.Select(l => l.Idle.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_loop_turns_total", "Turns of each shard's event loop.", loops.Select(l => (double)l.Turns));
+        foreach (var (name, help, value) in _gauges())
+        {
+            Header(text, name, "gauge", help);
+            text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Header(StringBuilder text, string name, string type, string help) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+
+    private static void ShardCounter(StringBuilder text, string name, string help, IEnumerable<double> perShard)
+    {
+        Header(text, name, "counter", help);
+        var shard = 0;
+        foreach (var value in perShard)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{shard=\"{shard++}\"}} {value}\n");
+        }
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        Header(text, name, "counter", help);
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+}

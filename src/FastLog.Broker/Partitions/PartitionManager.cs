@@ -1,0 +1,200 @@
+using System.Globalization;
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Topics;
+using FastLog.Core;
+using FastLog.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FastLog.Broker.Partitions;
+
+/// <summary>
+/// Opens, finds and removes partitions, each on its owner shard (<see cref="PartitionPlacement"/>).
+///
+/// Concurrency protocol: <see cref="_tables"/>[s] is read and written only by shard s's thread;
+/// other shards and off-shard callers reach it through <see cref="OnShardAsync{TState,TResult}"/>
+/// (Shard.SubmitTo from a shard, ShardGroup.RunAsync otherwise). No locks.
+/// </summary>
+internal sealed class PartitionManager
+{
+    private readonly ShardGroup _shards;
+    private readonly TopicRegistry _topics;
+    private readonly BrokerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<TopicPartition, PartitionReplica>[] _tables;
+
+    public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, ILogger logger)
+    {
+        _shards = shards;
+        _topics = topics;
+        _options = options;
+        _logger = logger;
+        _tables = new Dictionary<TopicPartition, PartitionReplica>[shards.Count];
+        for (var i = 0; i < _tables.Length; i++)
+        {
+            _tables[i] = [];
+        }
+    }
+
+    public int ShardCount => _shards.Count;
+
+    public int OwnerOf(TopicPartition partition) => PartitionPlacement.ShardFor(partition, _shards.Count);
+
+    /// <summary>The replica of <paramref name="partition"/>; call on its owner shard only. Null when not open here.</summary>
+    public PartitionReplica? FindOnOwner(TopicPartition partition)
+    {
+        var shard = Shard.Current ?? throw new InvalidOperationException("Partitions are reached on their owner shard.");
+        return _tables[shard.Id].GetValueOrDefault(partition);
+    }
+
+    /// <summary>Every replica the current shard owns.</summary>
+    public IEnumerable<PartitionReplica> OwnedByCurrentShard() => _tables[Shard.Current!.Id].Values;
+
+    /// <summary>Runs <paramref name="work"/> on shard <paramref name="target"/>, from a shard or from any other thread.</summary>
+    public ValueTask<TResult> OnShardAsync<TState, TResult>(int target, TState state, Func<TState, ValueTask<TResult>> work)
+    {
+        var current = Shard.Current;
+        if (current is not null && current.Group == _shards)
+        {
+            return current.SubmitTo(target, state, work);
+        }
+
+        return new ValueTask<TResult>(_shards.RunAsync(target, () => work(state)));
+    }
+
+    /// <summary>Opens (creating when new) every partition of <paramref name="topic"/> from <paramref name="fromPartition"/> on, each on its owner.</summary>
+    public async Task OpenTopicAsync(TopicDescription topic, int fromPartition = 0)
+    {
+        var opening = new List<Task>();
+        for (var p = fromPartition; p < topic.PartitionCount; p++)
+        {
+            var partition = new TopicPartition(topic.Name, p);
+            opening.Add(OnShardAsync(OwnerOf(partition), (this, partition, topic), static s => s.Item1.OpenHereAsync(s.partition, s.topic)).AsTask());
+        }
+
+        await Task.WhenAll(opening).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes and deletes every partition of <paramref name="topic"/>.</summary>
+    public async Task DeleteTopicAsync(TopicDescription topic)
+    {
+        var closing = new List<Task<bool>>();
+        for (var p = 0; p < topic.PartitionCount; p++)
+        {
+            var partition = new TopicPartition(topic.Name, p);
+            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseHereAsync(s.partition)).AsTask());
+        }
+
+        await Task.WhenAll(closing).ConfigureAwait(false);
+        // Off the shards: deleting a large log's files takes a while.
+        await Task.Run(() =>
+        {
+            for (var p = 0; p < topic.PartitionCount; p++)
+            {
+                var directory = PartitionDirectory(new TopicPartition(topic.Name, p));
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens every partition of every known topic (startup); recovery runs on each owner shard in parallel.</summary>
+    public Task OpenAllAsync() => Task.WhenAll(_topics.Current.ByName.Values.Select(t => OpenTopicAsync(t)));
+
+    /// <summary>Closes every partition cleanly (flush, checkpoint, clean-shutdown marker).</summary>
+    public Task CloseAllAsync() =>
+        Task.WhenAll(Enumerable.Range(0, _shards.Count).Select(shard =>
+            OnShardAsync(shard, this, static async self =>
+            {
+                var table = self._tables[Shard.Current!.Id];
+                foreach (var replica in table.Values.ToList())
+                {
+                    await self.CloseReplicaAsync(replica);
+                    await Task.Run(() => self.SaveProducerState(replica));
+                }
+
+                table.Clear();
+                return true;
+            }).AsTask()));
+
+    private string PartitionDirectory(TopicPartition partition) => Path.Combine(_options.DataDirectory, partition.DirectoryName);
+
+    private async ValueTask<bool> OpenHereAsync(TopicPartition partition, TopicDescription topic)
+    {
+        var table = _tables[Shard.Current!.Id];
+        if (table.ContainsKey(partition))
+        {
+            return false;
+        }
+
+        var log = await PartitionLog.OpenAsync(PartitionDirectory(partition), StorageOptionsFor(topic));
+        if (log.BytesScannedAtOpen > 0)
+        {
+            _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
+        }
+
+        var replica = new PartitionReplica(partition, log, _options.AckDurability);
+        await replica.RestoreProducerStateAsync();
+        table[partition] = replica;
+        return true;
+    }
+
+    private async ValueTask<bool> CloseHereAsync(TopicPartition partition)
+    {
+        var table = _tables[Shard.Current!.Id];
+        if (!table.Remove(partition, out var replica))
+        {
+            return false;
+        }
+
+        await CloseReplicaAsync(replica);
+        return true;
+    }
+
+    private async Task CloseReplicaAsync(PartitionReplica replica)
+    {
+        try
+        {
+            await replica.Log.CloseAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            _logger.LogError(e, "{Partition}: close failed; the next start recovers it from the log", replica.Id);
+        }
+    }
+
+    private void SaveProducerState(PartitionReplica replica)
+    {
+        try
+        {
+            replica.SaveProducerState(replica.Log.HighWatermark);
+        }
+        catch (IOException e)
+        {
+            // Not fatal: the next start rebuilds the state from the active segment.
+            _logger.LogWarning("{Partition}: producer state snapshot not written: {Error}", replica.Id, e.Message);
+        }
+    }
+
+    /// <summary>The storage settings of a topic's partitions, from its effective configs.</summary>
+    private StorageOptions StorageOptionsFor(TopicDescription topic)
+    {
+        long Config(string key) => long.Parse(_topics.EffectiveConfig(topic, key), CultureInfo.InvariantCulture);
+        var retentionMs = Config(TopicConfigCatalog.RetentionMs);
+        return new StorageOptions
+        {
+            SegmentBytes = Config(TopicConfigCatalog.SegmentBytes),
+            SegmentAge = TimeSpan.FromMilliseconds(Config(TopicConfigCatalog.SegmentMs)),
+            RetentionBytes = Config(TopicConfigCatalog.RetentionBytes),
+            RetentionAge = retentionMs < 0 ? null : TimeSpan.FromMilliseconds(retentionMs),
+            MaxBatchBytes = (int)Config(TopicConfigCatalog.MaxMessageBytes),
+            LogAppendTime = _topics.EffectiveConfig(topic, TopicConfigCatalog.MessageTimestampType) == "LogAppendTime",
+            // Appends complete once written; acks=all (and "durable" ack mode) add an explicit flush
+            // (see PartitionReplica.AppendAsync), and the interval flush covers the rest.
+            Durability = DurabilityMode.Interval,
+            FlushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs),
+            Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FastLog.Broker;
+using FastLog.Broker.Configuration;
+using Microsoft.Extensions.Logging;
+
+// `fastlog serve` runs the broker in the foreground until SIGTERM or Ctrl-C, then stops cleanly.
+var serveOptions = new ServeCommandOptions();
+var serve = serveOptions.CreateCommand("serve", "Run the FastLog broker in the foreground.");
+serve.SetAction(async (parse, cancel) =>
+{
+    BrokerOptions options;
+    IReadOnlyList<string> unknownKeys;
+    try
+    {
+        options = serveOptions.Bind(parse, out unknownKeys);
+    }
+    catch (Exception e) when (e is FormatException or ArgumentException or IOException)
+    {
+        await Console.Error.WriteLineAsync($"fastlog: {e.Message}").ConfigureAwait(false);
+        return 2;
+    }
+
+    using var loggers = LoggerFactory.Create(builder => builder
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        })
+        .SetMinimumLevel(LogLevel.Information));
+    var logger = loggers.CreateLogger("FastLog");
+    foreach (var key in unknownKeys)
+    {
+        logger.LogWarning("Config key '{Key}' is not used by FastLog and was ignored", key);
+    }
+
+    var stop = new TaskCompletionSource();
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+
+    await using var server = await BrokerServer.StartAsync(options, loggers).ConfigureAwait(false);
+    await stop.Task.WaitAsync(cancel).ConfigureAwait(false);
+    logger.LogInformation("Stopping...");
+    return 0;
+});
+
+var root = new RootCommand("FastLog: a Kafka-compatible streaming log broker.");
+root.Subcommands.Add(serve);
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace FastLog.Broker.Topics;
+
+/// <summary>
+/// The topic-level configs FastLog understands, with Kafka's names, defaults and the broker-level
+/// synonyms (log.segment.bytes for segment.bytes, ...) accepted in server.properties.
+/// Anything else is rejected with INVALID_CONFIG rather than silently ignored, because a user who
+/// sets a config expects it to take effect.
+/// </summary>
+internal static class TopicConfigCatalog
+{
+    public const string CleanupPolicy = "cleanup.policy";
+    public const string RetentionMs = "retention.ms";
+    public const string RetentionBytes = "retention.bytes";
+    public const string SegmentBytes = "segment.bytes";
+    public const string SegmentMs = "segment.ms";
+    public const string MaxMessageBytes = "max.message.bytes";
+    public const string MessageTimestampType = "message.timestamp.type";
+    public const string MinInSyncReplicas = "min.insync.replicas";
+    public const string CompressionType = "compression.type";
+
+    /// <summary>One known config: its default, its broker-level synonym, and what values it accepts.</summary>
+    internal sealed record Definition(string Name, string Default, string BrokerSynonym, Func<string, string?> Check);
+
+    public static readonly IReadOnlyList<Definition> All =
+    [
+        // cleanup.policy=compact is stored and reported; compaction itself is not implemented yet
+        // (README says so): the log is then retained by the delete policy's limits.
+        new(CleanupPolicy, "delete", "log.cleanup.policy", v => v is "delete" or "compact" or "compact,delete" or "delete,compact" ? null : "must be delete, compact or compact,delete"),
+        new(RetentionMs, "604800000", "log.retention.ms", v => Long(v, min: -1)),
+        new(RetentionBytes, "-1", "log.retention.bytes", v => Long(v, min: -1)),
+        new(SegmentBytes, "1073741824", "log.segment.bytes", v => Long(v, min: 4096, max: int.MaxValue)),
+        new(SegmentMs, "604800000", "log.roll.ms", v => Long(v, min: 1)),
+        new(MaxMessageBytes, "1048588", "message.max.bytes", v => Long(v, min: 0, max: int.MaxValue)),
+        new(MessageTimestampType, "CreateTime", "log.message.timestamp.type", v => v is "CreateTime" or "LogAppendTime" ? null : "must be CreateTime or LogAppendTime"),
+        // Single node: one in-sync replica is all there is; larger values could never be satisfied.
+        new(MinInSyncReplicas, "1", "min.insync.replicas", v => v == "1" ? null : "must be 1 on a single-node FastLog"),
+        // Batches are stored exactly as the producer compressed them; re-compression is not offered.
+        new(CompressionType, "producer", "compression.type", v => v == "producer" ? null : "only 'producer' is supported (batches are stored as sent)"),
+    ];
+
+    private static readonly Dictionary<string, Definition> ByName = All.ToDictionary(d => d.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, Definition> ByBrokerSynonym = All.ToDictionary(d => d.BrokerSynonym, StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out Definition definition) => ByName.TryGetValue(name, out definition!);
+
+    /// <summary>Maps a server.properties key (log.segment.bytes, log.retention.hours, ...) to a topic config name and value.</summary>
+    public static bool TryMapBrokerKey(string key, string value, out string topicConfig, out string topicValue)
+    {
+        // Kafka also accepts the retention in hours and minutes; fold both into retention.ms.
+        if (key is "log.retention.hours" or "log.retention.minutes")
+        {
+            var unit = key == "log.retention.hours" ? 3_600_000L : 60_000L;
+            topicConfig = RetentionMs;
+            topicValue = long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                ? (n < 0 ? "-1" : (n * unit).ToString(CultureInfo.InvariantCulture))
+                : value;
+            return true;
+        }
+
+        if (ByBrokerSynonym.TryGetValue(key, out var definition))
+        {
+            topicConfig = definition.Name;
+            topicValue = value;
+            return true;
+        }
+
+        topicConfig = topicValue = string.Empty;
+        return false;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the config when it is unknown or its value is invalid.</summary>
+    public static void Validate(string name, string? value)
+    {
+        if (!ByName.TryGetValue(name, out var definition))
+        {
+            throw new ArgumentException($"Unknown topic config '{name}'");
+        }
+
+        if (value is null)
+        {
+            return; // null means "back to the default" in AlterConfigs
+        }
+
+        var problem = definition.Check(value);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"Invalid value '{value}' for {name}: {problem}");
+        }
+    }
+
+    private static string? Long(string value, long min, long max = long.MaxValue) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? null
+            : $"must be an integer in [{min}, {max}]";
+}

@@ -1,0 +1,12 @@
+namespace FastLog.Broker.Topics;
+
+/// <summary>
+/// A topic as the broker knows it. Immutable: the registry swaps whole snapshots, so any shard can
+/// read a description without a lock while another one is being created.
+/// <see cref="Configs"/> holds only the values set on the topic; <see cref="TopicRegistry.EffectiveConfig"/>
+/// folds in broker defaults and Kafka's defaults.
+/// </summary>
+internal sealed record TopicDescription(string Name, Guid TopicId, int PartitionCount, IReadOnlyDictionary<string, string> Configs)
+{
+    public bool IsInternal => TopicName.IsInternal(Name);
+}

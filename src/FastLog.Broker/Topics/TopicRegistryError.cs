@@ -1,0 +1,11 @@
+namespace FastLog.Broker.Topics;
+
+/// <summary>Why a topic change was refused; admin handlers map each to its Kafka error code.</summary>
+internal enum TopicRegistryError
+{
+    AlreadyExists,
+    NotFound,
+    InvalidName,
+    InvalidPartitions,
+    InvalidConfig,
+}

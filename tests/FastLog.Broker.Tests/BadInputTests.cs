@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using FastLog.Protocol;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>Malformed and hostile input: the right Kafka error, or a closed connection, and the broker keeps serving.</summary>
+public sealed class BadInputTests
+{
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    [InlineData(200 * 1024 * 1024)]
+    public async Task AbsurdFrameSize_ClosesOnlyThatConnection(int size)
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using (var client = await RawKafkaClient.ConnectAsync(broker))
+        {
+            var frame = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(frame, size);
+            await client.WriteRawAsync(frame);
+            Assert.Null(await client.ReadFrameAsync());
+        }
+
+        await AssertStillServesAsync(broker);
+    }
+
+    [Fact]
+    public async Task GarbageAndTruncatedFrames_CloseTheConnection_AndTheBrokerSurvives()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var random = new Random(1234);
+        for (var i = 0; i < 50; i++)
+        {
+            using var client = await RawKafkaClient.ConnectAsync(broker);
+            var body = new byte[random.Next(1, 300)];
+            random.NextBytes(body);
+            // Keep a plausible header for half of them so decoding gets past the api key.
+            if (i % 2 == 0 && body.Length >= 8)
+            {
+                BinaryPrimitives.WriteInt16BigEndian(body, (short)ApiKey.Produce);
+                BinaryPrimitives.WriteInt16BigEndian(body.AsSpan(2), 9);
+            }
+
+            var frame = new byte[4 + body.Length];
+            BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
+            body.CopyTo(frame, 4);
+            await client.WriteRawAsync(frame);
+            // Either an answer (the bytes happened to decode) or a close: never a hang or a crash.
+            await client.ReadFrameAsync();
+        }
+
+        await AssertStillServesAsync(broker);
+    }
+
+    [Fact]
+    public async Task ApiVersionsAboveTheMaximum_IsAnsweredAtV0WithUnsupportedVersion()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+        var header = new RequestHeader { ApiKey = ApiKey.ApiVersions, ApiVersion = 99, CorrelationId = 7, ClientId = "future" };
+        using var writer = new KafkaWriter();
+        var frame = writer.BeginFrame();
+        header.Write(writer, headerVersion: 2);
+        writer.WriteUnsignedVarInt(1); // an empty compact client software name, as a future version might send
+        writer.EndFrame(frame);
+        await client.WriteRawAsync(writer.WrittenMemory.ToArray());
+
+        var response = ResponseFrame.Read<ApiVersionsResponse>((await client.ReadFrameAsync())!, version: 0, out var correlationId);
+        Assert.Equal(7, correlationId);
+        Assert.Equal(ErrorCode.UnsupportedVersion, response.ErrorCode);
+        var range = Assert.Single(response.ApiKeys, k => k.ApiKey == (short)ApiKey.ApiVersions);
+        Assert.Equal(3, range.MaxVersion);
+    }
+
+    [Fact]
+    public async Task CorruptBatch_GetsCorruptMessage_AndNothingIsStored()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+        var batch = RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray());
+        batch[^1] ^= 0xFF; // a flipped bit in the record: the CRC no longer matches
+
+        var response = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("corrupt", batch), version: 9);
+        Assert.Equal(ErrorCode.CorruptMessage, response.Responses[0].Partitions[0].ErrorCode);
+
+        var good = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("corrupt", RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray())), version: 9);
+        Assert.Equal(ErrorCode.None, good.Responses[0].Partitions[0].ErrorCode);
+        Assert.Equal(0, good.Responses[0].Partitions[0].BaseOffset);
+    }
+
+    [Fact]
+    public async Task InvalidTopicName_GetsInvalidTopicException()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+        var metadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "no spaces allowed" }] }, version: 12);
+        Assert.Equal(ErrorCode.InvalidTopicException, metadata.Topics.Single().ErrorCode);
+
+        var produce = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("bad/name", RecordBatches.Single([], [])), version: 7);
+        Assert.Equal(ErrorCode.InvalidTopicException, produce.Responses[0].Partitions[0].ErrorCode);
+    }
+
+    private static async Task AssertStillServesAsync(TestBroker broker)
+    {
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+        var versions = await client.SendAsync<ApiVersionsResponse>(new ApiVersionsRequest(), version: 3);
+        Assert.Equal(ErrorCode.None, versions.ErrorCode);
+        Assert.Contains(versions.ApiKeys, k => k.ApiKey == (short)ApiKey.Produce);
+    }
+}
