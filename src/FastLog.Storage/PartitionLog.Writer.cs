@@ -270,8 +270,6 @@ internal sealed partial class PartitionLog
         {
             pending.Complete(logStart);
         }
-
-        WakeDataWaiters();
     }
 
     /// <summary>

@@ -139,7 +139,6 @@ internal sealed partial class PartitionLog
     private void ReleaseFiles()
     {
         _closed = true;
-        WakeDataWaiters();
         foreach (var segment in _segments)
         {
             segment.Dispose();

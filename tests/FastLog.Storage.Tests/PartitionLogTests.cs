@@ -283,28 +283,4 @@ public sealed class PartitionLogTests : IDisposable
         io.ReleaseSyncs();
         await _shard.Close(log);
     }
-
-    [Fact]
-    public async Task WaitForData_WakesOnCommit_OrTimesOutWithFalse()
-    {
-        var log = await _shard.Open();
-        await AppendMany(log, 0, 1);
-
-        var (ready, timedOut) = await _shard.Run(async () => (
-            await log.WaitForDataAsync(0, TimeSpan.FromSeconds(30)),
-            await log.WaitForDataAsync(1, TimeSpan.FromMilliseconds(20))));
-        var woken = await _shard.Run(() =>
-        {
-            var wait = log.WaitForDataAsync(1, TimeSpan.FromSeconds(30));
-            _ = log.AppendAsync(TestStream.Batch(1)).AsTask();
-            return new ValueTask<Task<bool>>(wait);
-        });
-
-        Assert.True(ready);
-        Assert.False(timedOut);
-        Assert.True(await woken);
-        var closing = await _shard.Run(() => ValueTask.FromResult(log.WaitForDataAsync(log.HighWatermark, TimeSpan.FromSeconds(30))));
-        await _shard.Close(log);
-        Assert.False(await closing);
-    }
 }
