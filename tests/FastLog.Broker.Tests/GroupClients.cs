@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Text;
 using Confluent.Kafka;
+using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;
 
@@ -59,6 +62,70 @@ internal static class GroupClients
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Joins <paramref name="group"/> over the raw protocol (JoinGroup v5, answering MEMBER_ID_REQUIRED
+    /// as clients do), subscribed to <paramref name="topic"/> with the "range" consumer protocol.
+    /// </summary>
+    public static async Task<JoinGroupResponse> JoinAsync(RawKafkaClient client, string group, string topic, string? instanceId = null, string memberId = "", int sessionTimeoutMs = 6000)
+    {
+        var request = new JoinGroupRequest
+        {
+            GroupId = group,
+            SessionTimeoutMs = sessionTimeoutMs,
+            RebalanceTimeoutMs = 10_000,
+            MemberId = memberId,
+            GroupInstanceId = instanceId,
+            ProtocolType = "consumer",
+            Protocols = [new() { Name = "range", Metadata = Subscription(topic) }],
+        };
+        var response = await client.SendAsync<JoinGroupResponse>(request, 5);
+        if (response.ErrorCode != FastLog.Protocol.ErrorCode.MemberIdRequired)
+        {
+            return response;
+        }
+
+        request.MemberId = response.MemberId;
+        return await client.SendAsync<JoinGroupResponse>(request, 5);
+    }
+
+    /// <summary>ConsumerProtocolSubscription v0: version, topics, null user data.</summary>
+    public static byte[] Subscription(string topic)
+    {
+        var name = Encoding.UTF8.GetBytes(topic);
+        var bytes = new byte[2 + 4 + 2 + name.Length + 4];
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(2), 1);
+        BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(6), (short)name.Length);
+        name.CopyTo(bytes, 8);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8 + name.Length), -1);
+        return bytes;
+    }
+
+    /// <summary>The partitions of a ConsumerProtocolAssignment (any version: version, then [topic, [partition]]).</summary>
+    public static List<int> AssignedPartitions(byte[] assignment)
+    {
+        var partitions = new List<int>();
+        if (assignment.Length == 0)
+        {
+            return partitions;
+        }
+
+        var at = 2;
+        var topics = BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at));
+        at += 4;
+        for (var t = 0; t < topics; t++)
+        {
+            at += 2 + BinaryPrimitives.ReadInt16BigEndian(assignment.AsSpan(at));
+            var count = BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at));
+            at += 4;
+            for (var p = 0; p < count; p++, at += 4)
+            {
+                partitions.Add(BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at)));
+            }
+        }
+
+        return partitions;
     }
 
     /// <summary>Every record each consumer processed, by (partition, offset), in processing order.</summary>
