@@ -93,7 +93,8 @@ internal static class OffsetsLogBatch
                 var key = batches.Slice(position, keyLength);
                 position += keyLength;
                 var valueLength = ReadVarint(span, ref position);
-                ReadOnlyMemory<byte>? value = valueLength < 0 ? null : batches.Slice(position, valueLength);
+                // Typed explicitly: a bare null would convert to an empty (non-null) ReadOnlyMemory through byte[].
+                var value = valueLength < 0 ? (ReadOnlyMemory<byte>?)null : batches.Slice(position, valueLength);
                 apply(key, value);
                 position = record + length;
             }
