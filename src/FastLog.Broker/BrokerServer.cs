@@ -1,5 +1,6 @@
 using System.Net;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
 using FastLog.Broker.Handlers;
 using FastLog.Broker.Metrics;
 using FastLog.Broker.Network;
@@ -29,6 +30,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     // _connections[s] is touched only on shard s (accept, end of a connection, shutdown).
     private HashSet<KafkaConnection>[] _connections = [];
     private PartitionManager? _partitions;
+    private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
     private long _nextConnectionId;
     private bool _stopped;
@@ -75,6 +77,8 @@ internal sealed class BrokerServer : IAsyncDisposable
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
         _partitions = new PartitionManager(_shards, topics, _options, _logger);
         await _partitions.OpenAllAsync().ConfigureAwait(false);
+        _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
+        await _groups.OpenAsync().ConfigureAwait(false);
 
         // Bind every shard's listener before advertising: port 0 becomes the first shard's port.
         var bind = _options.Listen.ToBindEndPoint();
@@ -86,7 +90,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
         var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
-            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers);
+            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups };
         RequestRouter? router = null;
         router = new RequestRouter(
         [
@@ -104,6 +108,17 @@ internal sealed class BrokerServer : IAsyncDisposable
             new IncrementalAlterConfigsHandler(),
             new DeleteRecordsHandler(),
             new DescribeClusterHandler(),
+            new FindCoordinatorHandler(),
+            new JoinGroupHandler(),
+            new SyncGroupHandler(),
+            new HeartbeatHandler(),
+            new LeaveGroupHandler(),
+            new OffsetCommitHandler(),
+            new OffsetFetchHandler(),
+            new DescribeGroupsHandler(),
+            new ListGroupsHandler(),
+            new DeleteGroupsHandler(),
+            new OffsetDeleteHandler(),
         ], services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
@@ -182,6 +197,11 @@ internal sealed class BrokerServer : IAsyncDisposable
         if (_metricsEndpoint is not null)
         {
             await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_groups is not null)
+        {
+            await _groups.CloseAsync().ConfigureAwait(false);
         }
 
         if (_partitions is not null)

@@ -1,4 +1,5 @@
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
 using FastLog.Broker.Metrics;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Producers;
@@ -34,4 +35,7 @@ internal sealed class BrokerServices(
     public BrokerMetrics Metrics { get; } = metrics;
 
     public ILoggerFactory Loggers { get; } = loggers;
+
+    /// <summary>The group coordinator: consumer groups and committed offsets.</summary>
+    public required GroupCoordinator Groups { get; init; }
 }

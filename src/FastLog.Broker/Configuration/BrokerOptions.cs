@@ -40,6 +40,25 @@ internal sealed class BrokerOptions
     /// <summary>Where the Prometheus /metrics endpoint listens; null disables it.</summary>
     public HostPort? MetricsListen { get; set; }
 
+    /// <summary>
+    /// group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for
+    /// more members to join, so a starting fleet of consumers forms one generation, not one per member.
+    /// Kafka's default (3 s); tests use a few milliseconds.
+    /// </summary>
+    public int GroupInitialRebalanceDelayMs { get; set; } = 3000;
+
+    /// <summary>group.min.session.timeout.ms: the shortest session timeout a group member may ask for (Kafka's default).</summary>
+    public int GroupMinSessionTimeoutMs { get; set; } = 6000;
+
+    /// <summary>group.max.session.timeout.ms: the longest session timeout a group member may ask for (Kafka's default).</summary>
+    public int GroupMaxSessionTimeoutMs { get; set; } = 1_800_000;
+
+    /// <summary>offsets.retention.minutes (in ms): committed offsets of a group that stays empty this long are deleted (Kafka's 7 days).</summary>
+    public long OffsetsRetentionMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>offsets.retention.check.interval.ms: how often expired offsets are removed (Kafka's 10 minutes).</summary>
+    public int OffsetsRetentionCheckIntervalMs { get; set; } = 600_000;
+
     /// <summary>Broker-wide topic config defaults (log.segment.bytes and friends), by topic config name.</summary>
     public Dictionary<string, string> TopicDefaults { get; } = new(StringComparer.Ordinal);
 
@@ -63,6 +82,16 @@ internal sealed class BrokerOptions
         if (FlushIntervalMs < 1)
         {
             throw new ArgumentException($"flush interval must be >= 1 ms, not {FlushIntervalMs}");
+        }
+
+        if (GroupInitialRebalanceDelayMs < 0 || GroupMinSessionTimeoutMs < 1 || GroupMaxSessionTimeoutMs < GroupMinSessionTimeoutMs)
+        {
+            throw new ArgumentException("group settings: the initial rebalance delay must be >= 0 and 1 <= min session timeout <= max session timeout");
+        }
+
+        if (OffsetsRetentionMs < 1 || OffsetsRetentionCheckIntervalMs < 1)
+        {
+            throw new ArgumentException("offsets retention and its check interval must be >= 1 ms");
         }
 
         foreach (var (name, value) in TopicDefaults)

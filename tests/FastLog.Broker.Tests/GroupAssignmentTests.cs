@@ -1,0 +1,97 @@
+using Confluent.Kafka;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>Client-side assignors through the coordinator: cooperative-sticky, static membership, fan-out to several groups.</summary>
+public sealed class GroupAssignmentTests
+{
+    [Fact]
+    public async Task CooperativeSticky_NewMemberTakesOnlyWhatMoves()
+    {
+        const string topic = "coop";
+        await using var broker = await GroupClients.StartBrokerAsync();
+        await GroupClients.ProduceAsync(broker, topic, 60);
+        var revoked = new List<int>();
+        var seen = new HashSet<(int, long)>();
+        IConsumer<string, string> Start() => new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "coop-group", PartitionAssignmentStrategy.CooperativeSticky))
+            .SetPartitionsRevokedHandler((_, partitions) => revoked.AddRange(partitions.Select(p => p.Partition.Value)))
+            .Build();
+        void Process(IConsumer<string, string> consumer, ConsumeResult<string, string> record)
+        {
+            Assert.True(seen.Add((record.Partition.Value, record.Offset.Value)), "a record was delivered twice");
+            consumer.Commit(record);
+        }
+
+        using var a = Start();
+        using var b = Start();
+        a.Subscribe(topic);
+        b.Subscribe(topic);
+        Assert.True(GroupClients.PollUntil([a, b], () => seen.Count == 60 && a.Assignment.Count == 3 && b.Assignment.Count == 3, Process));
+        var before = a.Assignment.Concat(b.Assignment).ToList();
+
+        using var c = Start();
+        c.Subscribe(topic);
+        await GroupClients.ProduceAsync(broker, topic, 60, from: 60);
+        Assert.True(GroupClients.PollUntil([a, b, c], () => seen.Count == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, Process));
+
+        // Incremental: only the two partitions that moved to c were revoked, none of the kept ones.
+        Assert.Equal(c.Assignment.Select(p => p.Partition.Value).Order(), revoked.Order());
+        Assert.Equal(4, a.Assignment.Concat(b.Assignment).Intersect(before).Count());
+        foreach (var consumer in new[] { a, b, c })
+        {
+            consumer.Close();
+        }
+    }
+
+    [Fact]
+    public async Task StaticMember_RestartsWithoutARebalance()
+    {
+        const string topic = "static";
+        await using var broker = await GroupClients.StartBrokerAsync();
+        await GroupClients.ProduceAsync(broker, topic, 30);
+        var bAssignments = 0;
+        using var b = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-b"))
+            .SetPartitionsAssignedHandler((_, _) => bAssignments++)
+            .Build();
+        b.Subscribe(topic);
+        var a = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build();
+        a.Subscribe(topic);
+        Assert.True(GroupClients.PollUntil([a, b], () => a.Assignment.Count == 3 && b.Assignment.Count == 3));
+        var aPartitions = a.Assignment.ToList();
+        var bRebalancesBefore = bAssignments;
+
+        // A static member does not leave on close; its restart within the session timeout takes its place back.
+        a.Close();
+        a.Dispose();
+        using var restarted = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build();
+        restarted.Subscribe(topic);
+        Assert.True(GroupClients.PollUntil([restarted, b], () => restarted.Assignment.Count == 3));
+
+        Assert.Equal(aPartitions.Order(), restarted.Assignment.Order());
+        Assert.Equal(bRebalancesBefore, bAssignments);
+        Assert.Equal(3, b.Assignment.Count);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var described = (await admin.DescribeConsumerGroupsAsync(["static-group"])).ConsumerGroupDescriptions.Single();
+        Assert.Equal(ConsumerGroupState.Stable, described.State);
+        Assert.Equal(2, described.Members.Count);
+        restarted.Close();
+        b.Close();
+    }
+
+    [Fact]
+    public async Task TwoGroupsOnOneTopic_EachGetsEverything()
+    {
+        const string topic = "fanout";
+        await using var broker = await GroupClients.StartBrokerAsync();
+        await GroupClients.ProduceAsync(broker, topic, 90);
+        using var first = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-1")).Build();
+        using var second = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-2", PartitionAssignmentStrategy.RoundRobin)).Build();
+        first.Subscribe(topic);
+        second.Subscribe(topic);
+        var values = new Dictionary<IConsumer<string, string>, HashSet<string>> { [first] = [], [second] = [] };
+        Assert.True(GroupClients.PollUntil([first, second], () => values.Values.All(v => v.Count == 90), (c, r) => values[c].Add(r.Message.Value)));
+        Assert.Equal(values[first], values[second]);
+        first.Close();
+        second.Close();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Text;
+using Confluent.Kafka;
+using FastLog.Protocol;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>Brokers, producers and group consumers for the consumer-group tests.</summary>
+internal static class GroupClients
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>A broker whose auto-created topics have <paramref name="partitions"/> partitions and whose first rebalance waits only briefly.</summary>
+    public static Task<TestBroker> StartBrokerAsync(int partitions = 6) => TestBroker.StartAsync(o =>
+    {
+        o.DefaultPartitions = partitions;
+        o.GroupInitialRebalanceDelayMs = 200;
+    });
+
+    public static ConsumerConfig Consumer(TestBroker broker, string group, PartitionAssignmentStrategy strategy = PartitionAssignmentStrategy.Range, string? instanceId = null) => new()
+    {
+        BootstrapServers = broker.BootstrapServers,
+        GroupId = group,
+        GroupInstanceId = instanceId,
+        EnableAutoCommit = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        PartitionAssignmentStrategy = strategy,
+        SessionTimeoutMs = 6000,
+        HeartbeatIntervalMs = 500,
+        TopicMetadataRefreshIntervalMs = 1000,
+    };
+
+    /// <summary>Produces values "0".."count-1" round-robin over the topic's partitions (keys "k{i}").</summary>
+    public static async Task ProduceAsync(TestBroker broker, string topic, int count, int from = 0)
+    {
+        using var producer = new ProducerBuilder<string, string>(ProduceConsumeTests.ProducerConfig(broker)).Build();
+        var deliveries = Enumerable.Range(from, count)
+            .Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"k{i}", Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .ToList();
+        await Task.WhenAll(deliveries).WaitAsync(Deadline);
+    }
+
+    /// <summary>Polls until <paramref name="done"/> holds or the deadline passes; false on timeout.</summary>
+    public static bool PollUntil(IEnumerable<IConsumer<string, string>> consumers, Func<bool> done, Action<IConsumer<string, string>, ConsumeResult<string, string>>? onRecord = null)
+    {
+        var stop = DateTime.UtcNow + Deadline;
+        while (!done())
+        {
+            if (DateTime.UtcNow > stop)
+            {
+                return false;
+            }
+
+            foreach (var consumer in consumers)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(50)) is { IsPartitionEOF: false } record)
+                {
+                    onRecord?.Invoke(consumer, record);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Joins <paramref name="group"/> over the raw protocol (JoinGroup v5, answering MEMBER_ID_REQUIRED
+    /// as clients do), subscribed to <paramref name="topic"/> with the "range" consumer protocol.
+    /// </summary>
+    public static async Task<JoinGroupResponse> JoinAsync(RawKafkaClient client, string group, string topic, string? instanceId = null, string memberId = "", int sessionTimeoutMs = 6000)
+    {
+        var request = new JoinGroupRequest
+        {
+            GroupId = group,
+            SessionTimeoutMs = sessionTimeoutMs,
+            RebalanceTimeoutMs = 10_000,
+            MemberId = memberId,
+            GroupInstanceId = instanceId,
+            ProtocolType = "consumer",
+            Protocols = [new() { Name = "range", Metadata = Subscription(topic) }],
+        };
+        var response = await client.SendAsync<JoinGroupResponse>(request, 5);
+        if (response.ErrorCode != FastLog.Protocol.ErrorCode.MemberIdRequired)
+        {
+            return response;
+        }
+
+        request.MemberId = response.MemberId;
+        return await client.SendAsync<JoinGroupResponse>(request, 5);
+    }
+
+    /// <summary>ConsumerProtocolSubscription v0: version, topics, null user data.</summary>
+    public static byte[] Subscription(string topic)
+    {
+        var name = Encoding.UTF8.GetBytes(topic);
+        var bytes = new byte[2 + 4 + 2 + name.Length + 4];
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(2), 1);
+        BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(6), (short)name.Length);
+        name.CopyTo(bytes, 8);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8 + name.Length), -1);
+        return bytes;
+    }
+
+    /// <summary>The partitions of a ConsumerProtocolAssignment (any version: version, then [topic, [partition]]).</summary>
+    public static List<int> AssignedPartitions(byte[] assignment)
+    {
+        var partitions = new List<int>();
+        if (assignment.Length == 0)
+        {
+            return partitions;
+        }
+
+        var at = 2;
+        var topics = BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at));
+        at += 4;
+        for (var t = 0; t < topics; t++)
+        {
+            at += 2 + BinaryPrimitives.ReadInt16BigEndian(assignment.AsSpan(at));
+            var count = BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at));
+            at += 4;
+            for (var p = 0; p < count; p++, at += 4)
+            {
+                partitions.Add(BinaryPrimitives.ReadInt32BigEndian(assignment.AsSpan(at)));
+            }
+        }
+
+        return partitions;
+    }
+
+    /// <summary>Every record each consumer processed, by (partition, offset), in processing order.</summary>
+    internal sealed class ProcessedLog
+    {
+        private readonly ConcurrentQueue<(string Consumer, int Partition, long Offset, bool Committed)> _entries = new();
+
+        public void Add(string consumer, ConsumeResult<string, string> record, bool committed) =>
+            _entries.Enqueue((consumer, record.Partition.Value, record.Offset.Value, committed));
+
+        public int DistinctCount => _entries.Select(e => (e.Partition, e.Offset)).Distinct().Count();
+
+        public IReadOnlyCollection<(string Consumer, int Partition, long Offset, bool Committed)> Entries => _entries;
+    }
+}
