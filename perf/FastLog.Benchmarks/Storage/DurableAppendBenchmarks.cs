@@ -11,8 +11,7 @@ namespace FastLog.Benchmarks.Storage;
 /// filesystem (<see cref="WriteThenFdatasync"/>, baseline). Mean per operation; BenchmarkDotNet's
 /// percentiles column gives the spread across iterations.
 /// </summary>
-[SimpleJob(warmupCount: 2, iterationCount: 10)]
-[Config(typeof(PercentilesConfig))]
+[Config(typeof(InProcessShortConfig))]
 public class DurableAppendBenchmarks
 {
     private const int Operations = 200;
@@ -73,10 +72,5 @@ public class DurableAppendBenchmarks
         _raw?.Dispose();
         _pool?.Dispose();
         Directory.Delete(_root, recursive: true);
-    }
-
-    private sealed class PercentilesConfig : BenchmarkDotNet.Configs.ManualConfig
-    {
-        public PercentilesConfig() => AddColumn(BenchmarkDotNet.Columns.StatisticColumn.P50, BenchmarkDotNet.Columns.StatisticColumn.P95);
     }
 }

@@ -15,7 +15,7 @@ namespace FastLog.Benchmarks.Storage;
 /// baseline). Each invocation writes <see cref="TotalBytes"/> into a fresh log / file.
 /// Goal (issue 3): append ≥ 85 % of the raw rate, i.e. a ratio ≤ 1.18 in the Ratio column.
 /// </summary>
-[SimpleJob(warmupCount: 2, iterationCount: 8, invocationCount: 1)]
+[Config(typeof(InProcessShortConfig))]
 public class PartitionAppendBenchmarks
 {
     private const long TotalBytes = 128L << 20;
