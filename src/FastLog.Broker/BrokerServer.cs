@@ -26,6 +26,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ShardGroup _shards;
     private readonly List<ShardListener> _listeners = [];
+
+    // _connections[s] is touched only on shard s (accept, end of a connection, shutdown).
+    private HashSet<KafkaConnection>[] _connections = [];
     private PartitionManager? _partitions;
     private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
@@ -85,7 +88,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         }
 
         var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
-        var metrics = new BrokerMetrics(_shards.Count, () => Gauges(topics));
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups };
         RequestRouter? router = null;
@@ -97,6 +100,14 @@ internal sealed class BrokerServer : IAsyncDisposable
             new FetchHandler(),
             new ListOffsetsHandler(),
             new InitProducerIdHandler(),
+            new CreateTopicsHandler(),
+            new DeleteTopicsHandler(),
+            new CreatePartitionsHandler(),
+            new DescribeConfigsHandler(),
+            new AlterConfigsHandler(),
+            new IncrementalAlterConfigsHandler(),
+            new DeleteRecordsHandler(),
+            new DescribeClusterHandler(),
             new FindCoordinatorHandler(),
             new JoinGroupHandler(),
             new SyncGroupHandler(),
@@ -111,6 +122,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         ], services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
+        _connections = Enumerable.Range(0, _shards.Count).Select(_ => new HashSet<KafkaConnection>()).ToArray();
         for (var shard = 0; shard < _shards.Count; shard++)
         {
             var listener = _listeners[shard];
@@ -120,7 +132,7 @@ internal sealed class BrokerServer : IAsyncDisposable
             {
                 var context = new ConnectionContext(Interlocked.Increment(ref _nextConnectionId), socket.RemoteEndPoint, shardId);
                 var connection = new KafkaConnection(socket, context, router, shardMetrics, connectionLogger, _options.MaxRequestBytes);
-                _ = connection.RunAsync().AsTask();
+                _ = ServeAsync(connection, _connections[shardId]);
             }));
         }
 
@@ -132,6 +144,19 @@ internal sealed class BrokerServer : IAsyncDisposable
         _logger.LogInformation(
             "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
             ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+    }
+
+    private static async Task ServeAsync(KafkaConnection connection, HashSet<KafkaConnection> open)
+    {
+        open.Add(connection);
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            open.Remove(connection);
+        }
     }
 
     private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics)
@@ -153,6 +178,20 @@ internal sealed class BrokerServer : IAsyncDisposable
         foreach (var listener in _listeners)
         {
             listener.Dispose();
+        }
+
+        for (var shard = 0; shard < _connections.Length; shard++)
+        {
+            var open = _connections[shard];
+            await _shards.RunAsync(shard, () =>
+            {
+                foreach (var connection in open.ToList())
+                {
+                    connection.Abort();
+                }
+
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
         }
 
         if (_metricsEndpoint is not null)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using FastLog.Broker;
+using FastLog.Broker.Cli;
 using FastLog.Broker.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -54,4 +55,5 @@ serve.SetAction(async (parse, cancel) =>
 
 var root = new RootCommand("FastLog: a Kafka-compatible streaming log broker.");
 root.Subcommands.Add(serve);
+root.Subcommands.Add(TopicCommands.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -47,7 +47,16 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     public int HoldSecond(SafeHandle handle)
     {
         bool added = false;
-        handle.DangerousAddRef(ref added);
+        try
+        {
+            handle.DangerousAddRef(ref added); // throws ObjectDisposedException for a closed handle
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+
         _secondHandle = handle;
         return (int)handle.DangerousGetHandle();
     }
@@ -55,7 +64,16 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     /// <summary>Pins <paramref name="buffer"/> until completion and returns its address.</summary>
     public ulong Pin(ReadOnlyMemory<byte> buffer)
     {
-        _pin = buffer.Pin();
+        try
+        {
+            _pin = buffer.Pin(); // a MemoryManager (e.g. a returned AlignedBuffer) may refuse
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+
         return (ulong)_pin.Pointer;
     }
 
@@ -70,18 +88,51 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
             _vectorPins = new MemoryHandle[buffers.Length];
         }
 
-        for (int i = 0; i < buffers.Length; i++)
+        try
         {
-            _vectorPins[i] = buffers[i].Pin();
-            _iovecs[i] = new Iovec { Base = _vectorPins[i].Pointer, Length = (nuint)buffers[i].Length };
+            // Counted one by one so a refused pin releases exactly the ones taken before it.
+            for (_vectorPinCount = 0; _vectorPinCount < buffers.Length; _vectorPinCount++)
+            {
+                var pin = buffers[_vectorPinCount].Pin();
+                _vectorPins[_vectorPinCount] = pin;
+                _iovecs[_vectorPinCount] = new Iovec { Base = pin.Pointer, Length = (nuint)buffers[_vectorPinCount].Length };
+            }
+        }
+        catch
+        {
+            Abandon();
+            throw;
         }
 
-        _vectorPinCount = buffers.Length;
         return (ulong)_iovecs;
     }
 
     /// <summary>Called with the CQE result: releases what the kernel no longer uses, then completes.</summary>
     public void Complete(int result)
+    {
+        Release();
+        if (result < 0)
+        {
+            SetException(new IoRingException(-result, _name));
+        }
+        else
+        {
+            SetResult(result);
+        }
+    }
+
+    /// <summary>
+    /// The submission was refused before its SQE was published (closed handle, unpinnable buffer,
+    /// failed io_uring_enter): releases what was taken and returns the slot to the pool. Nothing
+    /// was handed out, so no awaiter exists and the ValueTask version is untouched.
+    /// </summary>
+    public void Abandon()
+    {
+        Release();
+        _ring.ReturnOperation(this);
+    }
+
+    private void Release()
     {
         _pin.Dispose();
         _pin = default;
@@ -95,14 +146,6 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         _handle = null;
         _secondHandle?.DangerousRelease();
         _secondHandle = null;
-        if (result < 0)
-        {
-            SetException(new IoRingException(-result, _name));
-        }
-        else
-        {
-            SetResult(result);
-        }
     }
 
     /// <summary>Frees the iovec array; only when the ring is disposed.</summary>

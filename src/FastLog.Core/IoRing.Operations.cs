@@ -75,18 +75,9 @@ public sealed unsafe partial class IoRing
     {
         ObjectDisposedException.ThrowIf(input.IsClosed, input);
         var op = Begin("splice", output);
-        var inputFd = op.HoldSecond(input);
-        IoUringSqe* sqe = NextSqe();
-        sqe->Opcode = IoUring.OpSplice;
-        sqe->Fd = op.Fd;
-        sqe->Offset = outputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)outputOffset;
-        sqe->Address = inputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)inputOffset;
-        sqe->Length = (uint)length;
-        sqe->OpFlags = IoUring.SpliceFMove;
-        sqe->SpliceFdIn = inputFd;
-        sqe->UserData = (ulong)op.Slot;
-        PublishSqe();
-        return op.AsValueTask();
+        int inputFd = op.HoldSecond(input);
+        return Queue(op, IoUring.OpSplice, inputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)inputOffset, (uint)length,
+            outputOffset < 0 ? IoUring.NoSpliceOffset : (ulong)outputOffset, IoUring.SpliceFMove, inputFd);
     }
 
     private IoOperation Begin(string name, SafeHandle handle)
@@ -111,15 +102,26 @@ public sealed unsafe partial class IoRing
         return op;
     }
 
-    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags)
+    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags, int spliceFdIn = 0)
     {
-        IoUringSqe* sqe = NextSqe();
+        IoUringSqe* sqe;
+        try
+        {
+            sqe = NextSqe(); // may have to enter the kernel to make room, which can fail
+        }
+        catch
+        {
+            op.Abandon();
+            throw;
+        }
+
         sqe->Opcode = opcode;
         sqe->Fd = op.Fd;
         sqe->Address = address;
         sqe->Length = length;
         sqe->Offset = offset;
         sqe->OpFlags = opFlags;
+        sqe->SpliceFdIn = spliceFdIn;
         sqe->UserData = (ulong)op.Slot;
         PublishSqe();
         _awaitingCompletion++;

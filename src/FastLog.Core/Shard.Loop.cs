@@ -105,6 +105,7 @@ public sealed partial class Shard
             return;
         }
 
+        _accountedUntil = Stopwatch.GetTimestamp();
         _started!.SetResult();
         try
         {
@@ -154,10 +155,7 @@ public sealed partial class Shard
         work += _io!.SubmitAndReap();
         FlushOverflow();
         WakeTargets();
-        if (work == 0)
-        {
-            Idle();
-        }
+        AccountTurn(idle: work == 0);
     }
 
     private int DrainInbox()

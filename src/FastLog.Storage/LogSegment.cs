@@ -137,6 +137,27 @@ internal sealed class LogSegment : IDisposable
         CloseIndexFile(ref _timeIndexFile, Indexer.Times.Count * TimeIndexEntry.Size);
     }
 
+    /// <summary>
+    /// Recovery: a scanned segment that is not the last one becomes closed exactly as a roll would
+    /// have left it — log trimmed to the verified <see cref="Size"/>, indexes complete and trimmed,
+    /// all durable — because the next open trusts closed segments by their file length and index files.
+    /// </summary>
+    public async ValueTask SealRecoveredAsync(IStorageIo io)
+    {
+        using (var log = NativeFile.Open(LogPath, NativeOpenFlags.ReadWrite))
+        {
+            NativeFile.SetLength(log, Size);
+            await io.DataSyncAsync(log);
+        }
+
+        _indexFile = OpenIndexFile(SegmentFileNames.Index(_directory, BaseOffset));
+        _timeIndexFile = OpenIndexFile(SegmentFileNames.TimeIndex(_directory, BaseOffset));
+        Indexer.CompleteTimeIndex();
+        await PersistIndexesAsync(io);
+        CloseIndexFile(ref _indexFile, Indexer.Offsets.Count * OffsetIndexEntry.Size);
+        CloseIndexFile(ref _timeIndexFile, Indexer.Times.Count * TimeIndexEntry.Size);
+    }
+
     /// <summary>Writes index entries not yet on disk and fdatasyncs both index files (active segment only).</summary>
     public async ValueTask PersistIndexesAsync(IStorageIo io)
     {

@@ -48,6 +48,13 @@ internal sealed partial class PartitionLog
 
                 var nextBase = i + 1 < plan.Count ? plan[i + 1].BaseOffset : -1;
                 var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, report);
+                if (scannedTail)
+                {
+                    // The previous segment was scanned and turned out not to be the last (a crash
+                    // during a roll): close it for good, as the roll would have.
+                    await segments[^1].SealRecoveredAsync(io);
+                }
+
                 segments.Add(segment);
                 scannedTail = scanned;
                 scannedBytes += scanned ? segment.Size - (step.Action == SegmentRecoveryAction.ScanFromCheckpoint ? step.ResumePosition : 0) : 0;

@@ -16,6 +16,7 @@ internal sealed partial class PartitionLog
     private bool _writerRunning;
     private bool _timerArmed;
     private bool _checkpointDirty;
+    private bool _intervalSyncRunning;
     private long _lastCheckpointMs;
     private long _lastSyncMs;
     private long _lastRetentionMs;
@@ -304,9 +305,11 @@ internal sealed partial class PartitionLog
     private async ValueTask HousekeepAsync()
     {
         var now = _options.UnixTimeMs();
-        if (now - _lastSyncMs >= (long)_options.FlushInterval.TotalMilliseconds)
+        if (!_intervalSyncRunning && Active.Appender is { } appender && appender.SyncedEnd < appender.WrittenEnd
+            && now - _lastSyncMs >= (long)_options.FlushInterval.TotalMilliseconds)
         {
-            await SyncWrittenAsync(now);
+            _lastSyncMs = now;
+            _ = IntervalSyncAsync(appender);
         }
 
         try
@@ -328,6 +331,30 @@ internal sealed partial class PartitionLog
             Log($"housekeeping failed, will retry: {error.Message}");
             _lastCheckpointMs = now;
             _lastRetentionMs = now;
+        }
+    }
+
+    /// <summary>
+    /// Interval mode's fdatasync runs beside the writer, not in it: appends were acknowledged at
+    /// write time, so they must not queue behind a sync (ext4 fdatasync after O_DIRECT writes into
+    /// preallocated space commits extent conversions and takes milliseconds). A failure faults the
+    /// partition as any failed sync does.
+    /// </summary>
+    private async Task IntervalSyncAsync(SegmentAppender appender)
+    {
+        _intervalSyncRunning = true;
+        try
+        {
+            await appender.SyncAsync();
+        }
+        catch (Exception error)
+        {
+            Fault(error);
+            FailQueued();
+        }
+        finally
+        {
+            _intervalSyncRunning = false;
         }
     }
 

@@ -75,6 +75,9 @@ internal sealed partial class PartitionLog
     /// </summary>
     public long LogEndOffset => Active.NextOffset;
 
+    /// <summary>Base offset of the active (last) segment: where a scan of recent batches starts.</summary>
+    public long ActiveSegmentBaseOffset => Active.BaseOffset;
+
     /// <summary>True when the active segment is written with O_DIRECT (false: buffered fallback).</summary>
     public bool IsDirectIo => Active.Appender?.IsDirect ?? false;
 

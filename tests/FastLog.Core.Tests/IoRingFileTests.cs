@@ -150,6 +150,33 @@ public sealed class IoRingFileTests : IDisposable
     }
 
     [Fact]
+    public async Task RefusedSubmission_ReleasesItsFileHandle()
+    {
+        using var group = TestShards.Start(shardCount: 1);
+        var (fd, completedAfterwards) = await group.Run(0, async () =>
+        {
+            var io = Shard.Current!.Io;
+            var file = NativeFile.Open(_path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create);
+            using var unpinnable = new UnpinnableMemory();
+            Assert.Throws<NotSupportedException>(() => Write(io, file, unpinnable.Memory));
+            Assert.Throws<NotSupportedException>(() => Writev(io, file, unpinnable.Memory)); // the first vector entry was pinned
+            int written = await io.WriteAsync(file, new byte[10], 0);
+            int fd = (int)file.DangerousGetHandle();
+            file.Dispose(); // closes the descriptor only if no refused operation still holds a reference
+            return (fd, written);
+        });
+
+        Assert.Equal(10, completedAfterwards);
+        var link = new FileInfo($"/proc/self/fd/{fd}");
+        Assert.False(link.Exists && link.LinkTarget == _path, "the refused operations kept the file open");
+
+        static void Write(IoRing io, SafeHandle file, Memory<byte> buffer) => io.WriteAsync(file, buffer, 0).AsTask();
+
+        static void Writev(IoRing io, SafeHandle file, Memory<byte> buffer) =>
+            io.WritevAsync(file, [new byte[8], buffer], 0).AsTask();
+    }
+
+    [Fact]
     public async Task ManyMoreOperationsThanRingEntries_AllComplete()
     {
         const int Writes = 2000; // far beyond the 256-entry SQ: forces early submits

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -10,9 +9,7 @@ public sealed class IoRingSocketTests
     public async Task AcceptRecvSendPoll_OverLoopback()
     {
         using var group = TestShards.Start();
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
+        using var listener = TestSockets.Listen();
 
         var served = group.Run(0, async () =>
         {
@@ -27,22 +24,14 @@ public sealed class IoRingSocketTests
             return (ready, request, sent);
         });
 
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!);
+        using var client = await TestSockets.ConnectAsync(listener);
         await client.SendAsync(Encoding.ASCII.GetBytes("ping"));
-        var reply = new byte[64];
-        int received = 0;
-        while (received < "pong:ping".Length)
-        {
-            int n = await client.ReceiveAsync(reply.AsMemory(received)).AsTask().WaitAsync(TestShards.Timeout);
-            Assert.NotEqual(0, n);
-            received += n;
-        }
+        var reply = await TestSockets.ReceiveExactlyAsync(client, "pong:ping".Length);
 
         var (ready, request, sent) = await served;
         Assert.True(ready.HasFlag(PollEvents.In));
         Assert.Equal("ping", request);
         Assert.Equal(9, sent);
-        Assert.Equal("pong:ping", Encoding.ASCII.GetString(reply, 0, received));
+        Assert.Equal("pong:ping", Encoding.ASCII.GetString(reply));
     }
 }

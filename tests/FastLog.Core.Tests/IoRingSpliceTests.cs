@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace FastLog.Core.Tests;
@@ -19,9 +18,7 @@ public sealed class IoRingSpliceTests
         try
         {
             using var group = TestShards.Start();
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
+            using var listener = TestSockets.Listen();
 
             var served = group.Run(0, async () =>
             {
@@ -48,15 +45,8 @@ public sealed class IoRingSpliceTests
                 return pipe.Capacity;
             });
 
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(listener.LocalEndPoint!);
-            var received = new byte[count];
-            for (int at = 0; at < count;)
-            {
-                int n = await client.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TestShards.Timeout);
-                Assert.NotEqual(0, n);
-                at += n;
-            }
+            using var client = await TestSockets.ConnectAsync(listener);
+            var received = await TestSockets.ReceiveExactlyAsync(client, count);
 
             Assert.Equal(64 * 1024, await served);
             Assert.True(data.AsSpan(start, count).SequenceEqual(received));

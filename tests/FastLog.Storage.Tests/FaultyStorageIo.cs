@@ -7,7 +7,8 @@ namespace FastLog.Storage.Tests;
 
 /// <summary>
 /// The shard's real I/O with switchable failures: fallocate answering ENOSPC (disk full),
-/// segment writes and fdatasync answering EIO, and O_DIRECT opens refused as by a filesystem without it. Flags are set by the test thread and read on the shard (volatile).
+/// segment writes and fdatasync answering EIO, O_DIRECT opens refused as by a filesystem without
+/// it, and fdatasyncs held back until the test releases them. Flags are set by the test thread and read on the shard (volatile).
 /// </summary>
 internal sealed class FaultyStorageIo : IStorageIo
 {
@@ -18,6 +19,9 @@ internal sealed class FaultyStorageIo : IStorageIo
     private volatile bool _failWrites;
     private volatile bool _refuseDirect;
     private volatile bool _failSyncs;
+    private int _syncs;
+    private TaskCompletionSource? _heldSyncs;
+    private TaskCompletionSource _syncHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FaultyStorageIo(IStorageIo inner)
     {
@@ -31,6 +35,21 @@ internal sealed class FaultyStorageIo : IStorageIo
     public bool RefuseDirect { get => _refuseDirect; set => _refuseDirect = value; }
 
     public bool FailSyncs { get => _failSyncs; set => _failSyncs = value; }
+
+    /// <summary>fdatasyncs issued so far (any file).</summary>
+    public int Syncs => Volatile.Read(ref _syncs);
+
+    /// <summary>Completes when a fdatasync is waiting under <see cref="HoldSyncs"/>.</summary>
+    public Task SyncHeld => _syncHeld.Task;
+
+    /// <summary>From now on every fdatasync waits until <see cref="ReleaseSyncs"/>.</summary>
+    public void HoldSyncs()
+    {
+        _syncHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _heldSyncs, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    public void ReleaseSyncs() => Interlocked.Exchange(ref _heldSyncs, null)?.SetResult();
 
     public int BufferSize => _inner.BufferSize;
 
@@ -51,8 +70,23 @@ internal sealed class FaultyStorageIo : IStorageIo
 
     public ValueTask<int> ReadAsync(SafeFileHandle file, Memory<byte> buffer, long offset) => _inner.ReadAsync(file, buffer, offset);
 
-    public ValueTask DataSyncAsync(SafeFileHandle file) =>
-        _failSyncs ? ValueTask.FromException(new IoRingException(Eio, "fdatasync")) : _inner.DataSyncAsync(file);
+    public ValueTask DataSyncAsync(SafeFileHandle file)
+    {
+        Interlocked.Increment(ref _syncs);
+        if (_failSyncs)
+        {
+            return ValueTask.FromException(new IoRingException(Eio, "fdatasync"));
+        }
+
+        return Volatile.Read(ref _heldSyncs) is { } held ? HeldSyncAsync(held, file) : _inner.DataSyncAsync(file);
+    }
+
+    private async ValueTask HeldSyncAsync(TaskCompletionSource held, SafeFileHandle file)
+    {
+        _syncHeld.TrySetResult();
+        await held.Task; // resumes on the shard (its SynchronizationContext)
+        await _inner.DataSyncAsync(file);
+    }
 
     public void Allocate(SafeFileHandle file, long offset, long length, bool keepSize)
     {

@@ -210,4 +210,77 @@ public sealed class PartitionLogTests : IDisposable
         Assert.Equal(log.HighWatermark - 1, logStart);
         await _shard.Close(log);
     }
+
+    [Fact]
+    public async Task Reads_SeeOnlyCommittedBatches_WhileAppendsAreInFlight()
+    {
+        var log = await _shard.Open();
+        await AppendMany(log, 0, 3);
+
+        var (before, during, after, duringLength) = await _shard.Run(async () =>
+        {
+            var before = log.HighWatermark;
+            var pending = log.AppendAsync(TestStream.Batch(3)).AsTask();
+
+            // Queued, not yet written: the read at the old end sees nothing new.
+            using var read = await log.ReadAsync(before, 1 << 20);
+            var during = log.HighWatermark;
+            await pending;
+            return (before, during, log.HighWatermark, read.Length);
+        });
+
+        Assert.Equal(before, during);
+        Assert.Equal(0, duringLength);
+        Assert.Equal(before + 4, after);
+        Assert.Equal(TestStream.Expected(0, 4), await _shard.ReadFrom(log, 0));
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task DurableMode_AcknowledgesAfterFdatasync_GroupCommittingATurnsAppends()
+    {
+        var (log, io) = await _shard.OpenFaulty(new StorageOptions());
+        var syncsBefore = io.Syncs;
+
+        await AppendMany(log, 0, 50);
+
+        // 50 appends issued in one turn: one write and one fdatasync cover them all (a second
+        // flush may pick up appends that arrived while the first was in flight, never 50).
+        var syncs = io.Syncs - syncsBefore;
+        Assert.InRange(syncs, 1, 5);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task DurableMode_DoesNotAcknowledgeBeforeFdatasyncCompletes()
+    {
+        var (log, io) = await _shard.OpenFaulty(new StorageOptions());
+        io.HoldSyncs();
+
+        var append = await _shard.Run(() => ValueTask.FromResult(log.AppendAsync(TestStream.Batch(0)).AsTask()));
+        await io.SyncHeld;
+
+        // Written, fdatasync issued but not complete: not acknowledged, not visible.
+        Assert.False(append.IsCompleted);
+        Assert.Equal(0, log.HighWatermark);
+        io.ReleaseSyncs();
+        Assert.Equal(0, (await append).BaseOffset);
+        Assert.Equal(1, log.HighWatermark);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task IntervalMode_AcknowledgesWithoutWaitingForFdatasync_ThenSyncsOnItsInterval()
+    {
+        var (log, io) = await _shard.OpenFaulty(new StorageOptions { Durability = DurabilityMode.Interval, FlushInterval = TimeSpan.FromMilliseconds(20) });
+        io.HoldSyncs();
+
+        var results = await AppendMany(log, 0, 5);
+
+        Assert.Equal(TestStream.OffsetOf(5), results[4].LastOffset + 1);
+        Assert.Equal(TestStream.OffsetOf(5), log.HighWatermark);
+        await io.SyncHeld.WaitAsync(TimeSpan.FromSeconds(30)); // the interval fdatasync is issued on its own
+        io.ReleaseSyncs();
+        await _shard.Close(log);
+    }
 }

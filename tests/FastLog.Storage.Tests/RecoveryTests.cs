@@ -106,4 +106,31 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(TestStream.Expected(0, 80), await _shard.ReadFrom(log, 0));
         await _shard.Close(log);
     }
+
+    [Fact]
+    public async Task CrashDuringRoll_LeavesAnUntrimmedOlderSegment_WhichRecoverySealsBeforeTrustingIt()
+    {
+        var options = _options with { SegmentBytes = 16_384 };
+        var checkpointPath = Path.Combine(_shard.Directory, SegmentFileNames.CheckpointFileName);
+        var log = await _shard.Open(options);
+        var beforeRoll = File.ReadAllBytes(checkpointPath);
+        await _shard.AppendStream(log, 0, 80);
+        Assert.True(log.SegmentCount >= 3);
+
+        // As if the process died inside the first roll: the checkpoint still names segment 0,
+        // whose file still carries its preallocated zeros.
+        File.WriteAllBytes(checkpointPath, beforeRoll);
+        using (var first = new FileStream(SegmentFileNames.Log(_shard.Directory, 0), FileMode.Open))
+        {
+            first.SetLength(first.Length + 65_536);
+        }
+
+        var recovered = await _shard.Open(options);
+        Assert.Equal(TestStream.Expected(0, 80), await _shard.ReadFrom(recovered, 0));
+
+        // Crash again: this time segment 0 is before the checkpoint, trusted by its file length.
+        var again = await _shard.Open(options);
+        Assert.Equal(TestStream.Expected(0, 80), await _shard.ReadFrom(again, 0));
+        await _shard.Close(again);
+    }
 }

@@ -16,10 +16,12 @@ internal sealed class BrokerMetrics
     private readonly ShardMetrics[] _shards;
     private readonly ShardMetrics _offShard = new();
     private readonly Func<IEnumerable<(string Name, string Help, double Value)>> _gauges;
+    private readonly ShardGroup _shardGroup;
 
-    public BrokerMetrics(int shardCount, Func<IEnumerable<(string Name, string Help, double Value)>> gauges)
+    public BrokerMetrics(ShardGroup shardGroup, Func<IEnumerable<(string Name, string Help, double Value)>> gauges)
     {
-        _shards = Enumerable.Range(0, shardCount).Select(_ => new ShardMetrics()).ToArray();
+        _shardGroup = shardGroup;
+        _shards = Enumerable.Range(0, shardGroup.Count).Select(_ => new ShardMetrics()).ToArray();
         _gauges = gauges;
     }
 
@@ -34,9 +36,10 @@ internal sealed class BrokerMetrics
         var text = new StringBuilder();
         var all = _shards.Append(_offShard).ToArray();
 
+        // A metric family's samples must follow its TYPE line: counts go to `text`, the histogram to `latency`.
         Header(text, "fastlog_requests_total", "counter", "Requests handled, by API.");
-        Header(text, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
         var latency = new StringBuilder();
+        Header(latency, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
         for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
         {
             var count = all.Sum(s => s.Requests(key));
@@ -66,6 +69,11 @@ internal sealed class BrokerMetrics
         Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
         Counter(text, "fastlog_connections_closed_total", "Client connections closed.", all.Sum(s => s.ConnectionsClosed));
         Counter(text, "fastlog_malformed_requests_total", "Connections closed for oversized, undecodable or unsupported requests.", all.Sum(s => s.MalformedRequests));
+        // Loop utilisation of shard s over an interval = rate(busy) / (rate(busy) + rate(idle)).
+        var loops = Enumerable.Range(0, _shardGroup.Count).Select(i => _shardGroup[i].LoopStats).ToArray();
+        ShardCounter(text, "fastlog_shard_busy_seconds_total", "Time each shard's loop spent running work.", loops.Select(l => l.Busy.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_idle_seconds_total", "Time each shard's loop spent waiting (spinning or asleep).", loops.Select(l => l.Idle.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_loop_turns_total", "Turns of each shard's event loop.", loops.Select(l => (double)l.Turns));
         foreach (var (name, help, value) in _gauges())
         {
             Header(text, name, "gauge", help);
@@ -77,6 +85,16 @@ internal sealed class BrokerMetrics
 
     private static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+
+    private static void ShardCounter(StringBuilder text, string name, string help, IEnumerable<double> perShard)
+    {
+        Header(text, name, "counter", help);
+        var shard = 0;
+        foreach (var value in perShard)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{shard=\"{shard++}\"}} {value}\n");
+        }
+    }
 
     private static void Counter(StringBuilder text, string name, string help, long value)
     {

@@ -229,6 +229,9 @@ internal sealed class KafkaConnection
         }
     }
 
+    /// <summary>Closes the connection from the broker's side (shutdown); responses not yet sent are dropped.</summary>
+    public void Abort() => Close();
+
     private void Reject(string reason)
     {
         _metrics.MalformedRequest();

@@ -2,6 +2,7 @@ using System.Globalization;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Topics;
 using FastLog.Core;
+using FastLog.Protocol;
 using FastLog.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -99,6 +100,70 @@ internal sealed class PartitionManager
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Applies <paramref name="topic"/>'s (changed) configs to its open partitions: each owner shard
+    /// gives its logs the new storage settings, which the next append, roll and retention pass use.
+    /// </summary>
+    public Task ReconfigureTopicAsync(TopicDescription topic) =>
+        Task.WhenAll(Enumerable.Range(0, _shards.Count).Select(shard =>
+            OnShardAsync(shard, (this, topic), static s =>
+            {
+                var (self, changed) = s;
+                // The registry's current description, not the one passed in: when two alterations
+                // race, whichever reaches a shard last still applies the newest configs.
+                var topic = self._topics.Find(changed.Name) ?? changed;
+                var table = self._tables[Shard.Current!.Id];
+                var options = self.StorageOptionsFor(topic);
+                for (var p = 0; p < topic.PartitionCount; p++)
+                {
+                    if (table.GetValueOrDefault(new TopicPartition(topic.Name, p)) is not { } replica)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        replica.Log.UpdateOptions(options);
+                    }
+                    catch (Exception e) when (e is IOException or ObjectDisposedException)
+                    {
+                        // A faulted or closing log takes the topic's configs when it is next opened.
+                        self._logger.LogWarning("{Partition}: new configs not applied to the open log: {Reason}", replica.Id, e.Message);
+                    }
+                }
+
+                return ValueTask.FromResult(true);
+            }).AsTask()));
+
+    /// <summary>
+    /// DeleteRecords for one partition; call on its owner shard. <paramref name="offset"/> -1 means the
+    /// high watermark. Returns the LogStartOffset afterwards (Kafka's low watermark), or the error:
+    /// OFFSET_OUT_OF_RANGE past the high watermark, NOT_LEADER_OR_FOLLOWER when not open here.
+    /// </summary>
+    public async ValueTask<(ErrorCode Error, long LowWatermark)> DeleteRecordsOnOwnerAsync(TopicPartition partition, long offset)
+    {
+        if (FindOnOwner(partition) is not { } replica)
+        {
+            return (ErrorCode.NotLeaderOrFollower, -1);
+        }
+
+        var log = replica.Log;
+        var target = offset == -1 ? log.HighWatermark : offset;
+        if (target < 0)
+        {
+            return (ErrorCode.OffsetOutOfRange, -1);
+        }
+
+        try
+        {
+            return (ErrorCode.None, await log.DeleteRecordsAsync(target));
+        }
+        catch (Exception e) when (e is LogOffsetOutOfRangeException or IOException or ObjectDisposedException)
+        {
+            return (StorageErrors.ToErrorCode(e), -1);
+        }
+    }
+
     /// <summary>Opens every partition of every known topic (startup); recovery runs on each owner shard in parallel.</summary>
     public Task OpenAllAsync() => Task.WhenAll(_topics.Current.ByName.Values.Select(t => OpenTopicAsync(t)));
 
@@ -111,6 +176,7 @@ internal sealed class PartitionManager
                 foreach (var replica in table.Values.ToList())
                 {
                     await self.CloseReplicaAsync(replica);
+                    await Task.Run(() => self.SaveProducerState(replica));
                 }
 
                 table.Clear();
@@ -133,7 +199,9 @@ internal sealed class PartitionManager
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        table[partition] = new PartitionReplica(partition, log, _options.AckDurability);
+        var replica = new PartitionReplica(partition, log, _options.AckDurability);
+        await replica.RestoreProducerStateAsync();
+        table[partition] = replica;
         return true;
     }
 
@@ -158,6 +226,19 @@ internal sealed class PartitionManager
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             _logger.LogError(e, "{Partition}: close failed; the next start recovers it from the log", replica.Id);
+        }
+    }
+
+    private void SaveProducerState(PartitionReplica replica)
+    {
+        try
+        {
+            replica.SaveProducerState(replica.Log.HighWatermark);
+        }
+        catch (IOException e)
+        {
+            // Not fatal: the next start rebuilds the state from the active segment.
+            _logger.LogWarning("{Partition}: producer state snapshot not written: {Error}", replica.Id, e.Message);
         }
     }
 

@@ -63,6 +63,8 @@ internal sealed class PartitionReplica
                     return new AppendOutcome(ErrorCode.ConcurrentTransactions, Message: "The original of this retried batch is still being written.");
                 case ProducerBatchCheck.OutOfOrder:
                     return new AppendOutcome(ErrorCode.OutOfOrderSequenceNumber, Message: $"Batch sequence {header.BaseSequence} is out of order for producer {header.ProducerId}.");
+                case ProducerBatchCheck.UnknownProducer:
+                    return new AppendOutcome(ErrorCode.UnknownProducerId, Message: $"No state for producer {header.ProducerId} and its sequence {header.BaseSequence} is not 0.");
                 case ProducerBatchCheck.StaleEpoch:
                     return new AppendOutcome(ErrorCode.InvalidProducerEpoch, Message: $"Producer epoch {header.ProducerEpoch} is older than the current one.");
             }
@@ -95,6 +97,49 @@ internal sealed class PartitionReplica
         SignalAppended();
         return new AppendOutcome(ErrorCode.None, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
     }
+
+    /// <summary>
+    /// Rebuilds the idempotent-producer state at open: the snapshot (if any), then every batch after
+    /// it, or without a snapshot the active segment's batches (older producers are then unknown and
+    /// get UNKNOWN_PRODUCER_ID, which makes the client bump its epoch). Runs before the partition serves.
+    /// </summary>
+    public async ValueTask RestoreProducerStateAsync()
+    {
+        var snapshot = ProducerStateSnapshot.Load(Log.Directory);
+        if (snapshot is not null)
+        {
+            Producers.Restore(snapshot.Producers);
+        }
+
+        var offset = Math.Max(snapshot?.EndOffset ?? Log.ActiveSegmentBaseOffset, Log.LogStartOffset);
+        while (offset < Log.HighWatermark)
+        {
+            using var read = await Log.ReadAsync(offset, ReplayChunkBytes);
+            if (read.Length == 0)
+            {
+                break;
+            }
+
+            var bytes = read.ToArray().AsSpan();
+            while (bytes.Length >= RecordBatchHeader.Size)
+            {
+                var header = RecordBatchHeader.Read(bytes);
+                if (header.ProducerId >= 0)
+                {
+                    Producers.Replay(header.ProducerId, header.ProducerEpoch, header.BaseSequence,
+                        ProducerStateTable.LastSequenceOf(header.BaseSequence, header.RecordCount), header.BaseOffset, header.LastOffset);
+                }
+
+                offset = header.LastOffset + 1;
+                bytes = bytes[header.TotalSize..];
+            }
+        }
+    }
+
+    /// <summary>Writes the producer state snapshot (at clean close). Blocking file I/O: call off the shard.</summary>
+    public void SaveProducerState(long endOffset) => new ProducerStateSnapshot(endOffset, Producers.Snapshot()).Save(Log.Directory);
+
+    private const int ReplayChunkBytes = 1 << 20;
 
     /// <summary>Wakes <paramref name="waiter"/> at the next append to this partition (fetch long-polls).</summary>
     public void AddWaiter(FetchWaiter waiter) => _waiters.Add(waiter);

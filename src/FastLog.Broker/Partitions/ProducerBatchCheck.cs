@@ -9,8 +9,11 @@ internal enum ProducerBatchCheck
     /// <summary>Already appended (a retry): answer with the original offsets, append nothing.</summary>
     Duplicate,
 
-    /// <summary>A sequence gap or a restart from a non-zero sequence: OUT_OF_ORDER_SEQUENCE_NUMBER.</summary>
+    /// <summary>A sequence gap, or a bumped epoch not starting at 0: OUT_OF_ORDER_SEQUENCE_NUMBER.</summary>
     OutOfOrder,
+
+    /// <summary>No state for this producer and a non-zero sequence (its state expired or predates the log's tail): UNKNOWN_PRODUCER_ID, after which clients bump their epoch.</summary>
+    UnknownProducer,
 
     /// <summary>An epoch older than the producer's current one: INVALID_PRODUCER_EPOCH (a fenced zombie).</summary>
     StaleEpoch,

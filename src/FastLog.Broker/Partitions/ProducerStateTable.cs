@@ -48,12 +48,12 @@ internal sealed class ProducerStateTable
     public ProducerBatchCheck Check(long producerId, short epoch, int firstSequence, int recordCount, out BatchEntry? entry)
     {
         entry = null;
-        var lastSequence = NextSequenceAfter(firstSequence, recordCount - 1);
+        var lastSequence = LastSequenceOf(firstSequence, recordCount);
         if (!_producers.TryGetValue(producerId, out var producer))
         {
             if (firstSequence != 0)
             {
-                return ProducerBatchCheck.OutOfOrder;
+                return ProducerBatchCheck.UnknownProducer;
             }
 
             producer = new ProducerEntry(epoch);
@@ -119,7 +119,7 @@ internal sealed class ProducerStateTable
     }
 
     /// <summary>Rebuilds state from a batch already in the log (recovery): the batch is taken as accepted.</summary>
-    public void Replay(long producerId, short epoch, int firstSequence, int recordCount, long baseOffset, long lastOffset)
+    public void Replay(long producerId, short epoch, int firstSequence, int lastSequence, long baseOffset, long lastOffset)
     {
         if (!_producers.TryGetValue(producerId, out var producer) || epoch > producer.Epoch)
         {
@@ -131,7 +131,7 @@ internal sealed class ProducerStateTable
             return;
         }
 
-        var entry = new BatchEntry(firstSequence, NextSequenceAfter(firstSequence, recordCount - 1));
+        var entry = new BatchEntry(firstSequence, lastSequence);
         Complete(entry, baseOffset, lastOffset);
         Remember(producer, entry);
     }
@@ -145,6 +145,32 @@ internal sealed class ProducerStateTable
             producer.Batches.Dequeue();
         }
     }
+
+    /// <summary>The completed batches of every producer, for a snapshot (in-flight reservations are left out).</summary>
+    public List<ProducerSnapshot> Snapshot() =>
+        _producers.Select(p => new ProducerSnapshot(p.Key, p.Value.Epoch,
+                p.Value.Batches.Where(b => b.BaseOffset >= 0).Select(b => new BatchSnapshot(b.FirstSequence, b.LastSequence, b.BaseOffset, b.LastOffset)).ToList()))
+            .Where(p => p.Batches.Count > 0)
+            .ToList();
+
+    /// <summary>Loads a snapshot taken by <see cref="Snapshot"/> (before any replay of later batches).</summary>
+    public void Restore(IEnumerable<ProducerSnapshot> producers)
+    {
+        foreach (var producer in producers)
+        {
+            foreach (var batch in producer.Batches)
+            {
+                Replay(producer.ProducerId, producer.Epoch, batch.FirstSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset);
+            }
+        }
+    }
+
+    internal sealed record BatchSnapshot(int FirstSequence, int LastSequence, long BaseOffset, long LastOffset);
+
+    internal sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
+
+    /// <summary>The sequence of the last record of a batch (sequences wrap from int.MaxValue to 0, as in Kafka).</summary>
+    public static int LastSequenceOf(int firstSequence, int recordCount) => NextSequenceAfter(firstSequence, recordCount - 1);
 
     /// <summary>Sequences wrap from int.MaxValue to 0, as in Kafka.</summary>
     private static int NextSequenceAfter(int sequence, int increment) =>

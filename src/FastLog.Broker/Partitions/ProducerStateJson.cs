@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace FastLog.Broker.Partitions;
+
+/// <summary>Source-generated JSON for producer state snapshots.</summary>
+[JsonSerializable(typeof(ProducerStateSnapshot))]
+internal sealed partial class ProducerStateJson : JsonSerializerContext;

@@ -1,0 +1,45 @@
+using Confluent.Kafka;
+using FastLog.Broker.Configuration;
+
+namespace FastLog.Broker.Tests;
+
+public sealed class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Metrics_ExposesRequestCountsBytesAndShardLoops_InPrometheusTextFormat()
+    {
+        await using var broker = await TestBroker.StartAsync(o => o.MetricsListen = new HostPort("127.0.0.1", 0));
+        using (var producer = new ProducerBuilder<Null, string>(ProduceConsumeTests.ProducerConfig(broker)).Build())
+        {
+            await producer.ProduceAsync("metered", new Message<Null, string> { Value = "x" });
+        }
+
+        using var http = new HttpClient();
+        var response = await http.GetAsync(new Uri($"http://{broker.Server.MetricsEndPoint}/metrics"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"fastlog_requests_total\{api=""Produce""\} [1-9]", text);
+        Assert.Matches(@"fastlog_request_latency_seconds_count\{api=""Produce""\} [1-9]", text);
+        Assert.Matches(@"fastlog_bytes_in_total [1-9]", text);
+        Assert.Matches(@"fastlog_shard_busy_seconds_total\{shard=""1""\} ", text);
+        Assert.Contains("fastlog_partitions 1", text, StringComparison.Ordinal);
+        // Every sample follows its own family's TYPE line.
+        string? family = null;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                family = line.Split(' ')[2];
+            }
+            else if (!line.StartsWith('#'))
+            {
+                Assert.NotNull(family);
+                Assert.StartsWith(family, line, StringComparison.Ordinal);
+            }
+        }
+
+        var missing = await http.GetAsync(new Uri($"http://{broker.Server.MetricsEndPoint}/other"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+}
