@@ -12,35 +12,27 @@ public sealed class GroupAssignmentTests
         await using var broker = await GroupClients.StartBrokerAsync();
         await GroupClients.ProduceAsync(broker, topic, 60);
         var revoked = new List<int>();
-        var seen = new HashSet<(int, long)>();
+        var log = new GroupClients.ProcessedLog();
         IConsumer<string, string> Start() => new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "coop-group", PartitionAssignmentStrategy.CooperativeSticky))
             .SetPartitionsRevokedHandler((_, partitions) => revoked.AddRange(partitions.Select(p => p.Partition.Value)))
             .Build();
-        void Process(IConsumer<string, string> consumer, ConsumeResult<string, string> record)
-        {
-            Assert.True(seen.Add((record.Partition.Value, record.Offset.Value)), "a record was delivered twice");
-            consumer.Commit(record);
-        }
-
         using var a = Start();
         using var b = Start();
         a.Subscribe(topic);
         b.Subscribe(topic);
-        Assert.True(GroupClients.PollUntil([a, b], () => seen.Count == 60 && a.Assignment.Count == 3 && b.Assignment.Count == 3, Process));
+        Assert.True(GroupClients.PollUntil([a, b], () => log.DistinctCount == 60 && a.Assignment.Count == 3 && b.Assignment.Count == 3, log.Process));
         var before = a.Assignment.Concat(b.Assignment).ToList();
 
         using var c = Start();
         c.Subscribe(topic);
         await GroupClients.ProduceAsync(broker, topic, 60, from: 60);
-        Assert.True(GroupClients.PollUntil([a, b, c], () => seen.Count == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, Process));
+        Assert.True(GroupClients.PollUntil([a, b, c], () => log.DistinctCount == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, log.Process));
 
         // Incremental: only the two partitions that moved to c were revoked, none of the kept ones.
         Assert.Equal(c.Assignment.Select(p => p.Partition.Value).Order(), revoked.Order());
         Assert.Equal(4, a.Assignment.Concat(b.Assignment).Intersect(before).Count());
-        foreach (var consumer in new[] { a, b, c })
-        {
-            consumer.Close();
-        }
+        log.AssertNothingReprocessedPastACommit();
+        await GroupClients.CloseAllAsync(a, b, c);
     }
 
     [Fact]
@@ -74,8 +66,7 @@ public sealed class GroupAssignmentTests
         var described = (await admin.DescribeConsumerGroupsAsync(["static-group"])).ConsumerGroupDescriptions.Single();
         Assert.Equal(ConsumerGroupState.Stable, described.State);
         Assert.Equal(2, described.Members.Count);
-        restarted.Close();
-        b.Close();
+        await GroupClients.CloseAllAsync(restarted, b);
     }
 
     [Fact]
@@ -91,7 +82,6 @@ public sealed class GroupAssignmentTests
         var values = new Dictionary<IConsumer<string, string>, HashSet<string>> { [first] = [], [second] = [] };
         Assert.True(GroupClients.PollUntil([first, second], () => values.Values.All(v => v.Count == 90), (c, r) => values[c].Add(r.Message.Value)));
         Assert.Equal(values[first], values[second]);
-        first.Close();
-        second.Close();
+        await GroupClients.CloseAllAsync(first, second);
     }
 }

@@ -29,7 +29,16 @@ internal static class GroupClients
         SessionTimeoutMs = 6000,
         HeartbeatIntervalMs = 500,
         TopicMetadataRefreshIntervalMs = 1000,
+        // Also the rebalance timeout: a member that stops polling holds a rebalance up this long, not 5 minutes.
+        MaxPollIntervalMs = 20_000,
     };
+
+    /// <summary>
+    /// Closes members of one group together: closing one starts a rebalance that waits for the
+    /// others to rejoin, which they only do while they are polled (or closing) too.
+    /// </summary>
+    public static Task CloseAllAsync(params IConsumer<string, string>[] consumers) =>
+        Task.WhenAll(consumers.Select(c => Task.Run(c.Close))).WaitAsync(Deadline);
 
     /// <summary>Produces values "0".."count-1" round-robin over the topic's partitions (keys "k{i}").</summary>
     public static async Task ProduceAsync(TestBroker broker, string topic, int count, int from = 0)
@@ -128,16 +137,39 @@ internal static class GroupClients
         return partitions;
     }
 
-    /// <summary>Every record each consumer processed, by (partition, offset), in processing order.</summary>
+    /// <summary>
+    /// Every record the consumers processed, in order, and whether its commit (synchronous, right
+    /// after processing) succeeded: a commit fails when a rebalance is under way, and then, and only
+    /// then, the partition's next owner may process the record again.
+    /// </summary>
     internal sealed class ProcessedLog
     {
-        private readonly ConcurrentQueue<(string Consumer, int Partition, long Offset, bool Committed)> _entries = new();
-
-        public void Add(string consumer, ConsumeResult<string, string> record, bool committed) =>
-            _entries.Enqueue((consumer, record.Partition.Value, record.Offset.Value, committed));
+        private readonly ConcurrentQueue<(int Partition, long Offset, bool Committed)> _entries = new();
 
         public int DistinctCount => _entries.Select(e => (e.Partition, e.Offset)).Distinct().Count();
 
-        public IReadOnlyCollection<(string Consumer, int Partition, long Offset, bool Committed)> Entries => _entries;
+        public void Process(IConsumer<string, string> consumer, ConsumeResult<string, string> record)
+        {
+            bool committed;
+            try
+            {
+                consumer.Commit(record);
+                committed = true;
+            }
+            catch (KafkaException)
+            {
+                committed = false;
+            }
+
+            _entries.Enqueue((record.Partition.Value, record.Offset.Value, committed));
+        }
+
+        public void AssertNothingReprocessedPastACommit()
+        {
+            foreach (var processings in _entries.GroupBy(e => (e.Partition, e.Offset)).Where(g => g.Count() > 1))
+            {
+                Assert.False(processings.First().Committed, $"partition {processings.Key.Partition} offset {processings.Key.Offset} was processed again after its commit");
+            }
+        }
     }
 }

@@ -22,6 +22,9 @@ internal sealed record GroupSettings
     /// <summary>offset.metadata.max.bytes: longest metadata string an OffsetCommit may carry.</summary>
     public int MaxMetadataLength { get; init; } = 4096;
 
+    /// <summary>An offsets-log partition is compacted once it holds this many records and several times its live ones.</summary>
+    public long CompactionMinRecords { get; init; } = 10_000;
+
     /// <summary>Clock in Unix ms (commit timestamps, expiry); replaceable in tests.</summary>
     public Func<long> UnixTimeMs { get; init; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 

@@ -14,8 +14,7 @@ namespace FastLog.Broker.Groups;
 /// </summary>
 internal sealed partial class GroupShard
 {
-    /// <summary>Compaction runs once the log holds this many records and several times the live ones.</summary>
-    private const long CompactionMinRecords = 10_000;
+    /// <summary>Compaction runs once the log holds several times as many records as are live (and at least <see cref="GroupSettings.CompactionMinRecords"/>).</summary>
     private const int CompactionRatio = 4;
     private const int SnapshotRecordsPerBatch = 2_000;
 
@@ -251,7 +250,7 @@ internal sealed partial class GroupShard
                 .Where(g => g.OffsetsPartition == log.Partition)
                 .SelectMany(g => g.Offsets.Select(o => new KeyValueRecord(OffsetCommitRecord.EncodeKey(g.GroupId, o.Key), OffsetCommitRecord.EncodeValue(o.Value))))
                 .ToList();
-            if (!log.IsAppending && log.RecordCount >= CompactionMinRecords && log.RecordCount >= (long)live.Count * CompactionRatio)
+            if (!log.IsAppending && log.RecordCount >= settings.CompactionMinRecords && log.RecordCount >= (long)live.Count * CompactionRatio)
             {
                 logger.LogInformation("Compacting offsets log partition {Partition}: {Records} records, {Live} live", log.Partition, log.RecordCount, live.Count);
                 await log.CompactAsync(live, SnapshotRecordsPerBatch);
