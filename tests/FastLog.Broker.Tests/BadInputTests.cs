@@ -100,6 +100,15 @@ public sealed class BadInputTests
         Assert.Equal(ErrorCode.InvalidTopicException, produce.Responses[0].Partitions[0].ErrorCode);
     }
 
+    [Fact]
+    public async Task TheOffsetsTopicName_CannotBeTakenByAClientTopic()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = await RawKafkaClient.ConnectAsync(broker);
+        var created = await client.SendAsync<CreateTopicsResponse>(new CreateTopicsRequest { Topics = [new() { Name = "__consumer_offsets", NumPartitions = 1, ReplicationFactor = 1 }] }, version: 7);
+        Assert.Equal(ErrorCode.TopicAlreadyExists, created.Topics.Single().ErrorCode);
+    }
+
     private static async Task AssertStillServesAsync(TestBroker broker)
     {
         using var client = await RawKafkaClient.ConnectAsync(broker);

@@ -81,6 +81,21 @@ internal static class BrokerOptionsLoader
             case "log.flush.interval.ms":
                 options.FlushIntervalMs = Int(value);
                 return true;
+            case "group.initial.rebalance.delay.ms":
+                options.GroupInitialRebalanceDelayMs = Int(value);
+                return true;
+            case "group.min.session.timeout.ms":
+                options.GroupMinSessionTimeoutMs = Int(value);
+                return true;
+            case "group.max.session.timeout.ms":
+                options.GroupMaxSessionTimeoutMs = Int(value);
+                return true;
+            case "offsets.retention.minutes":
+                options.OffsetsRetentionMs = Int(value) * 60_000L;
+                return true;
+            case "offsets.retention.check.interval.ms":
+                options.OffsetsRetentionCheckIntervalMs = Int(value);
+                return true;
             case "fastlog.shards":
                 options.ShardCount = Int(value);
                 return true;

@@ -72,8 +72,9 @@ internal sealed class TopicRegistry
             throw new TopicRegistryException(TopicRegistryError.InvalidName, problem!);
         }
 
-        if (Current.ByName.ContainsKey(name))
+        if (Current.ByName.ContainsKey(name) || name == Groups.GroupPlacement.OffsetsTopic)
         {
+            // __consumer_offsets always exists: its partitions are the group coordinator's offsets logs.
             throw new TopicRegistryException(TopicRegistryError.AlreadyExists, $"Topic '{name}' already exists.");
         }
 
