@@ -19,6 +19,19 @@ public sealed class CoordinatedOmissionTests
     }
 
     [Fact]
+    public void ALongStallIsBackFilledInBoundedStepsWithTheSameCountAndMedian()
+    {
+        var meter = new ScenarioMeter();
+
+        // 1 s at 10 µs spacing hides 99,999 samples; they go in as at most 100 grouped recordings.
+        ScenarioMeter.Record(meter.EndToEndLatency, 1_000_000, expectedIntervalMicros: 10);
+        var corrected = meter.EndToEndLatency.GetIntervalHistogram();
+
+        Assert.Equal(100_000, corrected.TotalCount);
+        Assert.InRange(LatencySummary.From(corrected).P50, 490_000, 510_000);
+    }
+
+    [Fact]
     public void ClosedModelRecordsOnlyWhatWasMeasured()
     {
         var meter = new ScenarioMeter();
