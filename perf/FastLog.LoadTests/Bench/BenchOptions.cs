@@ -20,9 +20,9 @@ internal sealed record BenchOptions
 
     public int Consumers { get; init; } = 2;
 
-    public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 1 : 5);
+    public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 2 : 5);
 
-    public TimeSpan ThroughputDuration => TimeSpan.FromSeconds(Quick ? 4 : 30);
+    public TimeSpan ThroughputDuration => TimeSpan.FromSeconds(Quick ? 5 : 30);
 
     public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 3 : 30);
 

@@ -33,6 +33,11 @@ internal sealed record BenchReport
     /// <summary>Same after SIGKILL (recovery scan of the tail).</summary>
     public required TimeSpan UncleanRestart { get; init; }
 
+    /// <summary>The broker's own "ready in" for those two starts (the rest is runtime start-up and the client's Metadata round trip).</summary>
+    public required int? CleanRestartBrokerMs { get; init; }
+
+    public required int? UncleanRestartBrokerMs { get; init; }
+
     public required long EmptyBrokerRssBytes { get; init; }
 
     public required int IdlePartitions { get; init; }

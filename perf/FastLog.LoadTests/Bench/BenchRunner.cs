@@ -71,11 +71,15 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             broker.Dispose();
             broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
             var cleanRestart = broker.StartupTime;
+            await Task.Delay(200);
+            var cleanRestartBrokerMs = broker.ReportedReadyMs;
             progress.WriteLine($"[restart] clean stop {shutdown.TotalMilliseconds:F0} ms, serving after {cleanRestart.TotalMilliseconds:F0} ms; now SIGKILL and start again");
             broker.Kill();
             broker.Dispose();
             broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
             var uncleanRestart = broker.StartupTime;
+            await Task.Delay(200);
+            var uncleanRestartBrokerMs = broker.ReportedReadyMs;
             progress.WriteLine($"[restart] after SIGKILL serving after {uncleanRestart.TotalMilliseconds:F0} ms");
             broker.Dispose();
 
@@ -94,6 +98,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 CleanShutdown = shutdown,
                 CleanRestart = cleanRestart,
                 UncleanRestart = uncleanRestart,
+                CleanRestartBrokerMs = cleanRestartBrokerMs,
+                UncleanRestartBrokerMs = uncleanRestartBrokerMs,
                 EmptyBrokerRssBytes = emptyRss,
                 IdlePartitions = options.IdlePartitions,
                 IdlePartitionsRssBytes = idleRss,

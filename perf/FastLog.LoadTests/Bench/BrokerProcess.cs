@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 
 namespace FastLog.LoadTests.Bench;
@@ -11,7 +12,7 @@ namespace FastLog.LoadTests.Bench;
 /// across restarts. Its output is appended to a log file in the report directory. Only the bench
 /// thread uses an instance.
 /// </summary>
-internal sealed class BrokerProcess : IDisposable
+internal sealed partial class BrokerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
@@ -33,6 +34,9 @@ internal sealed class BrokerProcess : IDisposable
 
     /// <summary>From process start until a Metadata request was answered.</summary>
     public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>The broker's own "ready in N ms" (its start-up after the runtime started), once logged.</summary>
+    public int? ReportedReadyMs { get; private set; }
 
     /// <summary>Starts the broker and waits until it answers Metadata.</summary>
     public static async Task<BrokerProcess> StartAsync(string brokerDll, string dataDirectory, int port, string logPath, params string[] extraArgs)
@@ -141,12 +145,20 @@ internal sealed class BrokerProcess : IDisposable
     {
         if (line is not null)
         {
+            if (ReadyLine().Match(line) is { Success: true } ready)
+            {
+                ReportedReadyMs = int.Parse(ready.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+
             lock (_log)
             {
                 _log.WriteLine(line);
             }
         }
     }
+
+    [GeneratedRegex(@"serving Kafka on .* ready in (\d+) ms")]
+    private static partial Regex ReadyLine();
 
     public void Dispose()
     {

@@ -56,7 +56,8 @@ internal sealed class IntervalSampler
             current.ConsumedBytes - _last.ConsumedBytes,
             LatencySummary.From(ack),
             LatencySummary.From(endToEnd),
-            current.CpuSeconds - _last.CpuSeconds);
+            current.CpuSeconds - _last.CpuSeconds,
+            current.LoadGeneratorCpuSeconds - _last.LoadGeneratorCpuSeconds);
         _intervals.Add(stats);
         _last = current;
         if (_intervals.Count == _warmupIntervals)
@@ -85,6 +86,7 @@ internal sealed class IntervalSampler
         EndToEnd = LatencySummary.From(_endToEnd),
         BrokerCpuSeconds = _last.CpuSeconds - _measuredFrom.CpuSeconds,
         BrokerPeakRssBytes = _broker is null ? null : _peakRss,
+        LoadGeneratorCpuSeconds = _last.LoadGeneratorCpuSeconds - _measuredFrom.LoadGeneratorCpuSeconds,
     };
 
     private IntervalSnapshot Take(long at)
@@ -94,6 +96,6 @@ internal sealed class IntervalSampler
             _peakRss = Math.Max(_peakRss, _broker.RssBytes());
         }
 
-        return new IntervalSnapshot(at, _meter.ProducedRecords, _meter.ProducedBytes, _meter.ConsumedRecords, _meter.ConsumedBytes, _broker?.CpuSeconds());
+        return new IntervalSnapshot(at, _meter.ProducedRecords, _meter.ProducedBytes, _meter.ConsumedRecords, _meter.ConsumedBytes, _broker?.CpuSeconds(), Environment.CpuUsage.TotalTime.TotalSeconds);
     }
 }

@@ -11,7 +11,8 @@ internal sealed record IntervalStats(
     long ConsumedBytes,
     LatencySummary Ack,
     LatencySummary EndToEnd,
-    double? BrokerCpuSeconds)
+    double? BrokerCpuSeconds,
+    double LoadGeneratorCpuSeconds)
 {
     public double ProduceMBps => ProducedBytes / Seconds / 1e6;
 

@@ -38,6 +38,14 @@ internal sealed record ScenarioResult
 
     public long? BrokerPeakRssBytes { get; init; }
 
+    /// <summary>CPU this process (the clients) used over the measured window: on a shared machine it competes with the broker.</summary>
+    public double LoadGeneratorCpuSeconds { get; init; }
+
+    /// <summary>Average cores used over the window: broker, and load generator.</summary>
+    public double? BrokerCores => BrokerCpuSeconds / ConsumeSeconds;
+
+    public double LoadGeneratorCores => ConsumeSeconds > 0 ? LoadGeneratorCpuSeconds / ConsumeSeconds : 0;
+
     public double ProduceMBps => ProduceSeconds > 0 ? ProducedBytes / ProduceSeconds / 1e6 : 0;
 
     public double ProduceRecordsPerSecond => ProduceSeconds > 0 ? ProducedRecords / ProduceSeconds : 0;

@@ -140,6 +140,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             + $" | prod {interval.ProduceMBps,7:F1} MB/s {interval.ProducedRecords / interval.Seconds / 1000,6:F0}k rec/s"
             + $" | cons {interval.ConsumeMBps,7:F1} MB/s"
             + $" | ack p99 {interval.Ack.P99 / 1000,7:F2} ms | e2e p99 {interval.EndToEnd.P99 / 1000,7:F2} ms";
+        line += $" | loadgen {interval.LoadGeneratorCpuSeconds / interval.Seconds:F2} cores";
         return interval.BrokerCpuSeconds is { } cpu ? line + $" | broker {cpu / interval.Seconds:F2} cores" : line;
     }
 
