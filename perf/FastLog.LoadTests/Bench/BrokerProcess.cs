@@ -116,7 +116,8 @@ internal sealed partial class BrokerProcess : IDisposable
 
             if (await AcceptsConnectionAsync())
             {
-                using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+                // Connection errors while the broker comes up are expected: keep librdkafka's log quiet.
+                using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
                 if (admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count > 0)
                 {
                     return;
