@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace FastLog.LoadTests.Bench;
+
+/// <summary>The goals, each judged against the same run's machine limits.</summary>
+internal static class BenchGoals
+{
+    public static IReadOnlyList<BenchGoal> Evaluate(BenchReport report)
+    {
+        var limits = report.Limits;
+        double produceLimit = limits.ProduceLimitMBps;
+        var tail25 = report.Latency.FirstOrDefault(l => l.Percent == 25)?.Result;
+        double largeGiB = report.LargeLogBytes / (double)(1L << 30);
+        return
+        [
+            AtLeast("produce 1 KiB acks=1 ≥ 80 % of min(disk, loopback)", report.ProduceAcks1.ProduceMBps / produceLimit, 0.8, "of limit"),
+            AtLeast("durable produce (acks=all) ≥ 60 % of min(disk, loopback)", report.ProduceAcksAll.ProduceMBps / produceLimit, 0.6, "of limit"),
+            AtMost("durable produce ack p99 ≤ 2× fdatasync p99", report.ProduceAcksAll.Ack.P99 / Math.Max(1, limits.Sync.P99), 2, "× fdatasync p99"),
+            AtLeast("consume catch-up ≥ 80 % of loopback", report.CatchUp.ConsumeMBps / limits.LoopbackMBps, 0.8, "of loopback"),
+            AtMost("tail end-to-end p99 ≤ 1 ms at 25 % load", (tail25?.EndToEnd.P99 ?? double.NaN) / 1000, 1, "ms"),
+            AtMost("broker ≤ 0.5 CPU-s per GB produced (acks=1)", report.ProduceAcks1.BrokerCpuSecondsPerGB ?? double.NaN, 0.5, "CPU-s/GB"),
+            AtMost("broker ≤ 0.2 CPU-s per GB fetched (catch-up)", report.CatchUp.BrokerCpuSecondsPerGB ?? double.NaN, 0.2, "CPU-s/GB"),
+            AtMost($"{report.IdlePartitions} idle partitions ≤ 300 MiB RSS", report.IdlePartitionsRssBytes / (double)(1 << 20), 300, "MiB"),
+            AtMost($"restart with 10 GiB ≤ 2 s (measured with {largeGiB:F1} GiB)", report.CleanRestart.TotalSeconds, 2, "s"),
+        ];
+    }
+
+    private static BenchGoal AtLeast(string goal, double ratio, double target, string unit) =>
+        new(goal, Format(ratio, unit), double.IsNaN(ratio) ? "not measured" : ratio >= target ? "met" : $"missed by {Format(target - ratio, unit)}");
+
+    private static BenchGoal AtMost(string goal, double value, double target, string unit) =>
+        new(goal, Format(value, unit), double.IsNaN(value) ? "not measured" : value <= target ? "met" : $"missed by {Format(value - target, unit)}");
+
+    private static string Format(double value, string unit) => unit.StartsWith("of ", StringComparison.Ordinal)
+        ? (100 * value).ToString("F0", CultureInfo.InvariantCulture) + " % " + unit
+        : value.ToString("F2", CultureInfo.InvariantCulture) + " " + unit;
+}

@@ -1,0 +1,46 @@
+using FastLog.LoadTests.Machine;
+using FastLog.LoadTests.Scenarios;
+
+namespace FastLog.LoadTests.Bench;
+
+/// <summary>Everything one bench run measured; rendered as report.md, chart.svg and results.json.</summary>
+internal sealed record BenchReport
+{
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required bool Quick { get; init; }
+
+    public required MachineLimits Limits { get; init; }
+
+    public required ScenarioResult ProduceAcks1 { get; init; }
+
+    public required ScenarioResult ProduceAcksAll { get; init; }
+
+    /// <summary>Tail latency runs at 25, 50 and 75 % of the acks=1 maximum rate.</summary>
+    public required IReadOnlyList<LatencyRun> Latency { get; init; }
+
+    public required ScenarioResult Fill { get; init; }
+
+    public required ScenarioResult CatchUp { get; init; }
+
+    public required long LargeLogBytes { get; init; }
+
+    public required TimeSpan CleanShutdown { get; init; }
+
+    /// <summary>Process start until Metadata answered, on the filled data dir after a clean stop.</summary>
+    public required TimeSpan CleanRestart { get; init; }
+
+    /// <summary>Same after SIGKILL (recovery scan of the tail).</summary>
+    public required TimeSpan UncleanRestart { get; init; }
+
+    /// <summary>The broker's own "ready in" for those two starts (the rest is runtime start-up and the client's Metadata round trip).</summary>
+    public required int? CleanRestartBrokerMs { get; init; }
+
+    public required int? UncleanRestartBrokerMs { get; init; }
+
+    public required long EmptyBrokerRssBytes { get; init; }
+
+    public required int IdlePartitions { get; init; }
+
+    public required long IdlePartitionsRssBytes { get; init; }
+}

@@ -1,0 +1,157 @@
+using FastLog.LoadTests.Machine;
+using FastLog.LoadTests.Scenarios;
+using FastLog.Storage;
+
+namespace FastLog.LoadTests.Bench;
+
+/// <summary>
+/// The whole benchmark in one go: this machine's limits, then against a fresh broker process:
+/// max produce (acks=1, acks=all), tail latency at 25/50/75 % of the max rate, filling a large
+/// topic, catch-up read of it, clean and unclean restart on it, and RSS with idle partitions.
+/// Each phase prints progress lines; the figures go into a <see cref="BenchReport"/>.
+/// </summary>
+internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
+{
+    private static readonly int[] LatencyPercents = [25, 50, 75];
+
+    public async Task<BenchReport> RunAsync()
+    {
+        var started = DateTimeOffset.Now;
+        Directory.CreateDirectory(options.OutputDirectory);
+        var work = Directory.CreateDirectory(Path.Combine(options.WorkDirectory, $"fastlog-bench-{Guid.NewGuid():N}"));
+        try
+        {
+            var limits = MachineLimits.Measure(work.FullName, new StorageOptions().MaxFlushBytes, options.DiskProbeBytesPerStream, options.ProbeDuration, progress);
+            return await RunBrokerPhasesAsync(started, limits, work.FullName);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private async Task<BenchReport> RunBrokerPhasesAsync(DateTimeOffset started, MachineLimits limits, string work)
+    {
+        string logPath = Path.Combine(options.OutputDirectory, "broker.log");
+        string dataDirectory = Path.Combine(work, "data");
+        int port = BrokerProcess.FreePort();
+        var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for it.
+            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.Warmup * 2 });
+            var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
+            var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
+            var latency = new List<LatencyRun>();
+            foreach (int percent in LatencyPercents)
+            {
+                latency.Add(new LatencyRun(percent, await RunAsync(broker, Base($"latency-{percent}pct", $"latency-{percent}") with
+                {
+                    Load = LoadSimulation.Inject,
+                    Rate = acks1.ProduceRecordsPerSecond * percent / 100,
+                    LingerMs = 0,
+                    Duration = options.LatencyDuration,
+                })));
+            }
+
+            var fill = await RunAsync(broker, Throughput("fill-large-log", "large", acks: 1) with
+            {
+                Warmup = TimeSpan.Zero,
+                Duration = TimeSpan.FromHours(1),
+                MaxBytes = options.LargeLogBytes,
+            });
+            var catchUp = await RunAsync(broker, Base("catch-up", "large") with
+            {
+                CatchUp = true,
+                Producers = 0,
+                Warmup = TimeSpan.Zero,
+                Duration = TimeSpan.FromMinutes(30),
+            });
+
+            progress.WriteLine($"[restart] SIGTERM, then start on the {fill.ProducedBytes / (1 << 20)} MiB data dir");
+            var shutdown = await broker.TerminateAsync();
+            broker.Dispose();
+            broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
+            var cleanRestart = broker.StartupTime;
+            await Task.Delay(200);
+            var cleanRestartBrokerMs = broker.ReportedReadyMs;
+            progress.WriteLine($"[restart] clean stop {shutdown.TotalMilliseconds:F0} ms, serving after {cleanRestart.TotalMilliseconds:F0} ms; now SIGKILL and start again");
+            broker.Kill();
+            broker.Dispose();
+            broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
+            var uncleanRestart = broker.StartupTime;
+            await Task.Delay(200);
+            var uncleanRestartBrokerMs = broker.ReportedReadyMs;
+            progress.WriteLine($"[restart] after SIGKILL serving after {uncleanRestart.TotalMilliseconds:F0} ms");
+            broker.Dispose();
+
+            var (emptyRss, idleRss) = await MeasureIdlePartitionsAsync(Path.Combine(work, "idle"), port, logPath);
+            return new BenchReport
+            {
+                StartedAt = started,
+                Quick = options.Quick,
+                Limits = limits,
+                ProduceAcks1 = acks1,
+                ProduceAcksAll = acksAll,
+                Latency = latency,
+                Fill = fill,
+                CatchUp = catchUp,
+                LargeLogBytes = fill.ProducedBytes,
+                CleanShutdown = shutdown,
+                CleanRestart = cleanRestart,
+                UncleanRestart = uncleanRestart,
+                CleanRestartBrokerMs = cleanRestartBrokerMs,
+                UncleanRestartBrokerMs = uncleanRestartBrokerMs,
+                EmptyBrokerRssBytes = emptyRss,
+                IdlePartitions = options.IdlePartitions,
+                IdlePartitionsRssBytes = idleRss,
+            };
+        }
+        finally
+        {
+            broker.Dispose();
+        }
+    }
+
+    /// <summary>RSS of a fresh broker, then with one topic of <see cref="BenchOptions.IdlePartitions"/> partitions and no traffic.</summary>
+    private async Task<(long Empty, long Idle)> MeasureIdlePartitionsAsync(string dataDirectory, int port, string logPath)
+    {
+        using var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.IdlePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        long empty = broker.Sampler.RssBytes();
+        progress.WriteLine($"[idle] empty broker RSS {empty >> 20} MiB; creating a topic of {options.IdlePartitions} partitions");
+        var partitions = await TopicSetup.EnsureTopicAsync(new ScenarioOptions { BootstrapServers = broker.BootstrapServers, Topic = "idle", Partitions = options.IdlePartitions });
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        long idle = broker.Sampler.RssBytes();
+        progress.WriteLine($"[idle] {partitions.Count} idle partitions: RSS {idle >> 20} MiB");
+        return (empty, idle);
+    }
+
+    private async Task<ScenarioResult> RunAsync(BrokerProcess broker, ScenarioOptions scenario)
+    {
+        var result = await new ScenarioRunner(scenario with { BootstrapServers = broker.BootstrapServers }, broker.Sampler, progress).RunAsync();
+        progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
+            + $"ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, errors {result.Errors}");
+        return result;
+    }
+
+    private ScenarioOptions Throughput(string name, string topic, int acks) => Base(name, topic) with
+    {
+        Load = LoadSimulation.InFlight,
+        Acks = acks,
+        Consumers = 0,
+        LingerMs = 5,
+        Duration = options.ThroughputDuration,
+    };
+
+    private ScenarioOptions Base(string name, string topic) => new()
+    {
+        Name = name,
+        Topic = topic,
+        Partitions = options.Partitions,
+        RecordSize = options.RecordSize,
+        Producers = options.Producers,
+        Consumers = options.Consumers,
+        Warmup = options.Warmup,
+    };
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using FastLog.LoadTests.Machine;
+using FastLog.LoadTests.Scenarios;
+using static System.FormattableString;
+
+namespace FastLog.LoadTests.Bench;
+
+/// <summary>
+/// Renders a <see cref="BenchReport"/> as Markdown: the machine and its limits, every run with its
+/// figures as a percentage of the matching limit and as broker CPU-seconds per GB, and the issue's
+/// goals marked met or missed (by how much).
+/// </summary>
+internal static class MarkdownReport
+{
+    public static string Render(BenchReport report)
+    {
+        var limits = report.Limits;
+        var md = new StringBuilder();
+        md.AppendLine(Invariant($"# FastLog benchmark {(report.Quick ? "(--quick) " : "")}— {report.StartedAt:yyyy-MM-dd HH:mm}"));
+        md.AppendLine();
+        md.AppendLine(Invariant($"Machine: {limits.Description}. The load generator (Confluent.Kafka) runs on the same cores as the broker."));
+        md.AppendLine();
+        md.AppendLine("## Machine limits (same run)");
+        md.AppendLine();
+        md.AppendLine("| limit | value |");
+        md.AppendLine("|---|---|");
+        md.AppendLine(Invariant($"| O_DIRECT sequential write, {limits.DiskBlockBytes >> 10} KiB blocks, 1 stream | {limits.DiskWriteMBps1:F0} MB/s |"));
+        md.AppendLine(Invariant($"| same, 2 streams | {limits.DiskWriteMBps2:F0} MB/s |"));
+        md.AppendLine(Invariant($"| loopback TCP, one stream | {limits.LoopbackMBps:F0} MB/s |"));
+        md.AppendLine(Invariant($"| 4 KiB write + fdatasync | p50 {Ms(limits.Sync.P50)} / p99 {Ms(limits.Sync.P99)} / max {Ms(limits.Sync.Max)} |"));
+        md.AppendLine(Invariant($"| produce limit = min(disk, loopback) | {limits.ProduceLimitMBps:F0} MB/s |"));
+        md.AppendLine();
+        md.AppendLine("## Runs");
+        md.AppendLine();
+        md.AppendLine("MB = 10^6 bytes of record values. Latencies in ms; rate-paced runs are corrected for coordinated omission.");
+        md.AppendLine();
+        RunsTable(md, AllRuns(report), limits);
+        md.AppendLine();
+        md.AppendLine(Invariant($"Catch-up's % is of the loopback limit. Large log: {report.LargeLogBytes / (double)(1L << 30):F2} GiB. Clean stop took {report.CleanShutdown.TotalMilliseconds:F0} ms."));
+        md.AppendLine();
+        md.AppendLine("## Scale");
+        md.AppendLine();
+        md.AppendLine("| figure | value |");
+        md.AppendLine("|---|---|");
+        md.AppendLine(Invariant($"| RSS, empty broker | {report.EmptyBrokerRssBytes / (1 << 20)} MiB |"));
+        md.AppendLine(Invariant($"| RSS, {report.IdlePartitions} idle partitions | {report.IdlePartitionsRssBytes / (1 << 20)} MiB |"));
+        md.AppendLine(Invariant($"| start to serving Metadata, {report.LargeLogBytes / (double)(1L << 30):F2} GiB log, after clean stop | {report.CleanRestart.TotalMilliseconds:F0} ms (broker's own start-up: {report.CleanRestartBrokerMs} ms) |"));
+        md.AppendLine(Invariant($"| same after SIGKILL | {report.UncleanRestart.TotalMilliseconds:F0} ms (broker's own start-up: {report.UncleanRestartBrokerMs} ms) |"));
+        md.AppendLine();
+        md.AppendLine("## Goals (issue 6)");
+        md.AppendLine();
+        md.AppendLine("| goal | measured | verdict |");
+        md.AppendLine("|---|---|---|");
+        foreach (var goal in BenchGoals.Evaluate(report))
+        {
+            md.AppendLine(Invariant($"| {goal.Goal} | {goal.Measured} | {goal.Verdict} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("![throughput and latency](chart.svg)");
+        md.AppendLine();
+        md.AppendLine("## Intervals");
+        foreach (var run in AllRuns(report))
+        {
+            Intervals(md, run);
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>One scenario on its own (the `run` command and the CI smoke); percentages need limits, so none here.</summary>
+    public static string RenderScenario(ScenarioResult run)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(Invariant($"# FastLog scenario {run.Name}"));
+        md.AppendLine();
+        RunsTable(md, [run], limits: null);
+        Intervals(md, run);
+        return md.ToString();
+    }
+
+    private static void RunsTable(StringBuilder md, IEnumerable<ScenarioResult> runs, MachineLimits? limits)
+    {
+        md.AppendLine("| run | produce MB/s | % of limit | consume MB/s | ack p50 / p99 / p99.9 / max | e2e p50 / p99 / p99.9 / p99.99 / max | broker CPU-s/GB | broker cores | load generator cores | peak RSS MiB | errors |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var run in runs)
+        {
+            double limit = limits is null ? 0 : run.Options.CatchUp ? limits.LoopbackMBps : limits.ProduceLimitMBps;
+            double mbps = run.Options.CatchUp ? run.ConsumeMBps : run.ProduceMBps;
+            md.AppendLine(Invariant($"| {run.Name} | {run.ProduceMBps:F1} | {Percent(mbps, limit)} | {run.ConsumeMBps:F1} | {Percentiles(run.Ack, extended: false)} | {Percentiles(run.EndToEnd, extended: true)} | {run.BrokerCpuSecondsPerGB:F2} | {run.BrokerCores:F2} | {run.LoadGeneratorCores:F2} | {run.BrokerPeakRssBytes / (1 << 20)} | {run.Errors} |"));
+        }
+    }
+
+    private static void Intervals(StringBuilder md, ScenarioResult run)
+    {
+        md.AppendLine();
+        md.AppendLine(Invariant($"### {run.Name} ({run.Partitions} partitions, {run.Options.Producers} producers, {run.Options.Consumers} consumers, acks={run.Options.Acks}, {run.Options.Load}{(run.Options.Rate > 0 ? Invariant($" {run.Options.Rate:F0} rec/s") : "")})"));
+        md.AppendLine();
+        md.AppendLine("| t (s) | produce MB/s | consume MB/s | ack p99 ms | e2e p99 ms | broker cores | load generator cores |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var interval in run.Intervals)
+        {
+            md.AppendLine(Invariant($"| {interval.StartSeconds:F1}{(interval.IsWarmup ? " (warm-up)" : "")} | {interval.ProduceMBps:F1} | {interval.ConsumeMBps:F1} | {Ms(interval.Ack.P99)} | {Ms(interval.EndToEnd.P99)} | {interval.BrokerCpuSeconds / interval.Seconds:F2} | {interval.LoadGeneratorCpuSeconds / interval.Seconds:F2} |"));
+        }
+    }
+
+    public static IEnumerable<ScenarioResult> AllRuns(BenchReport report) =>
+        new[] { report.ProduceAcks1, report.ProduceAcksAll }.Concat(report.Latency.Select(l => l.Result)).Concat([report.Fill, report.CatchUp]);
+
+    public static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture);
+
+    public static string Percent(double value, double limit) => limit > 0 ? (100 * value / limit).ToString("F0", CultureInfo.InvariantCulture) + " %" : "n/a";
+
+    private static string Percentiles(LatencySummary latency, bool extended) => latency.Count == 0
+        ? "—"
+        : extended
+            ? $"{Ms(latency.P50)} / {Ms(latency.P99)} / {Ms(latency.P999)} / {Ms(latency.P9999)} / {Ms(latency.Max)}"
+            : $"{Ms(latency.P50)} / {Ms(latency.P99)} / {Ms(latency.P999)} / {Ms(latency.Max)}";
+}

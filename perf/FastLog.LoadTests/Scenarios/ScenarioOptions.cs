@@ -1,0 +1,83 @@
+namespace FastLog.LoadTests.Scenarios;
+
+/// <summary>
+/// One scenario in the spirit of the OpenMessaging Benchmark: one topic of N partitions,
+/// fixed-size records, P producers and C consumers, a load simulation, a warm-up and a measured
+/// duration cut into intervals of <see cref="Interval"/> (the per-step statistics).
+/// </summary>
+internal sealed record ScenarioOptions
+{
+    public string Name { get; init; } = "scenario";
+
+    public string BootstrapServers { get; init; } = "127.0.0.1:9092";
+
+    public string Topic { get; init; } = "bench";
+
+    /// <summary>Partitions to create the topic with; a broker without CreateTopics auto-creates it with its own default.</summary>
+    public int Partitions { get; init; } = 4;
+
+    /// <summary>Value bytes per record (the first 8 carry the send timestamp); at least 8.</summary>
+    public int RecordSize { get; init; } = 1024;
+
+    public int Producers { get; init; } = 1;
+
+    /// <summary>Consumers tailing the topic (end-to-end latency); 0 measures producing only.</summary>
+    public int Consumers { get; init; } = 1;
+
+    public LoadSimulation Load { get; init; } = LoadSimulation.InFlight;
+
+    /// <summary>Records per second across all producers (Inject, and the end rate of Ramp).</summary>
+    public double Rate { get; init; }
+
+    /// <summary>Start rate of a Ramp.</summary>
+    public double RampFromRate { get; init; }
+
+    /// <summary>Unacknowledged records allowed across all producers (InFlight).</summary>
+    public int InFlight { get; init; } = 20_000;
+
+    /// <summary>-1 (all: durable) or 1 (leader written).</summary>
+    public int Acks { get; init; } = 1;
+
+    /// <summary>librdkafka linger.ms: 0 for latency runs, a few ms for throughput runs.</summary>
+    public double LingerMs { get; init; } = 5;
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stop producing once this many bytes were produced (after warm-up); 0 = no limit.</summary>
+    public long MaxBytes { get; init; }
+
+    /// <summary>Catch-up: no producers; consumers read the topic from its start to the end offsets seen at start.</summary>
+    public bool CatchUp { get; init; }
+
+    public void Validate()
+    {
+        if (RecordSize < RecordStamp.Size)
+        {
+            throw new ArgumentException($"record size must be >= {RecordStamp.Size}, not {RecordSize}");
+        }
+
+        if (Partitions < 1 || Producers < 0 || Consumers < 0 || InFlight < 1)
+        {
+            throw new ArgumentException("partitions, in-flight >= 1; producers, consumers >= 0");
+        }
+
+        if (Acks is not (1 or -1))
+        {
+            throw new ArgumentException($"acks must be 1 or -1 (all), not {Acks}");
+        }
+
+        if (Load is LoadSimulation.Inject or LoadSimulation.Ramp && Rate <= 0 && !CatchUp)
+        {
+            throw new ArgumentException($"{Load} needs a rate > 0");
+        }
+
+        if (CatchUp && Consumers < 1)
+        {
+            throw new ArgumentException("catch-up needs at least one consumer");
+        }
+    }
+}

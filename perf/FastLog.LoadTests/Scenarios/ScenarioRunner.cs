@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using FastLog.LoadTests.Bench;
+
+namespace FastLog.LoadTests.Scenarios;
+
+/// <summary>
+/// Runs one scenario: sets up the topic, starts consumers then producers on their own threads,
+/// and samples every interval on the calling thread (counters, interval histograms, the broker's
+/// CPU and RSS when a <see cref="ProcessSampler"/> is given), printing a progress line.
+/// </summary>
+internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? broker = null, TextWriter? progress = null)
+{
+    /// <summary>How long consumers get after the producers finished to read what was acknowledged.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly TextWriter _progress = progress ?? Console.Error;
+
+    public async Task<ScenarioResult> RunAsync(CancellationToken cancel = default)
+    {
+        options.Validate();
+        var partitions = await TopicSetup.EnsureTopicAsync(options);
+        var ends = TopicSetup.EndOffsets(options, partitions);
+        var meter = new ScenarioMeter();
+        var consumers = CreateConsumers(meter, partitions, ends);
+        var producers = CreateProducers(meter);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        try
+        {
+            return RunWorkers(meter, partitions.Count, producers, consumers, stop);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var worker in producers)
+            {
+                worker.Dispose();
+            }
+
+            foreach (var worker in consumers)
+            {
+                worker.Dispose();
+            }
+        }
+    }
+
+    private ScenarioResult RunWorkers(ScenarioMeter meter, int partitionCount, List<ProducerWorker> producers, List<ConsumerWorker> consumers, CancellationTokenSource stop)
+    {
+        long started = Stopwatch.GetTimestamp();
+        long intervalTicks = (long)(options.Interval.TotalSeconds * Stopwatch.Frequency);
+        int warmupIntervals = (int)Math.Ceiling(options.Warmup / options.Interval);
+        long warmupEnd = started + (warmupIntervals * intervalTicks);
+        long stopAt = options.CatchUp ? long.MaxValue : warmupEnd + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        long catchUpDeadline = started + (long)((options.Warmup + options.Duration).TotalSeconds * Stopwatch.Frequency);
+
+        var consumerThreads = consumers.Select(c => StartThread(() => c.Run(stop.Token), "consumer")).ToList();
+        var producerThreads = producers.Select(p => StartThread(() => p.Run(started, stopAt, stop.Token), "producer")).ToList();
+
+        var sampler = new IntervalSampler(meter, broker, started, warmupIntervals);
+        long producersDoneAt = options.CatchUp ? started : 0;
+        long drainDeadline = long.MaxValue;
+        bool ProducersFinished() => producersDoneAt == 0 && producerThreads.All(t => !t.IsAlive);
+        bool CaughtUp() => options.CatchUp && consumers.All(c => c.IsCaughtUp);
+        while (true)
+        {
+            SleepUntil(Math.Min(sampler.NextBoundary(intervalTicks), drainDeadline), () => ProducersFinished() || CaughtUp());
+            long now = Stopwatch.GetTimestamp();
+            if (ProducersFinished())
+            {
+                producersDoneAt = now;
+                drainDeadline = now + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
+            }
+
+            // Tail runs end once consumers read everything acknowledged (or the drain times out).
+            bool done = options.CatchUp
+                ? CaughtUp() || now >= catchUpDeadline
+                : producersDoneAt != 0 && (consumers.Count == 0 || meter.ConsumedRecords >= meter.AckedRecords || now >= drainDeadline);
+            var interval = sampler.Sample(now);
+            _progress.WriteLine(ProgressLine(interval, now - started, (options.CatchUp ? catchUpDeadline : stopAt) - started));
+            if (done)
+            {
+                break;
+            }
+        }
+
+        stop.Cancel();
+        foreach (var thread in consumerThreads.Concat(producerThreads))
+        {
+            thread.Join();
+        }
+
+        return sampler.Result(options, partitionCount, producersDoneAt, meter.Errors);
+    }
+
+    private List<ConsumerWorker> CreateConsumers(ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, long> ends)
+    {
+        var consumers = new List<ConsumerWorker>();
+        int count = Math.Min(options.Consumers, partitions.Count);
+        for (int i = 0; i < count; i++)
+        {
+            var mine = partitions.Where((_, index) => index % count == i).ToList();
+            var assignment = mine.Select(p => new TopicPartitionOffset(options.Topic, p, options.CatchUp ? Offset.Beginning : new Offset(ends[p]))).ToList();
+            var worker = new ConsumerWorker(options, meter, assignment, options.CatchUp ? mine.ToDictionary(p => p, p => ends[p]) : null);
+            if (options.Load != LoadSimulation.InFlight)
+            {
+                // Each consumer sees its share of the injected rate.
+                worker.ExpectedIntervalMicros = RatePacer.Constant(options.Rate / count).ExpectedIntervalMicros(0);
+            }
+
+            consumers.Add(worker);
+        }
+
+        return consumers;
+    }
+
+    private List<ProducerWorker> CreateProducers(ScenarioMeter meter)
+    {
+        if (options.CatchUp)
+        {
+            return [];
+        }
+
+        int count = options.Producers;
+        double rampSeconds = (options.Warmup + options.Duration).TotalSeconds;
+        return Enumerable.Range(0, count).Select(_ => new ProducerWorker(
+            options,
+            meter,
+            options.Load switch
+            {
+                LoadSimulation.Inject => RatePacer.Constant(options.Rate / count),
+                LoadSimulation.Ramp => new RatePacer(options.RampFromRate / count, options.Rate / count, rampSeconds),
+                _ => null,
+            },
+            Math.Max(1, options.InFlight / count))).ToList();
+    }
+
+    private string ProgressLine(IntervalStats interval, long elapsedTicks, long totalTicks)
+    {
+        var line = $"[{options.Name}] {Stopwatch.GetElapsedTime(0, elapsedTicks).TotalSeconds,5:F1}s/{Stopwatch.GetElapsedTime(0, totalTicks).TotalSeconds:F0}s{(interval.IsWarmup ? " warm-up" : "")}"
+            + $" | prod {interval.ProduceMBps,7:F1} MB/s {interval.ProducedRecords / interval.Seconds / 1000,6:F0}k rec/s"
+            + $" | cons {interval.ConsumeMBps,7:F1} MB/s"
+            + $" | ack p99 {interval.Ack.P99 / 1000,7:F2} ms | e2e p99 {interval.EndToEnd.P99 / 1000,7:F2} ms";
+        line += $" | loadgen {interval.LoadGeneratorCpuSeconds / interval.Seconds:F2} cores";
+        return interval.BrokerCpuSeconds is { } cpu ? line + $" | broker {cpu / interval.Seconds:F2} cores" : line;
+    }
+
+    private static Thread StartThread(Action run, string name)
+    {
+        var thread = new Thread(() => run()) { IsBackground = true, Name = name };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>Sleeps in short steps until <paramref name="deadline"/> or until <paramref name="wake"/> says something finished.</summary>
+    private static void SleepUntil(long deadline, Func<bool> wake)
+    {
+        while (Stopwatch.GetTimestamp() < deadline && !wake())
+        {
+            Thread.Sleep(Math.Clamp((int)Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds, 1, 20));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Benchmarks FastLog against this machine's own limits, in one command:
+#   scripts/bench.sh --quick            # ~1-2 min: short runs, 1 GiB large log (smoke-sized figures)
+#   scripts/bench.sh                    # full run: 30 s per phase, 10 GiB large log (~10 min)
+#   scripts/bench.sh --out DIR          # report directory (default artifacts/bench/<timestamp>/)
+# Builds the broker and the load tool in Release, measures disk (O_DIRECT), loopback TCP and
+# fdatasync limits, starts `fastlog serve` on a fresh data dir in a temp dir (same disk as $TMPDIR;
+# --work-dir PATH to choose), runs the scenarios, and writes report.md, chart.svg, results.json
+# and broker.log. Other options go to `FastLog.LoadTests bench` (--partitions, --producers, ...).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+broker_out="$root/artifacts/fastlog"
+tool_out="$root/artifacts/loadtests"
+for project in src/FastLog.Broker/FastLog.Broker.csproj:"$broker_out" perf/FastLog.LoadTests/FastLog.LoadTests.csproj:"$tool_out"; do
+  if ! build_log=$(dotnet build "$root/${project%%:*}" -c Release -o "${project#*:}" --nologo 2>&1); then
+    echo "$build_log" >&2
+    exit 1
+  fi
+done
+
+args=("$@")
+has_out=0
+for arg in "$@"; do [ "$arg" = "--out" ] && has_out=1; done
+[ "$has_out" = 1 ] || args+=(--out "$root/artifacts/bench/$(date +%Y%m%d-%H%M%S)")
+exec dotnet "$tool_out/FastLog.LoadTests.dll" bench --broker "$broker_out/fastlog.dll" "${args[@]}"
