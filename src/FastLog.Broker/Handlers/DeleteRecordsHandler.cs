@@ -1,4 +1,3 @@
-using FastLog.Broker.Partitions;
 using FastLog.Broker.Requests;
 using FastLog.Protocol;
 using Result = FastLog.Protocol.DeleteRecordsResponse.DeleteRecordsPartitionResult;
@@ -14,40 +13,17 @@ internal sealed class DeleteRecordsHandler : ApiHandler<DeleteRecordsRequest>
 {
     public override ApiKey ApiKey => ApiKey.DeleteRecords;
 
-    private readonly record struct Deletion(TopicPartition Partition, long Offset);
-
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, DeleteRecordsRequest request)
     {
         var broker = context.Broker;
         var response = new DeleteRecordsResponse();
-        var deletions = new List<Deletion>();
-        var slots = new List<Result>();
-        foreach (var topicRequest in request.Topics)
-        {
-            var topic = broker.Topics.Find(topicRequest.Name);
-            var topicResponse = new TopicData<Result> { Name = topicRequest.Name };
-            response.Topics.Add(topicResponse);
-            foreach (var partition in topicRequest.Partitions)
-            {
-                var slot = new Result { PartitionIndex = partition.PartitionIndex, LowWatermark = -1 };
-                topicResponse.Partitions.Add(slot);
-                if (topic is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= topic.PartitionCount)
-                {
-                    slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
-                }
-                else
-                {
-                    deletions.Add(new Deletion(new TopicPartition(topic.Name, partition.PartitionIndex), partition.Offset));
-                    slots.Add(slot);
-                }
-            }
-        }
-
+        var deletions = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Topics, p => p.PartitionIndex,
+            p => new Result { PartitionIndex = p.PartitionIndex, LowWatermark = -1 }, (slot, error) => slot.ErrorCode = error);
         var done = await PartitionRequests.OnOwnersAsync(broker.Partitions, deletions, d => d.Partition,
-            static (partitions, d) => partitions.DeleteRecordsOnOwnerAsync(d.Partition, d.Offset));
+            static (partitions, d) => partitions.DeleteRecordsOnOwnerAsync(d.Partition, d.Request.Offset));
         for (var i = 0; i < done.Length; i++)
         {
-            (slots[i].ErrorCode, slots[i].LowWatermark) = done[i];
+            (deletions[i].Slot.ErrorCode, deletions[i].Slot.LowWatermark) = done[i];
         }
 
         return response;

@@ -35,28 +35,10 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             return response;
         }
 
-        var items = new List<FetchItem>();
-        var slots = new List<FetchResponse.PartitionData>();
-        foreach (var topicRequest in request.Topics)
-        {
-            var topic = broker.Topics.Find(topicRequest.Name);
-            var topicResponse = new TopicData<FetchResponse.PartitionData> { Name = topicRequest.Name };
-            response.Responses.Add(topicResponse);
-            foreach (var partition in topicRequest.Partitions)
-            {
-                var slot = new FetchResponse.PartitionData { PartitionIndex = partition.Partition, HighWatermark = -1, Records = Empty };
-                topicResponse.Partitions.Add(slot);
-                if (topic is null || partition.Partition < 0 || partition.Partition >= topic.PartitionCount)
-                {
-                    slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-
-                items.Add(new FetchItem(new TopicPartition(topic.Name, partition.Partition), partition.FetchOffset, Math.Min(partition.PartitionMaxBytes, request.MaxBytes)));
-                slots.Add(slot);
-            }
-        }
-
+        var requested = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Responses, p => p.Partition,
+            p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error);
+        var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
+        var slots = requested.Select(r => r.Slot).ToList();
         var deadline = Stopwatch.GetTimestamp() + (Math.Max(request.MaxWaitMs, 0) * Stopwatch.Frequency / 1000);
         var reads = await ReadAsync(broker.Partitions, items, Math.Max(request.MinBytes, 1), deadline);
         var budget = request.MaxBytes;

@@ -21,30 +21,20 @@ internal sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest>
     {
         var broker = context.Broker;
         var response = new ListOffsetsResponse();
+        var requested = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Topics, p => p.PartitionIndex,
+            p => new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex }, (slot, error) => slot.ErrorCode = error);
         var lookups = new List<Lookup>();
         var slots = new List<ListOffsetsResponse.ListOffsetsPartitionResponse>();
-        foreach (var topicRequest in request.Topics)
+        foreach (var (partition, entry, slot) in requested)
         {
-            var topic = broker.Topics.Find(topicRequest.Name);
-            var topicResponse = new TopicData<ListOffsetsResponse.ListOffsetsPartitionResponse> { Name = topicRequest.Name };
-            response.Topics.Add(topicResponse);
-            foreach (var partition in topicRequest.Partitions)
+            if (entry.Timestamp <= MaxTimestampSpec)
             {
-                var slot = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = partition.PartitionIndex };
-                topicResponse.Partitions.Add(slot);
-                if (topic is null || partition.PartitionIndex < 0 || partition.PartitionIndex >= topic.PartitionCount)
-                {
-                    slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
-                }
-                else if (partition.Timestamp <= MaxTimestampSpec)
-                {
-                    slot.ErrorCode = ErrorCode.InvalidRequest;
-                }
-                else
-                {
-                    lookups.Add(new Lookup(new TopicPartition(topic.Name, partition.PartitionIndex), partition.Timestamp));
-                    slots.Add(slot);
-                }
+                slot.ErrorCode = ErrorCode.InvalidRequest;
+            }
+            else
+            {
+                lookups.Add(new Lookup(partition, entry.Timestamp));
+                slots.Add(slot);
             }
         }
 

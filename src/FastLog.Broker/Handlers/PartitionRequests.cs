@@ -1,4 +1,6 @@
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Topics;
+using FastLog.Protocol;
 
 namespace FastLog.Broker.Handlers;
 
@@ -8,6 +10,49 @@ namespace FastLog.Broker.Handlers;
 /// </summary>
 internal static class PartitionRequests
 {
+    /// <summary>A requested partition that exists: its id, the request's entry for it, and its response slot.</summary>
+    internal readonly record struct Requested<TRequest, TSlot>(TopicPartition Partition, TRequest Request, TSlot Slot);
+
+    /// <summary>
+    /// Mirrors a request's topics and partitions into <paramref name="responseTopics"/> (one slot per
+    /// requested partition, in request order). Partitions of unknown topics, or indexes outside the
+    /// topic, get UNKNOWN_TOPIC_OR_PARTITION in their slot; the rest are returned for the handler to serve.
+    /// </summary>
+    public static List<Requested<TRequest, TSlot>> Resolve<TRequest, TSlot>(
+        TopicRegistry topics,
+        IEnumerable<TopicData<TRequest>> requestTopics,
+        List<TopicData<TSlot>> responseTopics,
+        Func<TRequest, int> partitionIndex,
+        Func<TRequest, TSlot> newSlot,
+        Action<TSlot, ErrorCode> setError)
+        where TRequest : KafkaStruct, new()
+        where TSlot : KafkaStruct, new()
+    {
+        var requested = new List<Requested<TRequest, TSlot>>();
+        foreach (var topicRequest in requestTopics)
+        {
+            var topic = topics.Find(topicRequest.Name);
+            var topicResponse = new TopicData<TSlot> { Name = topicRequest.Name };
+            responseTopics.Add(topicResponse);
+            foreach (var partition in topicRequest.Partitions)
+            {
+                var slot = newSlot(partition);
+                topicResponse.Partitions.Add(slot);
+                var index = partitionIndex(partition);
+                if (topic is null || index < 0 || index >= topic.PartitionCount)
+                {
+                    setError(slot, ErrorCode.UnknownTopicOrPartition);
+                }
+                else
+                {
+                    requested.Add(new Requested<TRequest, TSlot>(new TopicPartition(topic.Name, index), partition, slot));
+                }
+            }
+        }
+
+        return requested;
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> for every item on the owner shard of its partition; results come
     /// back in the order of <paramref name="items"/>.
