@@ -14,7 +14,6 @@ internal sealed class ShardMetrics
     public const int ApiKeySlots = 128;
 
     private readonly long[] _requests = new long[ApiKeySlots];
-    private readonly long[] _errors = new long[ApiKeySlots];
     private readonly long[] _latencyTicksSum = new long[ApiKeySlots];
     private readonly long[] _latencyBuckets = new long[ApiKeySlots * (LatencyBucketSeconds.Length + 1)];
     private long _bytesIn;
@@ -23,14 +22,10 @@ internal sealed class ShardMetrics
     private long _connectionsClosed;
     private long _malformedRequests;
 
-    public void RecordRequest(int apiKey, long elapsedTicks, bool failed)
+    public void RecordRequest(int apiKey, long elapsedTicks)
     {
         var slot = (uint)apiKey < ApiKeySlots ? apiKey : ApiKeySlots - 1;
         _requests[slot]++;
-        if (failed)
-        {
-            _errors[slot]++;
-        }
 
         _latencyTicksSum[slot] += elapsedTicks;
         var seconds = (double)elapsedTicks / System.Diagnostics.Stopwatch.Frequency;
@@ -54,8 +49,6 @@ internal sealed class ShardMetrics
     public void MalformedRequest() => _malformedRequests++;
 
     public long Requests(int apiKey) => Volatile.Read(ref _requests[apiKey]);
-
-    public long Errors(int apiKey) => Volatile.Read(ref _errors[apiKey]);
 
     public long LatencyTicksSum(int apiKey) => Volatile.Read(ref _latencyTicksSum[apiKey]);
 

@@ -66,7 +66,7 @@ internal sealed class RequestRouter : IRequestDispatcher
                 throw new MalformedRequestException($"{header.ApiKey} v{header.ApiVersion} is not served by this broker (client {header.ClientId})");
         }
 
-        _broker.Metrics.ForCurrentShard().RecordRequest((int)header.ApiKey, Stopwatch.GetTimestamp() - started, failed: false);
+        _broker.Metrics.ForCurrentShard().RecordRequest((int)header.ApiKey, Stopwatch.GetTimestamp() - started);
         if (response is null)
         {
             ReleaseResources(context);
