@@ -3,6 +3,7 @@ using Confluent.Kafka;
 namespace FastLog.Broker.Tests;
 
 /// <summary>Client-side assignors through the coordinator: cooperative-sticky, static membership, fan-out to several groups.</summary>
+[Collection(GroupClients.Collection)]
 public sealed class GroupAssignmentTests
 {
     [Fact]
@@ -23,9 +24,10 @@ public sealed class GroupAssignmentTests
         Assert.True(GroupClients.PollUntil([a, b], () => log.DistinctCount == 60 && a.Assignment.Count == 3 && b.Assignment.Count == 3, log.Process));
         var before = a.Assignment.Concat(b.Assignment).ToList();
 
+        // The new records go in first: once c subscribes, a and b must keep polling through the rebalance.
+        await GroupClients.ProduceAsync(broker, topic, 60, from: 60);
         using var c = Start();
         c.Subscribe(topic);
-        await GroupClients.ProduceAsync(broker, topic, 60, from: 60);
         Assert.True(GroupClients.PollUntil([a, b, c], () => log.DistinctCount == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, log.Process));
 
         // Incremental: only the two partitions that moved to c were revoked, none of the kept ones.

@@ -11,6 +11,14 @@ internal static class GroupClients
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The xunit collection of the tests that run real consumer groups. They poll consumers
+    /// synchronously; run in parallel with each other on 2 cores they starved one another of
+    /// threads past max.poll.interval.ms (members left their groups mid-test), so they run one
+    /// class at a time.
+    /// </summary>
+    public const string Collection = "real consumer groups";
+
     /// <summary>A broker whose auto-created topics have <paramref name="partitions"/> partitions and whose first rebalance waits only briefly.</summary>
     public static Task<TestBroker> StartBrokerAsync(int partitions = 6) => TestBroker.StartAsync(o =>
     {

@@ -9,6 +9,7 @@ namespace FastLog.Broker.Tests;
 /// member that stops heartbeating: exactly what a killed process looks like to the coordinator),
 /// and the survivors take over every partition from the committed offsets.
 /// </summary>
+[Collection(GroupClients.Collection)]
 public sealed class GroupMembershipTests
 {
     private const string Topic = "jobs";

@@ -4,6 +4,7 @@ using Confluent.Kafka.Admin;
 namespace FastLog.Broker.Tests;
 
 /// <summary>Committed offsets across a restart, and the AdminClient's group operations.</summary>
+[Collection(GroupClients.Collection)]
 public sealed class GroupOffsetsTests
 {
     [Fact]
