@@ -109,6 +109,37 @@ public sealed class BadInputTests
         Assert.Equal(ErrorCode.TopicAlreadyExists, created.Topics.Single().ErrorCode);
     }
 
+    [Fact]
+    public async Task ClientsThatResetWhileResponsesAreInFlight_NeverHangAShard()
+    {
+        // A reset makes the pending receive and the next send fail in the same completion batch; the
+        // connection must not dispose its socket while the receive is still in flight (that spun
+        // the shard forever, waiting for a completion only it could reap).
+        var broker = await TestBroker.StartAsync();
+        using var writer = new KafkaWriter();
+        for (var i = 0; i < 32; i++)
+        {
+            RequestFrame.Write(writer, new RequestHeader { ApiKey = ApiKey.ApiVersions, ApiVersion = 3, CorrelationId = i, ClientId = "reset" }, new ApiVersionsRequest());
+        }
+
+        var pipelined = writer.WrittenMemory.ToArray();
+        for (var i = 0; i < 300; i++)
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(broker.Server.ListenEndPoint);
+            await socket.SendAsync(pipelined);
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // close with RST
+        }
+
+        // New connections land on every shard (the kernel spreads them over the shards' listeners).
+        for (var i = 0; i < 8; i++)
+        {
+            await AssertStillServesAsync(broker);
+        }
+
+        await broker.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static async Task AssertStillServesAsync(TestBroker broker)
     {
         using var client = await RawKafkaClient.ConnectAsync(broker);

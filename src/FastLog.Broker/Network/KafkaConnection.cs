@@ -20,6 +20,12 @@ namespace FastLog.Broker.Network;
 /// stop the next requests from starting), and responses go out strictly in request order, as the
 /// Kafka protocol requires. At most <see cref="MaxInFlightRequests"/> requests are outstanding: past
 /// that, reading pauses until responses drain, which bounds the memory one client can pin.
+///
+/// Closing: shutdown(2) first, which completes a receive pending in io_uring; the socket is
+/// disposed only once neither the receive loop nor the send loop can have an operation in flight
+/// on it. Disposing a socket handle that an in-flight operation still references spins until the
+/// reference is dropped, and only this shard can reap that operation: a send failure while a
+/// receive was pending once hung the shard that way.
 /// </summary>
 internal sealed class KafkaConnection
 {
@@ -38,7 +44,9 @@ internal sealed class KafkaConnection
     private int _bufferStart;
     private int _bufferEnd;
     private bool _sending;
+    private bool _receiving;
     private bool _closed;
+    private bool _released;
     private TaskCompletionSource? _drained;
 
     public KafkaConnection(Socket socket, ConnectionContext context, IRequestDispatcher dispatcher, ShardMetrics metrics, ILogger logger, int maxRequestBytes)
@@ -59,6 +67,7 @@ internal sealed class KafkaConnection
     public async ValueTask RunAsync()
     {
         _metrics.ConnectionAccepted();
+        _receiving = true;
         try
         {
             while (!_closed)
@@ -102,6 +111,8 @@ internal sealed class KafkaConnection
         }
 
         Close();
+        _receiving = false;
+        ReleaseWhenIdle();
     }
 
     /// <summary>A request frame in a pooled array (the array may be longer than the frame).</summary>
@@ -223,10 +234,7 @@ internal sealed class KafkaConnection
         }
 
         _sending = false;
-        if (_closed)
-        {
-            Release();
-        }
+        ReleaseWhenIdle();
     }
 
     /// <summary>Closes the connection from the broker's side (shutdown); responses not yet sent are dropped.</summary>
@@ -258,14 +266,18 @@ internal sealed class KafkaConnection
         }
 
         _drained?.TrySetResult();
-        if (!_sending)
-        {
-            Release();
-        }
+        ReleaseWhenIdle();
     }
 
-    private void Release()
+    /// <summary>Disposes the socket once the connection is closed and no receive or send can be in flight on it.</summary>
+    private void ReleaseWhenIdle()
     {
+        if (!_closed || _sending || _receiving || _released)
+        {
+            return;
+        }
+
+        _released = true;
         _sender.Dispose();
         _socket.Dispose();
         _metrics.ConnectionClosed();
