@@ -32,6 +32,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     private PartitionManager? _partitions;
     private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
+    private FileStream? _dataDirectoryLock;
     private long _nextConnectionId;
     private bool _stopped;
 
@@ -74,6 +75,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(_options.DataDirectory);
+        _dataDirectoryLock = LockDataDirectory(_options.DataDirectory);
+        var bind = _options.Listen.ToBindEndPoint();
+        ShardListener.EnsurePortFree(bind);
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
         _partitions = new PartitionManager(_shards, topics, _options, _logger);
@@ -82,7 +86,6 @@ internal sealed class BrokerServer : IAsyncDisposable
         await _groups.OpenAsync().ConfigureAwait(false);
 
         // Bind every shard's listener before advertising: port 0 becomes the first shard's port.
-        var bind = _options.Listen.ToBindEndPoint();
         for (var shard = 0; shard < _shards.Count; shard++)
         {
             _listeners.Add(ShardListener.Bind(shard == 0 ? bind : new IPEndPoint(bind.Address, _listeners[0].LocalEndPoint.Port), _logger));
@@ -211,6 +214,25 @@ internal sealed class BrokerServer : IAsyncDisposable
         }
 
         _shards.Dispose();
+        _dataDirectoryLock?.Dispose();
         _logger.LogInformation("FastLog stopped cleanly");
+    }
+
+    /// <summary>
+    /// Holds an exclusive lock on data/.lock for the broker's life (as Kafka does), so a second
+    /// broker pointed at the same directory fails at start instead of corrupting the logs. .NET
+    /// takes FileShare.None as a flock(2), which the kernel drops when the process dies, even by SIGKILL.
+    /// </summary>
+    private static FileStream LockDataDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{Path.GetFullPath(dataDirectory)} is in use by another broker ({path} is locked)", e);
+        }
     }
 }

@@ -47,7 +47,19 @@ serve.SetAction(async (parse, cancel) =>
         stop.TrySetResult();
     });
 
-    await using var server = await BrokerServer.StartAsync(options, loggers).ConfigureAwait(false);
+    BrokerServer server;
+    try
+    {
+        server = await BrokerServer.StartAsync(options, loggers).ConfigureAwait(false);
+    }
+    catch (IOException e)
+    {
+        // Port taken, data directory locked by another broker, unreadable logs: say so, no stack trace.
+        logger.LogCritical("Cannot start: {Reason}", e.Message);
+        return 1;
+    }
+
+    await using var _ = server;
     await stop.Task.WaitAsync(cancel).ConfigureAwait(false);
     logger.LogInformation("Stopping...");
     return 0;

@@ -15,6 +15,7 @@ internal sealed class ShardListener : IDisposable
 {
     // Linux's own numbers (SocketOptionLevel.Socket is the Windows value 0xFFFF, not SOL_SOCKET).
     private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
     private const int SoReusePort = 15;
     private const int Backlog = 1024;
 
@@ -29,6 +30,32 @@ internal sealed class ShardListener : IDisposable
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>
+    /// Fails with a clear error when something already listens on <paramref name="endPoint"/>.
+    /// SO_REUSEPORT alone would let a second broker on the same port bind silently and receive
+    /// half of the connections; a probe bound without it collides with any existing listener.
+    /// </summary>
+    public static void EnsurePortFree(IPEndPoint endPoint)
+    {
+        if (endPoint.Port == 0)
+        {
+            return;
+        }
+
+        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // SO_REUSEADDR alone (so connections of a previous run in TIME_WAIT do not count):
+        // .NET's ReuseAddress option sets SO_REUSEPORT as well on Linux, which would defeat the probe.
+        probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        try
+        {
+            probe.Bind(endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new IOException($"{endPoint} is already in use (is another broker running?)", e);
+        }
+    }
 
     /// <summary>Binds a listening socket; pass the port the first shard got when the configured port was 0.</summary>
     public static ShardListener Bind(IPEndPoint endPoint, ILogger logger)
