@@ -44,6 +44,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         {
             ShardCount = options.ShardCount,
             PinThreads = options.PinShards,
+            IdleSpin = TimeSpan.FromMicroseconds(options.IdlePollMicroseconds),
             UnhandledException = (shard, e) => _logger.LogError(e, "Unhandled error on shard {Shard}", shard.Id),
         });
     }

@@ -32,8 +32,9 @@ internal sealed partial class PartitionLog
         if (offset >= _cache.FirstOffset)
         {
             var chunks = new List<ReadOnlyMemory<byte>>();
-            _cache.TryRead(offset, maxBytes, minOneBatch, chunks, out var length);
-            return LogReadResult.FromMemory(chunks, length, highWatermark, logStart);
+            var leases = new List<CacheChunk>();
+            _cache.TryRead(offset, maxBytes, minOneBatch, chunks, leases, out var length);
+            return LogReadResult.FromMemory(chunks, leases, length, highWatermark, logStart);
         }
 
         var segment = SegmentHolding(offset);

@@ -39,7 +39,7 @@ internal sealed partial class PartitionLog
             return ValueTask.FromException<AppendResult>(new InvalidRecordBatchException(validation));
         }
 
-        var pending = new PendingAppend(records.ToArray(), validation.OffsetCount, leaderEpoch);
+        var pending = new PendingAppend(_cache.Copy(records), validation.OffsetCount, leaderEpoch);
         Enqueue(pending);
         return pending.Task;
     }
@@ -201,7 +201,7 @@ internal sealed partial class PartitionLog
             next += pending.OffsetCount;
             bytes += pending.Data.Length;
             _flush.Add(pending);
-            _flushData.Add(pending.Data);
+            _flushData.Add(pending.Data.Memory);
         }
 
         try
@@ -260,7 +260,7 @@ internal sealed partial class PartitionLog
     {
         foreach (var pending in _flush)
         {
-            active.Commit(pending.Data);
+            active.Commit(pending.Data.Span);
             _cache.Add(pending.BaseOffset, pending.LastOffset, pending.Data);
         }
 

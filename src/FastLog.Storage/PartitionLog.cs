@@ -135,10 +135,11 @@ internal sealed partial class PartitionLog
         });
     }
 
-    /// <summary>Closes every descriptor; file-region leases keep theirs until disposed.</summary>
+    /// <summary>Closes every descriptor and gives back the tail cache; read leases keep theirs until disposed.</summary>
     private void ReleaseFiles()
     {
         _closed = true;
+        _cache.Clear();
         foreach (var segment in _segments)
         {
             segment.Dispose();

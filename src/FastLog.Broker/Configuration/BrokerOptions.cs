@@ -21,6 +21,16 @@ internal sealed class BrokerOptions
     /// <summary>Pin shard threads to cores; off only for tests that run many brokers on a 2-core machine.</summary>
     public bool PinShards { get; set; } = true;
 
+    /// <summary>
+    /// How long (µs) an idle shard polls its rings and completions before sleeping in the kernel.
+    /// Polling saves the wake-up (an eventfd write and a context switch) when the next message comes
+    /// quickly, but every microsecond polled is CPU taken from whatever else runs on the core. Off
+    /// by default: on a 2-core machine shared with its clients, 50 µs of polling cost 13 % of the
+    /// broker's CPU and lowered produce throughput (the clients lost the core); a dedicated machine
+    /// can turn it on for a little less latency.
+    /// </summary>
+    public int IdlePollMicroseconds { get; set; }
+
     public int NodeId { get; set; }
 
     public string ClusterId { get; set; } = "fastlog-cluster";
@@ -67,6 +77,11 @@ internal sealed class BrokerOptions
         if (ShardCount < 1 || ShardCount > 256)
         {
             throw new ArgumentException($"shards must be 1-256, not {ShardCount}");
+        }
+
+        if (IdlePollMicroseconds < 0 || IdlePollMicroseconds > 1_000_000)
+        {
+            throw new ArgumentException($"idle poll must be 0-1000000 µs, not {IdlePollMicroseconds}");
         }
 
         if (DefaultPartitions < 1)

@@ -99,6 +99,9 @@ internal static class BrokerOptionsLoader
             case "fastlog.shards":
                 options.ShardCount = Int(value);
                 return true;
+            case "fastlog.idle.poll.us":
+                options.IdlePollMicroseconds = Int(value);
+                return true;
             case "fastlog.ack.durability":
                 options.AckDurability = Enum.Parse<AckDurability>(value, ignoreCase: true);
                 return true;

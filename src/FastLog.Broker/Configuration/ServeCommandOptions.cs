@@ -13,6 +13,7 @@ internal sealed class ServeCommandOptions
     public Option<string?> Advertise { get; } = new("--advertise") { Description = "HOST:PORT clients are told to connect to (default: the listen address)" };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "directory holding the logs (default ./data)" };
     public Option<int?> Shards { get; } = new("--shards") { Description = "number of shards, one pinned thread each (default: one per core)" };
+    public Option<int?> IdlePoll { get; } = new("--idle-poll-us") { Description = "microseconds an idle shard polls before sleeping in the kernel (default 0: sleep at once)" };
     public Option<int?> NodeId { get; } = new("--node-id") { Description = "this broker's node id (default 0)" };
     public Option<int?> Partitions { get; } = new("--partitions") { Description = "partitions of auto-created topics (default 1)" };
     public Option<bool?> AutoCreateTopics { get; } = new("--auto-create-topics") { Description = "create unknown topics on Metadata/Produce (default true)" };
@@ -22,7 +23,7 @@ internal sealed class ServeCommandOptions
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description);
-        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics })
+        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics })
         {
             command.Options.Add(option);
         }
@@ -53,6 +54,7 @@ internal sealed class ServeCommandOptions
         }
 
         options.ShardCount = parse.GetValue(Shards) ?? options.ShardCount;
+        options.IdlePollMicroseconds = parse.GetValue(IdlePoll) ?? options.IdlePollMicroseconds;
         options.NodeId = parse.GetValue(NodeId) ?? options.NodeId;
         options.DefaultPartitions = parse.GetValue(Partitions) ?? options.DefaultPartitions;
         options.AutoCreateTopics = parse.GetValue(AutoCreateTopics) ?? options.AutoCreateTopics;

@@ -5,17 +5,22 @@ namespace FastLog.Storage.Read;
 /// offset, either as memory chunks from the tail cache or as one <see cref="FileRegion"/>
 /// (never both), plus the partition's offsets at the time of the read.
 ///
-/// Lease rules: the memory chunks are immutable, GC-managed arrays, valid for as long as they
-/// are referenced, on any thread. The file region keeps its segment file open until this
-/// result is disposed; dispose it once the bytes are sent, on any thread.
+/// Lease rules: the memory chunks are immutable tail-cache bytes, and the file region keeps its
+/// segment file open; both stay valid until this result is disposed (the cache chunks are leased,
+/// see <see cref="CacheChunk"/>). Dispose it once the bytes are sent, on any thread.
 /// </summary>
 internal sealed class LogReadResult : IDisposable
 {
     private static readonly IReadOnlyList<ReadOnlyMemory<byte>> NoChunks = [];
+    private static readonly IReadOnlyList<CacheChunk> NoLeases = [];
 
-    private LogReadResult(IReadOnlyList<ReadOnlyMemory<byte>> chunks, FileRegion? file, int length, long highWatermark, long logStartOffset)
+    private readonly IReadOnlyList<CacheChunk> _leases;
+    private int _disposed;
+
+    private LogReadResult(IReadOnlyList<ReadOnlyMemory<byte>> chunks, IReadOnlyList<CacheChunk> leases, FileRegion? file, int length, long highWatermark, long logStartOffset)
     {
         Chunks = chunks;
+        _leases = leases;
         File = file;
         Length = length;
         HighWatermark = highWatermark;
@@ -36,13 +41,14 @@ internal sealed class LogReadResult : IDisposable
     public long LogStartOffset { get; }
 
     public static LogReadResult Empty(long highWatermark, long logStartOffset) =>
-        new(NoChunks, null, 0, highWatermark, logStartOffset);
+        new(NoChunks, NoLeases, null, 0, highWatermark, logStartOffset);
 
-    public static LogReadResult FromMemory(IReadOnlyList<ReadOnlyMemory<byte>> chunks, int length, long highWatermark, long logStartOffset) =>
-        new(chunks, null, length, highWatermark, logStartOffset);
+    /// <summary>Cache bytes; takes over one reference on each of <paramref name="leases"/>.</summary>
+    public static LogReadResult FromMemory(IReadOnlyList<ReadOnlyMemory<byte>> chunks, IReadOnlyList<CacheChunk> leases, int length, long highWatermark, long logStartOffset) =>
+        new(chunks, leases, null, length, highWatermark, logStartOffset);
 
     public static LogReadResult FromFile(FileRegion file, long highWatermark, long logStartOffset) =>
-        new(NoChunks, file, file.Length, highWatermark, logStartOffset);
+        new(NoChunks, NoLeases, file, file.Length, highWatermark, logStartOffset);
 
     /// <summary>All returned bytes in one array (tests and non-zero-copy senders; blocking pread for file regions).</summary>
     public byte[] ToArray()
@@ -64,5 +70,18 @@ internal sealed class LogReadResult : IDisposable
         return bytes;
     }
 
-    public void Dispose() => File?.Dispose();
+    /// <summary>Releases the leases; a second call does nothing (a double release would hand a chunk out while still in use).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        File?.Dispose();
+        foreach (var chunk in _leases)
+        {
+            chunk.Release();
+        }
+    }
 }

@@ -4,15 +4,18 @@ namespace FastLog.Storage.Read;
 
 /// <summary>
 /// The newest committed batches of a partition kept in memory, so tail reads (consumers keeping
-/// up) never touch the disk: O_DIRECT writes leave nothing in the page cache. Each entry is the
-/// array one append wrote (one or more whole batches, offsets assigned), never modified after it
-/// is added, so readers on other shards may hold slices of it. Bounded by bytes; the oldest
-/// entries go first, the newest always stays. Owned by the partition's shard; not thread-safe.
+/// up) never touch the disk: O_DIRECT writes leave nothing in the page cache. Appends are copied
+/// into pooled <see cref="CacheChunk"/>s as they are queued (<see cref="Copy"/>); each committed
+/// append becomes an entry (one or more whole batches, offsets assigned) that is never modified
+/// after, so readers on other shards may hold slices of it under a lease. Bounded by bytes; the
+/// oldest entries go first, the newest always stays. Owned by the partition's shard; not thread-safe
+/// (except the chunks' reference counts, see <see cref="CacheChunk"/>).
 /// </summary>
 internal sealed class TailCache
 {
     private readonly int _capacityBytes;
     private readonly List<Entry> _entries = [];
+    private CacheChunk? _current;
     private int _head;
     private long _bytes;
 
@@ -26,10 +29,32 @@ internal sealed class TailCache
 
     public long Bytes => _bytes;
 
-    public void Add(long baseOffset, long lastOffset, byte[] batches)
+    /// <summary>
+    /// Copies an append's batches into the current chunk (a new one when they do not fit: twice
+    /// the size of the last, from <see cref="CacheChunk.MinBytes"/> up to <see cref="CacheChunk.MaxBytes"/>).
+    /// The slice holds a reference until it is <see cref="Add"/>ed or released.
+    /// </summary>
+    public CacheSlice Copy(ReadOnlySpan<byte> batches)
+    {
+        if (_current is null || !_current.TryReserve(batches.Length, out var start))
+        {
+            var size = Math.Max(batches.Length, Math.Clamp((_current?.Capacity ?? 0) * 2, CacheChunk.MinBytes, CacheChunk.MaxBytes));
+            _current?.Release();
+            _current = CacheChunk.Rent(size);
+            _current.TryReserve(batches.Length, out start);
+        }
+
+        var slice = new CacheSlice(_current, start, batches.Length);
+        batches.CopyTo(slice.Span);
+        return slice;
+    }
+
+    /// <summary>Makes a committed append readable; takes over the slice's reference.</summary>
+    public void Add(long baseOffset, long lastOffset, CacheSlice batches)
     {
         if (_capacityBytes <= 0)
         {
+            batches.Release();
             return;
         }
 
@@ -37,9 +62,7 @@ internal sealed class TailCache
         _bytes += batches.Length;
         while (_bytes > _capacityBytes && _entries.Count - _head > 1)
         {
-            _bytes -= _entries[_head].Data.Length;
-            _entries[_head] = default;
-            _head++;
+            Evict();
         }
 
         // Compact the evicted prefix once it is half the list, keeping removal amortized O(1).
@@ -55,25 +78,41 @@ internal sealed class TailCache
     {
         while (_head < _entries.Count && _entries[_head].LastOffset < logStartOffset)
         {
-            _bytes -= _entries[_head].Data.Length;
-            _entries[_head] = default;
-            _head++;
+            Evict();
         }
     }
 
+    /// <summary>Releases every entry and the current chunk (the log is closing or was truncated).</summary>
     public void Clear()
     {
+        while (_head < _entries.Count)
+        {
+            Evict();
+        }
+
         _entries.Clear();
         _head = 0;
-        _bytes = 0;
+        _current?.Release();
+        _current = null;
+    }
+
+    private void Evict()
+    {
+        var data = _entries[_head].Data;
+        _bytes -= data.Length;
+        data.Release();
+        _entries[_head] = default;
+        _head++;
     }
 
     /// <summary>
     /// Whole batches from the one holding <paramref name="offset"/> on, up to
     /// <paramref name="maxBytes"/> (the first batch even if larger, when
-    /// <paramref name="minOneBatch"/>). False when <paramref name="offset"/> is older than the cache.
+    /// <paramref name="minOneBatch"/>). Entries that lie back to back in one chunk come out as one
+    /// memory range. Every chunk read from gets a reference, added to <paramref name="leases"/>:
+    /// release each once the bytes are sent. False when <paramref name="offset"/> is older than the cache.
     /// </summary>
-    public bool TryRead(long offset, int maxBytes, bool minOneBatch, List<ReadOnlyMemory<byte>> chunks, out int length)
+    public bool TryRead(long offset, int maxBytes, bool minOneBatch, List<ReadOnlyMemory<byte>> chunks, List<CacheChunk> leases, out int length)
     {
         length = 0;
         if (offset < FirstOffset)
@@ -82,14 +121,17 @@ internal sealed class TailCache
         }
 
         var firstEntry = FindEntry(offset);
+        CacheChunk? runChunk = null;
+        int runStart = 0, runEnd = 0;
         for (var i = firstEntry; i < _entries.Count; i++)
         {
             var data = _entries[i].Data;
-            var start = i == firstEntry ? StartOfBatchHolding(data, offset) : 0;
+            var bytes = data.Span;
+            var start = i == firstEntry ? StartOfBatchHolding(bytes, offset) : 0;
             var end = start;
-            while (end < data.Length)
+            while (end < bytes.Length)
             {
-                var size = (int)RecordBatchHeader.ReadTotalSize(data.AsSpan(end));
+                var size = (int)RecordBatchHeader.ReadTotalSize(bytes[end..]);
                 var first = length == 0 && end == start;
                 if (length + (end - start) + size > maxBytes && !(first && minOneBatch))
                 {
@@ -101,17 +143,41 @@ internal sealed class TailCache
 
             if (end > start)
             {
-                chunks.Add(data.AsMemory(start, end - start));
                 length += end - start;
+                if (runChunk == data.Chunk && runEnd == data.Start + start)
+                {
+                    runEnd = data.Start + end;
+                }
+                else
+                {
+                    EndRun(runChunk, runStart, runEnd, chunks, leases);
+                    (runChunk, runStart, runEnd) = (data.Chunk, data.Start + start, data.Start + end);
+                }
             }
 
-            if (end < data.Length)
+            if (end < bytes.Length)
             {
                 break;
             }
         }
 
+        EndRun(runChunk, runStart, runEnd, chunks, leases);
         return true;
+    }
+
+    private static void EndRun(CacheChunk? chunk, int start, int end, List<ReadOnlyMemory<byte>> chunks, List<CacheChunk> leases)
+    {
+        if (chunk is null)
+        {
+            return;
+        }
+
+        chunks.Add(chunk.Slice(start, end - start));
+        if (!leases.Contains(chunk))
+        {
+            chunk.AddReference();
+            leases.Add(chunk);
+        }
     }
 
     /// <summary>Index of the first entry whose LastOffset is &gt;= <paramref name="offset"/> (Count if none).</summary>
@@ -135,12 +201,12 @@ internal sealed class TailCache
         return found;
     }
 
-    private static int StartOfBatchHolding(byte[] data, long offset)
+    private static int StartOfBatchHolding(ReadOnlySpan<byte> data, long offset)
     {
         var position = 0;
         while (position < data.Length)
         {
-            var header = RecordBatchHeader.Read(data.AsSpan(position));
+            var header = RecordBatchHeader.Read(data[position..]);
             if (header.LastOffset >= offset)
             {
                 return position;
@@ -152,5 +218,5 @@ internal sealed class TailCache
         return position;
     }
 
-    private readonly record struct Entry(long BaseOffset, long LastOffset, byte[] Data);
+    private readonly record struct Entry(long BaseOffset, long LastOffset, CacheSlice Data);
 }

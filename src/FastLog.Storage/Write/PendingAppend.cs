@@ -1,12 +1,13 @@
 using System.Threading.Tasks.Sources;
 using FastLog.Storage.Format;
+using FastLog.Storage.Read;
 
 namespace FastLog.Storage.Write;
 
 /// <summary>
-/// One append waiting in a partition's writer queue: the private copy of its batches (which
-/// becomes the tail-cache entry once committed, never modified after) and the awaitable the
-/// caller holds. Offsets are assigned when the writer takes it into a flush, so a flush that
+/// One append waiting in a partition's writer queue: the private copy of its batches in a
+/// tail-cache chunk (it becomes the cache entry once committed, never modified after; a failed
+/// append releases it) and the awaitable the caller holds. Offsets are assigned when the writer takes it into a flush, so a flush that
 /// fails leaves no gap to undo. One object per append, completed exactly once, never reused.
 /// Continuations run inline on the shard when the writer completes it.
 /// </summary>
@@ -14,13 +15,13 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
 {
     private ManualResetValueTaskSourceCore<AppendResult> _core;
 
-    public PendingAppend(byte[] data, long offsetCount, int leaderEpoch)
+    public PendingAppend(CacheSlice data, long offsetCount, int leaderEpoch)
     {
         Data = data;
         OffsetCount = offsetCount;
         LeaderEpoch = leaderEpoch;
         MaxTimestamp = -1;
-        for (var rest = data.AsSpan(); !rest.IsEmpty;)
+        for (ReadOnlySpan<byte> rest = data.Span; !rest.IsEmpty;)
         {
             var header = RecordBatchHeader.Read(rest);
             MaxTimestamp = Math.Max(MaxTimestamp, header.MaxTimestamp);
@@ -28,7 +29,7 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
         }
     }
 
-    public byte[] Data { get; }
+    public CacheSlice Data { get; }
 
     public long OffsetCount { get; }
 
@@ -51,7 +52,7 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
         BaseOffset = baseOffset;
         LogAppendTime = logAppendTimeMs;
         var next = baseOffset;
-        var rest = Data.AsSpan();
+        var rest = Data.Span;
         while (!rest.IsEmpty)
         {
             var header = RecordBatchHeader.Read(rest);
@@ -71,7 +72,11 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
     public void Complete(long logStartOffset) =>
         _core.SetResult(new AppendResult(BaseOffset, LastOffset, LogAppendTime, logStartOffset));
 
-    public override void Fail(Exception error) => _core.SetException(error);
+    public override void Fail(Exception error)
+    {
+        Data.Release();
+        _core.SetException(error);
+    }
 
     AppendResult IValueTaskSource<AppendResult>.GetResult(short token) => _core.GetResult(token);
 
