@@ -8,6 +8,7 @@ using FastLog.Broker.Partitions;
 using FastLog.Broker.Producers;
 using FastLog.Broker.Requests;
 using FastLog.Broker.Topics;
+using FastLog.Cluster;
 using FastLog.Core;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
     private FileStream? _dataDirectoryLock;
+    private ClusterMembership? _cluster;
     private long _nextConnectionId;
     private bool _stopped;
 
@@ -54,6 +56,9 @@ internal sealed class BrokerServer : IAsyncDisposable
     public IPEndPoint ListenEndPoint => _listeners[0].LocalEndPoint;
 
     public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.LocalEndPoint;
+
+    /// <summary>The gossip UDP address (null when clustering is off).</summary>
+    public IPEndPoint? ClusterEndPoint => _cluster?.GossipEndPoint;
 
     public static async Task<BrokerServer> StartAsync(BrokerOptions options, ILoggerFactory loggers)
     {
@@ -92,9 +97,15 @@ internal sealed class BrokerServer : IAsyncDisposable
         }
 
         var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
-        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
+        if (_options.ToGossipOptions(advertised) is { } gossip)
+        {
+            _cluster = new ClusterMembership(_shards, gossip); // membership only: see the README's "Cluster membership"
+            _cluster.MemberChanged += change => _logger.LogInformation("Cluster: {Member} ({Change})", change.Member, change.Previous is { } previous ? $"was {previous}" : "new");
+        }
+
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics)) { Cluster = _cluster };
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
-            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups };
+            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
         RequestRouter? router = null;
         router = new RequestRouter(
         [
@@ -145,6 +156,11 @@ internal sealed class BrokerServer : IAsyncDisposable
             _metricsEndpoint = new MetricsEndpoint(metricsListen.ToBindEndPoint(), metrics.Render, _logger);
         }
 
+        if (_cluster is not null)
+        {
+            await _cluster.StartAsync().ConfigureAwait(false);
+        }
+
         _logger.LogInformation(
             "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
             ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
@@ -179,6 +195,11 @@ internal sealed class BrokerServer : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync().ConfigureAwait(false); // leave first: the others stop listing this broker at once
+        }
+
         foreach (var listener in _listeners)
         {
             listener.Dispose();

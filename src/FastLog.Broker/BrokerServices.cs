@@ -4,6 +4,7 @@ using FastLog.Broker.Metrics;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Producers;
 using FastLog.Broker.Topics;
+using FastLog.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker;
@@ -38,4 +39,7 @@ internal sealed class BrokerServices(
 
     /// <summary>The group coordinator: consumer groups and committed offsets.</summary>
     public required GroupCoordinator Groups { get; init; }
+
+    /// <summary>Gossip membership; null on a single node (no --cluster-listen).</summary>
+    public ClusterMembership? Cluster { get; init; }
 }

@@ -16,6 +16,7 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     private SafeHandle? _handle;
     private SafeHandle? _secondHandle;
     private MemoryHandle _pin;
+    private MemoryHandle _addressPin;
     private MemoryHandle[] _vectorPins = [];
     private int _vectorPinCount;
     private Iovec* _iovecs;
@@ -77,6 +78,13 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         return (ulong)_pin.Pointer;
     }
 
+    /// <summary>Pins a destination sockaddr (sendto) until completion and returns its address.</summary>
+    public ulong PinAddress(Memory<byte> socketAddress)
+    {
+        _addressPin = socketAddress.Pin(); // array-backed (SocketAddress.Buffer): cannot refuse
+        return (ulong)_addressPin.Pointer;
+    }
+
     /// <summary>Pins every buffer and builds the iovec array writev reads; returns its address.</summary>
     public ulong PinVector(ReadOnlySpan<ReadOnlyMemory<byte>> buffers)
     {
@@ -136,6 +144,8 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     {
         _pin.Dispose();
         _pin = default;
+        _addressPin.Dispose();
+        _addressPin = default;
         for (int i = 0; i < _vectorPinCount; i++)
         {
             _vectorPins[i].Dispose();

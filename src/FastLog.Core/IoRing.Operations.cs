@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.InteropServices;
 using FastLog.Core.Interop;
 
@@ -61,6 +62,19 @@ public sealed unsafe partial class IoRing
         return Queue(op, IoUring.OpSend, op.Pin(buffer), (uint)buffer.Length, 0, MsgNosignal);
     }
 
+    /// <summary>
+    /// sendto (MSG_NOSIGNAL): one datagram to <paramref name="destination"/> on an unconnected socket
+    /// (UDP). IORING_OP_SEND with addr2 = the sockaddr and addr_len (the kernel's io_send_setup copies
+    /// the address at submission); returns bytes sent.
+    /// </summary>
+    public ValueTask<int> SendToAsync(SafeHandle socket, ReadOnlyMemory<byte> buffer, SocketAddress destination)
+    {
+        var op = Begin("sendto", socket);
+        ulong data = op.Pin(buffer);
+        ulong address = op.PinAddress(destination.Buffer[..destination.Size]);
+        return Queue(op, IoUring.OpSend, data, (uint)buffer.Length, address, MsgNosignal, addressLength: (ushort)destination.Size);
+    }
+
     /// <summary>One-shot poll: completes when any of <paramref name="events"/> is ready; returns the ready <see cref="PollEvents"/> bits.</summary>
     public ValueTask<int> PollAsync(SafeHandle fd, PollEvents events) =>
         Queue(Begin("poll", fd), IoUring.OpPollAdd, 0, 0, 0, (uint)events);
@@ -102,7 +116,7 @@ public sealed unsafe partial class IoRing
         return op;
     }
 
-    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags, int spliceFdIn = 0)
+    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags, int spliceFdIn = 0, ushort addressLength = 0)
     {
         IoUringSqe* sqe;
         try
@@ -122,6 +136,11 @@ public sealed unsafe partial class IoRing
         sqe->Offset = offset;
         sqe->OpFlags = opFlags;
         sqe->SpliceFdIn = spliceFdIn;
+        if (addressLength != 0)
+        {
+            sqe->AddressLength = addressLength; // shares offset 44 with splice_fd_in (0 here); the pad after it stays 0
+        }
+
         sqe->UserData = (ulong)op.Slot;
         PublishSqe();
         _awaitingCompletion++;

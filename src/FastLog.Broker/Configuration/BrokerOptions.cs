@@ -1,4 +1,5 @@
 using FastLog.Broker.Topics;
+using FastLog.Cluster;
 
 namespace FastLog.Broker.Configuration;
 
@@ -33,7 +34,20 @@ internal sealed class BrokerOptions
 
     public int NodeId { get; set; }
 
+    /// <summary>Kafka's cluster.id; also the gossip cluster id (nodes of another id are never merged).</summary>
     public string ClusterId { get; set; } = "fastlog-cluster";
+
+    /// <summary>Kafka's broker.rack, reported in DescribeCluster; null when unset.</summary>
+    public string? Rack { get; set; }
+
+    /// <summary>
+    /// The gossip UDP address (an address other brokers can reach; port 0 picks one); null (the
+    /// default) runs a single node without gossip. See FastLog.Cluster.
+    /// </summary>
+    public HostPort? ClusterListen { get; set; }
+
+    /// <summary>Gossip addresses of brokers to join through.</summary>
+    public List<HostPort> ClusterSeeds { get; set; } = [];
 
     public bool AutoCreateTopics { get; set; } = true;
 
@@ -72,6 +86,22 @@ internal sealed class BrokerOptions
     /// <summary>Broker-wide topic config defaults (log.segment.bytes and friends), by topic config name.</summary>
     public Dictionary<string, string> TopicDefaults { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The gossip node's identity and seeds (protocol parameters at their defaults, see
+    /// FastLog.Cluster/README.md), or null when <see cref="ClusterListen"/> is off. Resolves host
+    /// names, so call it at startup, not on a shard.
+    /// </summary>
+    public GossipOptions? ToGossipOptions(HostPort advertised) => ClusterListen is not { } listen ? null : new GossipOptions
+    {
+        ClusterId = ClusterId,
+        NodeId = NodeId,
+        GossipEndPoint = listen.ToBindEndPoint(),
+        KafkaHost = advertised.Host,
+        KafkaPort = advertised.Port,
+        Rack = Rack,
+        Seeds = ClusterSeeds.Select(seed => seed.ToBindEndPoint()).ToList(),
+    };
+
     public void Validate()
     {
         if (ShardCount < 1 || ShardCount > 256)
@@ -107,6 +137,11 @@ internal sealed class BrokerOptions
         if (OffsetsRetentionMs < 1 || OffsetsRetentionCheckIntervalMs < 1)
         {
             throw new ArgumentException("offsets retention and its check interval must be >= 1 ms");
+        }
+
+        if (ClusterListen is null && ClusterSeeds.Count > 0)
+        {
+            throw new ArgumentException("cluster seeds need a gossip address to listen on (--cluster-listen / fastlog.cluster.listen)");
         }
 
         foreach (var (name, value) in TopicDefaults)

@@ -69,6 +69,15 @@ internal static class BrokerOptionsLoader
             case "cluster.id":
                 options.ClusterId = value;
                 return true;
+            case "broker.rack":
+                options.Rack = value.Length == 0 ? null : value;
+                return true;
+            case "fastlog.cluster.listen":
+                options.ClusterListen = value.Length == 0 ? null : HostPort.Parse(value);
+                return true;
+            case "fastlog.cluster.seeds":
+                options.ClusterSeeds = ParseSeeds(value);
+                return true;
             case "num.partitions":
                 options.DefaultPartitions = Int(value);
                 return true;
@@ -122,6 +131,10 @@ internal static class BrokerOptionsLoader
 
     // Kafka lists are comma separated; FastLog serves one listener and one log directory.
     private static string FirstListener(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0];
+
+    /// <summary>"host:port,host:port" (empty: none).</summary>
+    public static List<HostPort> ParseSeeds(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(HostPort.Parse).ToList();
 
     private static int Int(string value) => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

@@ -18,12 +18,16 @@ internal sealed class ServeCommandOptions
     public Option<int?> Partitions { get; } = new("--partitions") { Description = "partitions of auto-created topics (default 1)" };
     public Option<bool?> AutoCreateTopics { get; } = new("--auto-create-topics") { Description = "create unknown topics on Metadata/Produce (default true)" };
     public Option<string?> AckDurability { get; } = new("--ack-durability") { Description = "when acks=1 is answered: 'written' (default) or 'durable' (after fdatasync); acks=all always waits for fdatasync" };
+    public Option<string?> ClusterListen { get; } = new("--cluster-listen") { Description = "HOST:PORT (UDP) to gossip cluster membership on, reachable by the other brokers (default: off, single node)" };
+    public Option<string?> ClusterSeeds { get; } = new("--cluster-seeds") { Description = "HOST:PORT,... gossip addresses of brokers to join through" };
+    public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "cluster id (default fastlog-cluster); brokers of another id never join this cluster" };
+    public Option<string?> Rack { get; } = new("--rack") { Description = "this broker's rack (Kafka's broker.rack), reported by DescribeCluster" };
     public Option<string?> Metrics { get; } = new("--metrics") { Description = "HOST:PORT of the Prometheus /metrics endpoint (default 127.0.0.1:9644; 'off' disables)" };
 
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description);
-        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics })
+        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack })
         {
             command.Options.Add(option);
         }
@@ -68,6 +72,18 @@ internal sealed class ServeCommandOptions
             options.MetricsListen = metrics == "off" ? null : HostPort.Parse(metrics);
         }
 
+        if (parse.GetValue(ClusterListen) is { } clusterListen)
+        {
+            options.ClusterListen = HostPort.Parse(clusterListen);
+        }
+
+        if (parse.GetValue(ClusterSeeds) is { } seeds)
+        {
+            options.ClusterSeeds = BrokerOptionsLoader.ParseSeeds(seeds);
+        }
+
+        options.ClusterId = parse.GetValue(ClusterId) ?? options.ClusterId;
+        options.Rack = parse.GetValue(Rack) ?? options.Rack;
         options.Validate();
         return options;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FastLog.Cluster;
 using FastLog.Core;
 using FastLog.Protocol;
 
@@ -24,6 +25,9 @@ internal sealed class BrokerMetrics
         _shards = Enumerable.Range(0, shardGroup.Count).Select(_ => new ShardMetrics()).ToArray();
         _gauges = gauges;
     }
+
+    /// <summary>Gossip membership whose counters are exported too; null on a single node.</summary>
+    public ClusterMembership? Cluster { get; init; }
 
     /// <summary>The counters of the calling shard (its single writer).</summary>
     public ShardMetrics ForCurrentShard() => Shard.Current is { } shard && shard.Id < _shards.Length ? _shards[shard.Id] : _offShard;
@@ -74,6 +78,11 @@ internal sealed class BrokerMetrics
         ShardCounter(text, "fastlog_shard_busy_seconds_total", "Time each shard's loop spent running work.", loops.Select(l => l.Busy.TotalSeconds));
         ShardCounter(text, "fastlog_shard_idle_seconds_total", "Time each shard's loop spent waiting (spinning or asleep).", loops.Select(l => l.Idle.TotalSeconds));
         ShardCounter(text, "fastlog_shard_loop_turns_total", "Turns of each shard's event loop.", loops.Select(l => (double)l.Turns));
+        if (Cluster is not null)
+        {
+            ClusterMetrics.Render(text, Cluster.View, Cluster.Counters);
+        }
+
         foreach (var (name, help, value) in _gauges())
         {
             Header(text, name, "gauge", help);
@@ -83,7 +92,7 @@ internal sealed class BrokerMetrics
         return text.ToString();
     }
 
-    private static void Header(StringBuilder text, string name, string type, string help) =>
+    internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
 
     private static void ShardCounter(StringBuilder text, string name, string help, IEnumerable<double> perShard)
@@ -96,7 +105,7 @@ internal sealed class BrokerMetrics
         }
     }
 
-    private static void Counter(StringBuilder text, string name, string help, long value)
+    internal static void Counter(StringBuilder text, string name, string help, long value)
     {
         Header(text, name, "counter", help);
         text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
