@@ -41,13 +41,6 @@ internal static class GroupClients
         MaxPollIntervalMs = 20_000,
     };
 
-    /// <summary>
-    /// Closes members of one group together: closing one starts a rebalance that waits for the
-    /// others to rejoin, which they only do while they are polled (or closing) too.
-    /// </summary>
-    public static Task CloseAllAsync(params IConsumer<string, string>[] consumers) =>
-        Task.WhenAll(consumers.Select(c => Task.Run(c.Close))).WaitAsync(Deadline);
-
     /// <summary>Produces values "0".."count-1" round-robin over the topic's partitions (keys "k{i}").</summary>
     public static async Task ProduceAsync(TestBroker broker, string topic, int count, int from = 0)
     {
