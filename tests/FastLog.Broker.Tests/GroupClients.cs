@@ -20,10 +20,11 @@ internal static class GroupClients
     public const string Collection = "real consumer groups";
 
     /// <summary>A broker whose auto-created topics have <paramref name="partitions"/> partitions and whose first rebalance waits only briefly.</summary>
-    public static Task<TestBroker> StartBrokerAsync(int partitions = 6) => TestBroker.StartAsync(o =>
+    public static Task<TestBroker> StartBrokerAsync(int partitions = 6, Action<Configuration.BrokerOptions>? configure = null) => TestBroker.StartAsync(o =>
     {
         o.DefaultPartitions = partitions;
         o.GroupInitialRebalanceDelayMs = 200;
+        configure?.Invoke(o);
     });
 
     public static ConsumerConfig Consumer(TestBroker broker, string group, PartitionAssignmentStrategy strategy = PartitionAssignmentStrategy.Range, string? instanceId = null) => new()
