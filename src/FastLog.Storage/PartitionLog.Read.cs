@@ -1,3 +1,4 @@
+using FastLog.Storage.Format;
 using FastLog.Storage.Read;
 
 namespace FastLog.Storage;
@@ -74,31 +75,129 @@ internal sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// ListOffsets by timestamp: the first batch whose MaxTimestamp is &gt;= <paramref name="timestamp"/>,
-    /// as (its BaseOffset, its MaxTimestamp), or null when no batch is that recent. Records are opaque
-    /// here, so the answer is the batch's first offset, not the exact record's (the broker may refine it).
+    /// ListOffsets by timestamp: the whole first batch ending at or after <paramref name="fromOffset"/>
+    /// (and LogStartOffset) whose MaxTimestamp is &gt;= <paramref name="timestamp"/>, or null when no
+    /// batch is that recent. Records are opaque here: the caller finds the exact record inside, and
+    /// asks again from the batch's end if none of its records from <paramref name="fromOffset"/> on qualifies.
     /// </summary>
-    public async ValueTask<(long Offset, long Timestamp)?> FindOffsetByTimestampAsync(long timestamp)
+    public async ValueTask<byte[]?> ReadBatchByTimestampAsync(long timestamp, long fromOffset)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        fromOffset = Math.Max(fromOffset, LogStartOffset);
         foreach (var segment in _segments.ToArray())
         {
-            if (segment.Indexer.MaxTimestamp < timestamp || segment.NextOffset <= LogStartOffset)
+            if (segment.Indexer.MaxTimestamp < timestamp || segment.NextOffset <= fromOffset)
             {
                 continue;
             }
 
-            var (_, fromOffset) = segment.Indexer.Times.Lookup(timestamp);
-            var (_, position) = segment.Indexer.Offsets.Lookup(Math.Max(fromOffset, LogStartOffset));
-            var (_, header) = await segment.FindBatchAsync(_io, position, segment.Size,
-                (h, _) => h.MaxTimestamp >= timestamp && h.LastOffset >= LogStartOffset);
-            if (header is { } found)
+            var (_, indexedOffset) = segment.Indexer.Times.Lookup(timestamp);
+            var (_, position) = segment.Indexer.Offsets.Lookup(Math.Max(indexedOffset, fromOffset));
+            if (await ReadBatchAsync(segment, position, (h, _) => h.MaxTimestamp >= timestamp && h.LastOffset >= fromOffset) is { } batch)
             {
-                return (Math.Max(found.BaseOffset, LogStartOffset), found.MaxTimestamp);
+                return batch;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// ListOffsets MAX_TIMESTAMP (-3): the whole batches that may hold the first record with the largest
+    /// timestamp at or after LogStartOffset, in offset order. The last one is the first batch starting at
+    /// or after LogStartOffset with the largest MaxTimestamp, found from each segment's indexed
+    /// MaxTimestamp (Kafka's maxTimestampSoFar) without reading other batches; only when LogStartOffset
+    /// lies inside a segment whose maximum was reached before it is that segment's header chain walked.
+    /// When LogStartOffset lies inside a batch, that batch comes first: its MaxTimestamp may belong to a
+    /// deleted record, so only its records decide. Empty when no batch carries a timestamp.
+    /// </summary>
+    public async ValueTask<List<byte[]>> ReadMaxTimestampBatchesAsync()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        var logStart = LogStartOffset;
+        var batches = new List<byte[]>();
+        (LogSegment Segment, long Timestamp, long BaseOffset)? best = null;
+        foreach (var segment in _segments.ToArray())
+        {
+            var indexer = segment.Indexer;
+            if (segment.NextOffset <= logStart || indexer.MaxTimestamp < 0)
+            {
+                continue;
+            }
+
+            var candidate = (segment, indexer.MaxTimestamp, indexer.OffsetOfMaxTimestamp);
+            if (indexer.OffsetOfMaxTimestamp < logStart)
+            {
+                // The segment's maximum is deleted: walk its visible batches for theirs.
+                long max = -1, maxBase = -1, straddlingAt = -1;
+                var (_, position) = segment.Indexer.Offsets.Lookup(logStart);
+                await segment.FindBatchAsync(_io, position, segment.Size, (h, at) =>
+                {
+                    if (h.BaseOffset < logStart && h.LastOffset >= logStart)
+                    {
+                        straddlingAt = at;
+                    }
+                    else if (h.BaseOffset >= logStart && h.MaxTimestamp > max)
+                    {
+                        (max, maxBase) = (h.MaxTimestamp, h.BaseOffset);
+                    }
+
+                    return false;
+                });
+                if (straddlingAt >= 0 && await ReadBatchAsync(segment, straddlingAt, (_, _) => true) is { } straddling)
+                {
+                    batches.Add(straddling);
+                }
+
+                candidate = (segment, max, maxBase);
+            }
+
+            if (candidate.Item2 >= 0 && (best is not { } b || candidate.Item2 > b.Timestamp))
+            {
+                best = candidate;
+            }
+        }
+
+        if (best is { } winner)
+        {
+            var (_, position) = winner.Segment.Indexer.Offsets.Lookup(winner.BaseOffset);
+            if (await ReadBatchAsync(winner.Segment, position, (h, _) => h.BaseOffset >= winner.BaseOffset && h.MaxTimestamp == winner.Timestamp) is { } batch)
+            {
+                batches.Add(batch);
+            }
+        }
+
+        return batches;
+    }
+
+    /// <summary>The whole first batch from <paramref name="position"/> on that <paramref name="match"/> accepts, or null.</summary>
+    private async ValueTask<byte[]?> ReadBatchAsync(LogSegment segment, long position, Func<RecordBatchHeader, long, bool> match)
+    {
+        // Lease the file before the first await: retention may delete the segment meanwhile.
+        var leased = false;
+        segment.ReadHandle.DangerousAddRef(ref leased);
+        try
+        {
+            var (start, header) = await segment.FindBatchAsync(_io, position, segment.Size, match);
+            if (header is not { } found)
+            {
+                return null;
+            }
+
+            var batch = new byte[found.TotalSize];
+            var read = 0;
+            while (read < batch.Length)
+            {
+                var n = await _io.ReadAsync(segment.ReadHandle, batch.AsMemory(read), start + read);
+                read += n > 0 ? n : throw new IOException($"{segment.LogPath}: batch at {start} is past the end of the file.");
+            }
+
+            return batch;
+        }
+        finally
+        {
+            segment.ReadHandle.DangerousRelease();
+        }
     }
 
     /// <summary>The segment whose range holds <paramref name="offset"/> (binary search on BaseOffset).</summary>

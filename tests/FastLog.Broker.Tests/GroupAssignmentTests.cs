@@ -11,14 +11,15 @@ public sealed class GroupAssignmentTests
     {
         const string topic = "coop";
         await using var broker = await GroupClients.StartBrokerAsync();
+        await using var consumers = new GroupConsumers();
         await GroupClients.ProduceAsync(broker, topic, 60);
         var revoked = new List<int>();
         var log = new GroupClients.ProcessedLog();
-        IConsumer<string, string> Start() => new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "coop-group", PartitionAssignmentStrategy.CooperativeSticky))
+        IConsumer<string, string> Start() => consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "coop-group", PartitionAssignmentStrategy.CooperativeSticky))
             .SetPartitionsRevokedHandler((_, partitions) => revoked.AddRange(partitions.Select(p => p.Partition.Value)))
-            .Build();
-        using var a = Start();
-        using var b = Start();
+            .Build());
+        var a = Start();
+        var b = Start();
         a.Subscribe(topic);
         b.Subscribe(topic);
         Assert.True(GroupClients.PollUntil([a, b], () => log.DistinctCount == 60 && a.Assignment.Count == 3 && b.Assignment.Count == 3, log.Process));
@@ -26,7 +27,7 @@ public sealed class GroupAssignmentTests
 
         // The new records go in first: once c subscribes, a and b must keep polling through the rebalance.
         await GroupClients.ProduceAsync(broker, topic, 60, from: 60);
-        using var c = Start();
+        var c = Start();
         c.Subscribe(topic);
         Assert.True(GroupClients.PollUntil([a, b, c], () => log.DistinctCount == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, log.Process));
 
@@ -34,7 +35,7 @@ public sealed class GroupAssignmentTests
         Assert.Equal(c.Assignment.Select(p => p.Partition.Value).Order(), revoked.Order());
         Assert.Equal(4, a.Assignment.Concat(b.Assignment).Intersect(before).Count());
         log.AssertNothingReprocessedPastACommit();
-        await GroupClients.CloseAllAsync(a, b, c);
+        await consumers.CloseAsync(a, b, c);
     }
 
     [Fact]
@@ -42,22 +43,22 @@ public sealed class GroupAssignmentTests
     {
         const string topic = "static";
         await using var broker = await GroupClients.StartBrokerAsync();
+        await using var consumers = new GroupConsumers();
         await GroupClients.ProduceAsync(broker, topic, 30);
         var bAssignments = 0;
-        using var b = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-b"))
+        var b = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-b"))
             .SetPartitionsAssignedHandler((_, _) => bAssignments++)
-            .Build();
+            .Build());
         b.Subscribe(topic);
-        var a = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build();
+        var a = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build());
         a.Subscribe(topic);
         Assert.True(GroupClients.PollUntil([a, b], () => a.Assignment.Count == 3 && b.Assignment.Count == 3));
         var aPartitions = a.Assignment.ToList();
         var bRebalancesBefore = bAssignments;
 
         // A static member does not leave on close; its restart within the session timeout takes its place back.
-        a.Close();
-        a.Dispose();
-        using var restarted = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build();
+        await consumers.CloseAsync(a);
+        var restarted = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "static-group", instanceId: "instance-a")).Build());
         restarted.Subscribe(topic);
         Assert.True(GroupClients.PollUntil([restarted, b], () => restarted.Assignment.Count == 3));
 
@@ -68,7 +69,7 @@ public sealed class GroupAssignmentTests
         var described = (await admin.DescribeConsumerGroupsAsync(["static-group"])).ConsumerGroupDescriptions.Single();
         Assert.Equal(ConsumerGroupState.Stable, described.State);
         Assert.Equal(2, described.Members.Count);
-        await GroupClients.CloseAllAsync(restarted, b);
+        await consumers.CloseAsync(restarted, b);
     }
 
     [Fact]
@@ -76,14 +77,15 @@ public sealed class GroupAssignmentTests
     {
         const string topic = "fanout";
         await using var broker = await GroupClients.StartBrokerAsync();
+        await using var consumers = new GroupConsumers();
         await GroupClients.ProduceAsync(broker, topic, 90);
-        using var first = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-1")).Build();
-        using var second = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-2", PartitionAssignmentStrategy.RoundRobin)).Build();
+        var first = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-1")).Build());
+        var second = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "fanout-2", PartitionAssignmentStrategy.RoundRobin)).Build());
         first.Subscribe(topic);
         second.Subscribe(topic);
         var values = new Dictionary<IConsumer<string, string>, HashSet<string>> { [first] = [], [second] = [] };
         Assert.True(GroupClients.PollUntil([first, second], () => values.Values.All(v => v.Count == 90), (c, r) => values[c].Add(r.Message.Value)));
         Assert.Equal(values[first], values[second]);
-        await GroupClients.CloseAllAsync(first, second);
+        await consumers.CloseAsync(first, second);
     }
 }

@@ -20,10 +20,11 @@ internal static class GroupClients
     public const string Collection = "real consumer groups";
 
     /// <summary>A broker whose auto-created topics have <paramref name="partitions"/> partitions and whose first rebalance waits only briefly.</summary>
-    public static Task<TestBroker> StartBrokerAsync(int partitions = 6) => TestBroker.StartAsync(o =>
+    public static Task<TestBroker> StartBrokerAsync(int partitions = 6, Action<Configuration.BrokerOptions>? configure = null) => TestBroker.StartAsync(o =>
     {
         o.DefaultPartitions = partitions;
         o.GroupInitialRebalanceDelayMs = 200;
+        configure?.Invoke(o);
     });
 
     public static ConsumerConfig Consumer(TestBroker broker, string group, PartitionAssignmentStrategy strategy = PartitionAssignmentStrategy.Range, string? instanceId = null) => new()
@@ -40,13 +41,6 @@ internal static class GroupClients
         // Also the rebalance timeout: a member that stops polling holds a rebalance up this long, not 5 minutes.
         MaxPollIntervalMs = 20_000,
     };
-
-    /// <summary>
-    /// Closes members of one group together: closing one starts a rebalance that waits for the
-    /// others to rejoin, which they only do while they are polled (or closing) too.
-    /// </summary>
-    public static Task CloseAllAsync(params IConsumer<string, string>[] consumers) =>
-        Task.WhenAll(consumers.Select(c => Task.Run(c.Close))).WaitAsync(Deadline);
 
     /// <summary>Produces values "0".."count-1" round-robin over the topic's partitions (keys "k{i}").</summary>
     public static async Task ProduceAsync(TestBroker broker, string topic, int count, int from = 0)

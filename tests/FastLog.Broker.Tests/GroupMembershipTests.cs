@@ -20,27 +20,27 @@ public sealed class GroupMembershipTests
     {
         await using var broker = await GroupClients.StartBrokerAsync();
         await GroupClients.ProduceAsync(broker, Topic, 120);
+        await using var consumers = new GroupConsumers();
         var log = new GroupClients.ProcessedLog();
         IConsumer<string, string> Start()
         {
-            var consumer = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, Group)).Build();
+            var consumer = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, Group)).Build());
             consumer.Subscribe(Topic);
             return consumer;
         }
 
-        using var a = Start();
-        using var b = Start();
-        using (var c = Start())
-        {
-            // Three members: two partitions each, disjoint.
-            Assert.True(GroupClients.PollUntil([a, b, c], () => log.DistinctCount == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, log.Process));
-            Assert.Equal(6, a.Assignment.Concat(b.Assignment).Concat(c.Assignment).Select(p => p.Partition.Value).Distinct().Count());
+        var a = Start();
+        var b = Start();
+        var c = Start();
 
-            // c leaves cleanly (while a and b keep polling, so the rebalance it starts can finish): a and b share all six.
-            var closing = Task.Run(c.Close);
-            Assert.True(GroupClients.PollUntil([a, b], () => closing.IsCompleted, log.Process));
-            await closing;
-        }
+        // Three members: two partitions each, disjoint.
+        Assert.True(GroupClients.PollUntil([a, b, c], () => log.DistinctCount == 120 && a.Assignment.Count == 2 && b.Assignment.Count == 2 && c.Assignment.Count == 2, log.Process));
+        Assert.Equal(6, a.Assignment.Concat(b.Assignment).Concat(c.Assignment).Select(p => p.Partition.Value).Distinct().Count());
+
+        // c leaves cleanly (while a and b keep polling, so the rebalance it starts can finish): a and b share all six.
+        var closing = consumers.CloseAsync(c);
+        Assert.True(GroupClients.PollUntil([a, b], () => closing.IsCompleted, log.Process));
+        await closing;
 
         await GroupClients.ProduceAsync(broker, Topic, 120, from: 120);
         Assert.True(GroupClients.PollUntil([a, b], () => log.DistinctCount == 240 && a.Assignment.Count + b.Assignment.Count == 6, log.Process));
@@ -72,6 +72,6 @@ public sealed class GroupMembershipTests
         var committed = a.Committed(Enumerable.Range(0, 6).Select(p => new Confluent.Kafka.TopicPartition(Topic, p)), GroupClients.Deadline);
         var ends = Enumerable.Range(0, 6).Select(p => a.QueryWatermarkOffsets(new Confluent.Kafka.TopicPartition(Topic, p), GroupClients.Deadline).High.Value);
         Assert.Equal(ends, committed.OrderBy(c => c.Partition.Value).Select(c => c.Offset.Value));
-        await GroupClients.CloseAllAsync(a, b);
+        await consumers.CloseAsync(a, b);
     }
 }

@@ -12,27 +12,26 @@ public sealed class GroupOffsetsTests
     {
         const string topic = "restart";
         await using var broker = await GroupClients.StartBrokerAsync();
+        await using var consumers = new GroupConsumers();
         await GroupClients.ProduceAsync(broker, topic, 60);
         var committed = new Dictionary<int, long>();
-        using (var consumer = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "restart-group")).Build())
+        var consumer = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "restart-group")).Build());
+        consumer.Subscribe(topic);
+        var seen = 0;
+        // Commit every other record, with metadata, so the positions are not just the ends.
+        Assert.True(GroupClients.PollUntil([consumer], () => seen == 40, (c, r) =>
         {
-            consumer.Subscribe(topic);
-            var seen = 0;
-            // Commit every other record, with metadata, so the positions are not just the ends.
-            Assert.True(GroupClients.PollUntil([consumer], () => seen == 40, (c, r) =>
+            if (++seen % 2 == 0)
             {
-                if (++seen % 2 == 0)
-                {
-                    c.Commit([new TopicPartitionOffset(r.TopicPartition, r.Offset + 1)]);
-                    committed[r.Partition.Value] = r.Offset.Value + 1;
-                }
-            }));
-            consumer.Close();
-        }
+                c.Commit([new TopicPartitionOffset(r.TopicPartition, r.Offset + 1)]);
+                committed[r.Partition.Value] = r.Offset.Value + 1;
+            }
+        }));
+        await consumers.CloseAsync(consumer);
 
         await broker.RestartAsync();
 
-        using var resumed = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "restart-group")).Build();
+        var resumed = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "restart-group")).Build());
         var positions = resumed.Committed(committed.Keys.Select(p => new Confluent.Kafka.TopicPartition(topic, p)), GroupClients.Deadline);
         Assert.Equal(committed.OrderBy(c => c.Key).Select(c => c.Value), positions.OrderBy(p => p.Partition.Value).Select(p => p.Offset.Value));
 
@@ -43,7 +42,7 @@ public sealed class GroupOffsetsTests
         var first = new Dictionary<int, long>();
         Assert.True(GroupClients.PollUntil([resumed], () => first.Count == committed.Count, (_, r) => first.TryAdd(r.Partition.Value, r.Offset.Value)));
         Assert.Equal(committed.OrderBy(c => c.Key), first.Where(f => committed.ContainsKey(f.Key)).OrderBy(f => f.Key));
-        resumed.Close();
+        await consumers.CloseAsync(resumed);
     }
 
     [Fact]
@@ -51,19 +50,18 @@ public sealed class GroupOffsetsTests
     {
         const string topic = "admin";
         await using var broker = await GroupClients.StartBrokerAsync();
+        await using var consumers = new GroupConsumers();
         await GroupClients.ProduceAsync(broker, topic, 30);
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
 
         // "idle": consumed, committed, closed (Empty). "busy": still a member (Stable).
-        using (var idle = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "idle")).Build())
-        {
-            idle.Subscribe(topic);
-            var seen = 0;
-            Assert.True(GroupClients.PollUntil([idle], () => seen == 30, (c, r) => { seen++; c.Commit(r); }));
-            idle.Close();
-        }
+        var idle = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "idle")).Build());
+        idle.Subscribe(topic);
+        var seen = 0;
+        Assert.True(GroupClients.PollUntil([idle], () => seen == 30, (c, r) => { seen++; c.Commit(r); }));
+        await consumers.CloseAsync(idle);
 
-        using var busy = new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "busy")).Build();
+        var busy = consumers.Add(new ConsumerBuilder<string, string>(GroupClients.Consumer(broker, "busy")).Build());
         busy.Subscribe(topic);
         Assert.True(GroupClients.PollUntil([busy], () => busy.Assignment.Count == 6));
 
@@ -96,6 +94,6 @@ public sealed class GroupOffsetsTests
         var inUse = await Assert.ThrowsAsync<DeleteConsumerGroupOffsetsException>(() =>
             admin.DeleteConsumerGroupOffsetsAsync("busy", [new Confluent.Kafka.TopicPartition(topic, 0)]));
         Assert.Equal(Confluent.Kafka.ErrorCode.GroupSubscribedToTopic, inUse.Result.Partitions.Single().Error.Code);
-        busy.Close();
+        await consumers.CloseAsync(busy);
     }
 }

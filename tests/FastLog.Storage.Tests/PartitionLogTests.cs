@@ -169,26 +169,61 @@ public sealed class PartitionLogTests : IDisposable
     }
 
     [Fact]
-    public async Task FindOffsetByTimestamp_ReturnsTheFirstBatchAtOrAfterIt()
+    public async Task ReadBatchByTimestamp_ReturnsTheFirstBatchAtOrAfterIt()
     {
         var log = await _shard.Open(new StorageOptions { IndexIntervalBytes = 1000, TailCacheBytes = 0 });
         await AppendMany(log, 0, 100);
 
         var found = await _shard.Run(async () =>
         {
-            var exact = await log.FindOffsetByTimestampAsync(1_700_000_000_000 + 57);
-            var tooLate = await log.FindOffsetByTimestampAsync(1_800_000_000_000);
-            var early = await log.FindOffsetByTimestampAsync(0);
-            return (exact, tooLate, early);
+            var exact = await log.ReadBatchByTimestampAsync(1_700_000_000_000 + 57, 0);
+            var later = await log.ReadBatchByTimestampAsync(1_700_000_000_000 + 57, TestStream.OffsetOf(60));
+            var tooLate = await log.ReadBatchByTimestampAsync(1_800_000_000_000, 0);
+            var early = await log.ReadBatchByTimestampAsync(0, 0);
+            return (exact, later, tooLate, early);
         });
 
         // Batch i's MaxTimestamp is base + i + (i % 5): batch 54 (base + 58) is the first to reach base + 57.
         var first = Enumerable.Range(0, 100).First(i => RecordBatchHeader.Read(TestStream.Batch(i)).MaxTimestamp >= 1_700_000_000_000 + 57);
         Assert.Equal(54, first);
-        Assert.Equal(TestStream.OffsetOf(first), found.exact!.Value.Offset);
-        Assert.Equal(RecordBatchHeader.Read(TestStream.Batch(first)).MaxTimestamp, found.exact.Value.Timestamp);
+        Assert.Equal(TestStream.Stored(first, TestStream.OffsetOf(first)), found.exact);
+        Assert.Equal(TestStream.Stored(60, TestStream.OffsetOf(60)), found.later);
         Assert.Null(found.tooLate);
-        Assert.Equal(0, found.early!.Value.Offset);
+        Assert.Equal(TestStream.Stored(0, 0), found.early);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task ReadMaxTimestampBatches_FindsTheFirstBatchWithTheLargestTimestamp_AcrossSegmentsAndAfterDeleteRecords()
+    {
+        // 60 batches of 3 records over two segments; batch i's MaxTimestamp is base + i, except 10
+        // (base + 500) and a tie at 20 and 50 (base + 1000) in different segments.
+        const long baseTimestamp = 1_700_000_000_000;
+        static long MaxOf(int i) => baseTimestamp + i switch { 10 => 500, 20 or 50 => 1000, _ => i };
+        var log = await _shard.Open(new StorageOptions { SegmentBytes = 16_384, IndexIntervalBytes = 1000, TailCacheBytes = 0, RetentionAge = null });
+        await _shard.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await log.AppendAsync(TestBatches.Create(recordCount: 3, recordsBytes: 300, firstTimestamp: baseTimestamp, maxTimestamp: MaxOf(i), seed: i));
+            }
+
+            return 0;
+        });
+        static List<long> BaseOffsets(List<byte[]> batches) => batches.ConvertAll(b => RecordBatchHeader.Read(b).BaseOffset);
+
+        var (whole, segments) = await _shard.Run(async () => (await log.ReadMaxTimestampBatchesAsync(), log.SegmentCount));
+        Assert.True(segments >= 2);
+        Assert.Equal([60], BaseOffsets(whole));
+
+        // Delete up to the middle of batch 20: it comes first (only its remaining records can tell
+        // whether it still holds the maximum), then the first best batch wholly after it (50).
+        var afterDelete = await _shard.Run(async () =>
+        {
+            await log.DeleteRecordsAsync(61);
+            return await log.ReadMaxTimestampBatchesAsync();
+        });
+        Assert.Equal([60, 150], BaseOffsets(afterDelete));
         await _shard.Close(log);
     }
 

@@ -77,6 +77,9 @@ internal sealed class BrokerOptions
     /// <summary>group.max.session.timeout.ms: the longest session timeout a group member may ask for (Kafka's default).</summary>
     public int GroupMaxSessionTimeoutMs { get; set; } = 1_800_000;
 
+    /// <summary>group.max.size: the most members a classic group accepts; further joiners get GROUP_MAX_SIZE_REACHED (Kafka's default: no limit).</summary>
+    public int GroupMaxSize { get; set; } = int.MaxValue;
+
     /// <summary>offsets.retention.minutes (in ms): committed offsets of a group that stays empty this long are deleted (Kafka's 7 days).</summary>
     public long OffsetsRetentionMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
 
@@ -132,6 +135,11 @@ internal sealed class BrokerOptions
         if (GroupInitialRebalanceDelayMs < 0 || GroupMinSessionTimeoutMs < 1 || GroupMaxSessionTimeoutMs < GroupMinSessionTimeoutMs)
         {
             throw new ArgumentException("group settings: the initial rebalance delay must be >= 0 and 1 <= min session timeout <= max session timeout");
+        }
+
+        if (GroupMaxSize < 1)
+        {
+            throw new ArgumentException($"group.max.size must be >= 1, not {GroupMaxSize}");
         }
 
         if (OffsetsRetentionMs < 1 || OffsetsRetentionCheckIntervalMs < 1)

@@ -99,6 +99,9 @@ internal static class BrokerOptionsLoader
             case "group.max.session.timeout.ms":
                 options.GroupMaxSessionTimeoutMs = Int(value);
                 return true;
+            case "group.max.size":
+                options.GroupMaxSize = Int(value);
+                return true;
             case "offsets.retention.minutes":
                 options.OffsetsRetentionMs = Int(value) * 60_000L;
                 return true;

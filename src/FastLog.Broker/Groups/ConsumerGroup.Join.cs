@@ -17,6 +17,12 @@ internal sealed partial class ConsumerGroup
             return Task.FromResult(JoinError(request.MemberId, ErrorCode.CoordinatorNotAvailable));
         }
 
+        if (!AcceptsJoiningMember(request.MemberId))
+        {
+            RemoveOverCapacity(request.MemberId);
+            return Task.FromResult(JoinError("", ErrorCode.GroupMaxSizeReached));
+        }
+
         if (!SupportsProtocols(request.ProtocolType, request.Protocols))
         {
             return Task.FromResult(JoinError(request.MemberId, ErrorCode.InconsistentGroupProtocol));
@@ -27,6 +33,38 @@ internal sealed partial class ConsumerGroup
             : JoinKnownMember(request, clientId, clientHost);
         TryCompleteJoin();
         return response;
+    }
+
+    /// <summary>
+    /// group.max.size, checked as Kafka's acceptJoiningMember does: an empty group takes anyone; while
+    /// preparing a rebalance, members already rejoined are kept and others come in while fewer than
+    /// the limit have rejoined (so when the group is over the limit, the last to rejoin are left
+    /// out); otherwise members are kept and newcomers come in below the limit.
+    /// </summary>
+    private bool AcceptsJoiningMember(string memberId) => State switch
+    {
+        GroupState.Empty or GroupState.Dead => true,
+        GroupState.PreparingRebalance => (_members.TryGetValue(memberId, out var member) && member.IsAwaitingJoin)
+            || _members.Values.Count(m => m.IsAwaitingJoin) < settings.MaxSize,
+        _ => _members.ContainsKey(memberId) || _members.Count < settings.MaxSize,
+    };
+
+    /// <summary>
+    /// A member refused for group.max.size is out of the group, as in Kafka. A refused member id that
+    /// MEMBER_ID_REQUIRED handed out is dropped too (Kafka keeps it until it expires): the rebalance
+    /// need not wait for a member that cannot join.
+    /// </summary>
+    private void RemoveOverCapacity(string memberId)
+    {
+        if (_members.TryGetValue(memberId, out var member))
+        {
+            RemoveMemberAndUpdateGroup(member);
+        }
+        else if (_pendingMembers.Remove(memberId, out var pendingTimer))
+        {
+            pendingTimer.Cancel();
+            TryCompleteJoin();
+        }
     }
 
     private Task<JoinGroupResponse> JoinNewMember(JoinGroupRequest request, string clientId, string clientHost, short version)

@@ -13,6 +13,9 @@ internal sealed record GroupSettings
 
     public int MaxSessionTimeoutMs { get; init; }
 
+    /// <summary>group.max.size: the most members a group accepts.</summary>
+    public int MaxSize { get; init; } = int.MaxValue;
+
     /// <summary>offsets.retention.minutes: how long an empty group's offsets are kept.</summary>
     public TimeSpan OffsetsRetention { get; init; }
 
@@ -33,6 +36,7 @@ internal sealed record GroupSettings
         InitialRebalanceDelay = TimeSpan.FromMilliseconds(options.GroupInitialRebalanceDelayMs),
         MinSessionTimeoutMs = options.GroupMinSessionTimeoutMs,
         MaxSessionTimeoutMs = options.GroupMaxSessionTimeoutMs,
+        MaxSize = options.GroupMaxSize,
         OffsetsRetention = TimeSpan.FromMilliseconds(options.OffsetsRetentionMs),
         OffsetsRetentionCheckInterval = TimeSpan.FromMilliseconds(options.OffsetsRetentionCheckIntervalMs),
     };
