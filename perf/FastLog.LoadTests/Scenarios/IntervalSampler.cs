@@ -86,7 +86,8 @@ internal sealed class IntervalSampler
         Partitions = partitions,
         Intervals = _intervals,
         ProduceSeconds = Math.Max(0, Stopwatch.GetElapsedTime(_measuredFrom.At, producersDoneAt).TotalSeconds),
-        ConsumeSeconds = Stopwatch.GetElapsedTime(_measuredFrom.At, _last.At).TotalSeconds,
+        // Catch-up counts from its first record: connecting and finding the start offsets is not reading.
+        ConsumeSeconds = Stopwatch.GetElapsedTime(options.CatchUp ? Math.Max(_measuredFrom.At, _meter.FirstConsumedAt) : _measuredFrom.At, _last.At).TotalSeconds,
         ProducedRecords = _last.ProducedRecords - _measuredFrom.ProducedRecords,
         ProducedBytes = _last.ProducedBytes - _measuredFrom.ProducedBytes,
         ConsumedRecords = _last.ConsumedRecords - _measuredFrom.ConsumedRecords,

@@ -8,7 +8,8 @@ namespace FastLog.LoadTests.Scenarios;
 /// Protocol: workers only add (Interlocked.Add on the counters; HdrHistogram's
 /// <see cref="Recorder"/> is wait-free for concurrent writers). The single sampler thread reads
 /// the counters with Volatile.Read and swaps each recorder's interval histogram out with
-/// GetIntervalHistogram, so every sample lands in exactly one interval.
+/// GetIntervalHistogram, so every sample lands in exactly one interval. The first-consumed
+/// timestamp is set once (CompareExchange from 0) and read with Volatile.Read.
 /// </summary>
 internal sealed class ScenarioMeter
 {
@@ -21,6 +22,7 @@ internal sealed class ScenarioMeter
     private long _consumedRecords;
     private long _consumedBytes;
     private long _errors;
+    private long _firstConsumedAt;
 
     /// <summary>Produce called → delivery report, per record.</summary>
     public Recorder AckLatency { get; } = NewRecorder();
@@ -53,6 +55,9 @@ internal sealed class ScenarioMeter
 
     public long Errors => Volatile.Read(ref _errors);
 
+    /// <summary>Stopwatch timestamp of the first record any consumer read (0 before): catch-up throughput counts from it, not from the clients' start-up.</summary>
+    public long FirstConsumedAt => Volatile.Read(ref _firstConsumedAt);
+
     public void Produced(int records, long bytes)
     {
         Interlocked.Add(ref _producedRecords, records);
@@ -68,6 +73,15 @@ internal sealed class ScenarioMeter
     }
 
     public void Error() => Interlocked.Increment(ref _errors);
+
+    /// <summary>Keeps the earliest report only (consumers call it at the start of every batch they count).</summary>
+    public void FirstConsumed(long timestamp)
+    {
+        if (Volatile.Read(ref _firstConsumedAt) == 0)
+        {
+            Interlocked.CompareExchange(ref _firstConsumedAt, timestamp, 0);
+        }
+    }
 
     /// <summary>Records one latency in microseconds, clamped to the recorders' range.</summary>
     public static void Record(Recorder recorder, long micros) => recorder.RecordValue(Math.Clamp(micros, 1, HighestMicros));
