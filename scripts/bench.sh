@@ -13,23 +13,26 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 broker_out="$root/artifacts/fastlog"
 tool_out="$root/artifacts/loadtests"
 
-# True when OUTPUT is missing or any source, project or build setting is newer than it.
+# True when OUTPUT ($1) is missing or any file under the given sources (or a build setting) is newer.
 stale() {
-  [ -e "$1" ] || return 0
-  [ -n "$(find "$root/src" "$root/perf/FastLog.LoadTests" "$root"/Directory.*.props "$root/global.json" \
-      \( -name obj -o -name bin \) -prune -o -newer "$1" -type f -print -quit 2>/dev/null)" ]
+  local output="$1"; shift
+  [ -e "$output" ] || return 0
+  [ -n "$(find "$@" "$root"/Directory.*.props "$root/global.json" \( -name obj -o -name bin \) -prune \
+      -o -newer "$output" -type f -print -quit 2>/dev/null)" ]
 }
 
-for project in src/FastLog.Broker/FastLog.Broker.csproj:"$broker_out":fastlog.dll \
-               perf/FastLog.LoadTests/FastLog.LoadTests.csproj:"$tool_out":FastLog.LoadTests.dll; do
-  IFS=: read -r csproj out dll <<< "$project"
-  stale "$out/$dll" || continue
+build() { # PROJECT OUTPUT_DIR DLL SOURCE_DIR...
+  local csproj="$1" out="$2" dll="$3"; shift 3
+  stale "$out/$dll" "$@" || return 0
   if ! build_log=$(dotnet build "$root/$csproj" -c Release -o "$out" --nologo 2>&1); then
     echo "$build_log" >&2
     exit 1
   fi
-  touch "$out/$dll"
-done
+  touch "$out/$dll" # an up-to-date build may leave it older than a touched source
+}
+
+build src/FastLog.Broker/FastLog.Broker.csproj "$broker_out" fastlog.dll "$root/src"
+build perf/FastLog.LoadTests/FastLog.LoadTests.csproj "$tool_out" FastLog.LoadTests.dll "$root/src" "$root/perf/FastLog.LoadTests"
 
 args=("$@")
 has_out=0

@@ -54,7 +54,7 @@ internal sealed record BenchOptions
     public long LargeLogBytes => Quick ? 256L << 20 : 10L << 30;
 
     /// <summary>How long the idle-partition figure waits for the broker to settle, before and after creating the partitions.</summary>
-    public TimeSpan IdleSettle => TimeSpan.FromSeconds(Quick ? 1 : 3);
+    public TimeSpan IdleSettle => TimeSpan.FromSeconds(Quick ? 0.5 : 3);
 
     public int IdlePartitions { get; init; } = 1000;
 

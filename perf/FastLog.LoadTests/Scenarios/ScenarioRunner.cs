@@ -12,10 +12,10 @@ namespace FastLog.LoadTests.Scenarios;
 internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? broker = null, TextWriter? progress = null)
 {
     /// <summary>
-    /// How long consumers get after the producers finished to read what was acknowledged: as long
-    /// as the run, at most 15 s (consumers that need longer fell behind, which the result says).
+    /// How long consumers get after the producers finished to read what was acknowledged: half the
+    /// run, 1 to 15 s (consumers that need longer fell behind, which the result says).
     /// </summary>
-    private TimeSpan DrainTimeout => TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds, 1, 15));
+    private TimeSpan DrainTimeout => TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 2, 1, 15));
 
     private readonly TextWriter _progress = progress ?? Console.Error;
 
