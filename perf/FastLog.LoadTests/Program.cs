@@ -16,7 +16,8 @@ const string Usage = """
                             [--max-bytes N] [--catch-up] [--name NAME] [--out DIR]
       FastLog.LoadTests limits [--dir PATH] [--quick]
       FastLog.LoadTests bench --broker PATH/fastlog.dll [--out DIR] [--work-dir PATH] [--quick]
-                              [--partitions 4] [--record-size 1024] [--producers 2] [--consumers 2]
+                              [--partitions 4] [--record-size 1024] [--producers 2]
+                              [--latency-producers 1] [--latency-consumers 1] [--catch-up-consumers 1]
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -48,6 +48,8 @@ public sealed class ScenarioSmokeTests
             Assert.True(result.ProducedRecords > 0, "nothing produced");
             Assert.True(result.ConsumedRecords > 0, "nothing consumed");
             Assert.True(result.EndToEnd.Count > 0, "no end-to-end latency sample");
+            Assert.True(result.ScheduledEndToEnd.Count > 0, "no end-to-end latency from the due time");
+            Assert.True(result.SendDelay.Count > 0, "no send delay sample");
             Assert.Contains(result.Intervals, i => i.IsWarmup);
             Assert.Contains("# FastLog scenario smoke", await File.ReadAllTextAsync(report));
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FastLog.LoadTests.Machine;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Storage;
@@ -39,16 +40,19 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         try
         {
             // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for it.
-            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.Warmup * 2 });
+            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup });
             var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
             var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
             var latency = new List<LatencyRun>();
             foreach (int percent in LatencyPercents)
             {
+                // Of the acks=1 maximum (closed model, linger 5 ms): the issue's definition of load.
                 latency.Add(new LatencyRun(percent, await RunAsync(broker, Base($"latency-{percent}pct", $"latency-{percent}") with
                 {
                     Load = LoadSimulation.Inject,
                     Rate = acks1.ProduceRecordsPerSecond * percent / 100,
+                    Producers = options.LatencyProducers,
+                    Consumers = options.LatencyConsumers,
                     LingerMs = 0,
                     Duration = options.LatencyDuration,
                 })));
@@ -64,6 +68,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             {
                 CatchUp = true,
                 Producers = 0,
+                Consumers = options.CatchUpConsumers,
                 Warmup = TimeSpan.Zero,
                 Duration = TimeSpan.FromMinutes(30),
             });
@@ -117,11 +122,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private async Task<(long Empty, long Idle)> MeasureIdlePartitionsAsync(string dataDirectory, int port, string logPath)
     {
         using var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.IdlePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(options.IdleSettle);
         long empty = broker.Sampler.RssBytes();
         progress.WriteLine($"[idle] empty broker RSS {empty >> 20} MiB; creating a topic of {options.IdlePartitions} partitions");
         var partitions = await TopicSetup.EnsureTopicAsync(new ScenarioOptions { BootstrapServers = broker.BootstrapServers, Topic = "idle", Partitions = options.IdlePartitions });
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(options.IdleSettle);
         long idle = broker.Sampler.RssBytes();
         progress.WriteLine($"[idle] {partitions.Count} idle partitions: RSS {idle >> 20} MiB");
         return (empty, idle);
@@ -129,9 +134,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
     private async Task<ScenarioResult> RunAsync(BrokerProcess broker, ScenarioOptions scenario)
     {
+        long started = Stopwatch.GetTimestamp();
         var result = await new ScenarioRunner(scenario with { BootstrapServers = broker.BootstrapServers }, broker.Sampler, progress).RunAsync();
         progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
-            + $"ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, errors {result.Errors}");
+            + $"ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, "
+            + $"load generator {result.LoadGeneratorCores:F2} cores, errors {result.Errors}, took {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"
+            + (result.LoadGeneratorProblems.Count > 0 ? $"; LOAD GENERATOR SATURATED: {string.Join("; ", result.LoadGeneratorProblems)}" : ""));
         return result;
     }
 
@@ -151,7 +159,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         Partitions = options.Partitions,
         RecordSize = options.RecordSize,
         Producers = options.Producers,
-        Consumers = options.Consumers,
         Warmup = options.Warmup,
+        Interval = options.Interval,
     };
 }

@@ -18,6 +18,8 @@ internal sealed class IntervalSampler
     private readonly List<IntervalStats> _intervals = [];
     private readonly HistogramBase _ack = ScenarioMeter.NewHistogram();
     private readonly HistogramBase _endToEnd = ScenarioMeter.NewHistogram();
+    private readonly HistogramBase _scheduledEndToEnd = ScenarioMeter.NewHistogram();
+    private readonly HistogramBase _sendDelay = ScenarioMeter.NewHistogram();
     private IntervalSnapshot _last;
     private IntervalSnapshot _measuredFrom;
     private long _peakRss;
@@ -39,11 +41,15 @@ internal sealed class IntervalSampler
         var current = Take(now);
         var ack = _meter.AckLatency.GetIntervalHistogram();
         var endToEnd = _meter.EndToEndLatency.GetIntervalHistogram();
+        var scheduledEndToEnd = _meter.ScheduledEndToEndLatency.GetIntervalHistogram();
+        var sendDelay = _meter.SendDelay.GetIntervalHistogram();
         bool warmup = _intervals.Count < _warmupIntervals;
         if (!warmup)
         {
             _ack.Add(ack);
             _endToEnd.Add(endToEnd);
+            _scheduledEndToEnd.Add(scheduledEndToEnd);
+            _sendDelay.Add(sendDelay);
         }
 
         var stats = new IntervalStats(
@@ -56,6 +62,7 @@ internal sealed class IntervalSampler
             current.ConsumedBytes - _last.ConsumedBytes,
             LatencySummary.From(ack),
             LatencySummary.From(endToEnd),
+            LatencySummary.From(sendDelay),
             current.CpuSeconds - _last.CpuSeconds,
             current.LoadGeneratorCpuSeconds - _last.LoadGeneratorCpuSeconds);
         _intervals.Add(stats);
@@ -68,22 +75,29 @@ internal sealed class IntervalSampler
         return stats;
     }
 
-    /// <summary>The run's totals; the produce window ends at <paramref name="producersDoneAt"/> (Stopwatch timestamp).</summary>
-    public ScenarioResult Result(ScenarioOptions options, int partitions, long producersDoneAt, long errors) => new()
+    /// <summary>
+    /// The run's totals; the produce window ends at <paramref name="producersDoneAt"/> (Stopwatch
+    /// timestamp), when the consumers had read <paramref name="consumedWhenProducersDone"/> records in all.
+    /// </summary>
+    public ScenarioResult Result(ScenarioOptions options, int partitions, long producersDoneAt, long consumedWhenProducersDone, long errors) => new()
     {
         Name = options.Name,
         Options = options,
         Partitions = partitions,
         Intervals = _intervals,
         ProduceSeconds = Math.Max(0, Stopwatch.GetElapsedTime(_measuredFrom.At, producersDoneAt).TotalSeconds),
-        ConsumeSeconds = Stopwatch.GetElapsedTime(_measuredFrom.At, _last.At).TotalSeconds,
+        // Catch-up counts from its first record: connecting and finding the start offsets is not reading.
+        ConsumeSeconds = Stopwatch.GetElapsedTime(options.CatchUp ? Math.Max(_measuredFrom.At, _meter.FirstConsumedAt) : _measuredFrom.At, _last.At).TotalSeconds,
         ProducedRecords = _last.ProducedRecords - _measuredFrom.ProducedRecords,
         ProducedBytes = _last.ProducedBytes - _measuredFrom.ProducedBytes,
         ConsumedRecords = _last.ConsumedRecords - _measuredFrom.ConsumedRecords,
         ConsumedBytes = _last.ConsumedBytes - _measuredFrom.ConsumedBytes,
+        ConsumedWhileProducing = Math.Max(0, consumedWhenProducersDone - _measuredFrom.ConsumedRecords),
         Errors = errors,
         Ack = LatencySummary.From(_ack),
         EndToEnd = LatencySummary.From(_endToEnd),
+        ScheduledEndToEnd = LatencySummary.From(_scheduledEndToEnd),
+        SendDelay = LatencySummary.From(_sendDelay),
         BrokerCpuSeconds = _last.CpuSeconds - _measuredFrom.CpuSeconds,
         BrokerPeakRssBytes = _broker is null ? null : _peakRss,
         LoadGeneratorCpuSeconds = _last.LoadGeneratorCpuSeconds - _measuredFrom.LoadGeneratorCpuSeconds,

@@ -11,6 +11,7 @@ internal sealed record IntervalStats(
     long ConsumedBytes,
     LatencySummary Ack,
     LatencySummary EndToEnd,
+    LatencySummary SendDelay,
     double? BrokerCpuSeconds,
     double LoadGeneratorCpuSeconds)
 {

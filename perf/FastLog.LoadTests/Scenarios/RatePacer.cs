@@ -3,10 +3,12 @@ namespace FastLog.LoadTests.Scenarios;
 /// <summary>
 /// When records are due under an open-model load (Inject, Ramp): the rate rises linearly from
 /// <c>fromRate</c> to <c>toRate</c> over <c>rampSeconds</c> and stays at <c>toRate</c> after
-/// (Inject is the case fromRate == toRate). The number due by time t is the integral of the rate:
-/// <c>r0·t + (r1 − r0)·t² / 2T</c> for t ≤ T, then <c>toRate</c> per second. A producer sends
-/// whatever is due each time it wakes, so a late wake-up sends a burst instead of silently
-/// lowering the offered load (the root of coordinated omission).
+/// (Inject is the case fromRate == toRate). The number due by time t is the integral of the rate,
+/// <c>r0·t + (r1 − r0)·t² / 2T</c> for t ≤ T, then <c>toRate</c> per second; record n is due when
+/// that integral reaches n + 1 (<see cref="DueAt"/>). Every record carries its due time next to
+/// its send time, so a stall that held sending back is visible (the send delay) and charged to
+/// the records it delayed (the scheduled end-to-end latency, corrected for coordinated omission
+/// as wrk2 does, with no samples to back-fill).
 /// Pure arithmetic on elapsed seconds, so it is unit tested without clocks.
 /// </summary>
 internal sealed class RatePacer
@@ -26,28 +28,20 @@ internal sealed class RatePacer
 
     public static RatePacer Constant(double rate) => new(rate, rate, 0);
 
-    /// <summary>Records per second at <paramref name="elapsedSeconds"/>.</summary>
-    public double RateAt(double elapsedSeconds) =>
-        elapsedSeconds >= _rampSeconds ? _toRate : _fromRate + ((_toRate - _fromRate) * elapsedSeconds / _rampSeconds);
-
-    /// <summary>How many records should have been sent by <paramref name="elapsedSeconds"/>.</summary>
-    public long DueBy(double elapsedSeconds)
+    /// <summary>Seconds from the start at which record <paramref name="index"/> (0-based) falls due.</summary>
+    public double DueAt(long index)
     {
-        if (elapsedSeconds <= 0)
+        double count = index + 1;
+        double rampArea = (_fromRate + _toRate) * _rampSeconds / 2;
+        if (count > rampArea)
         {
-            return 0;
+            return _rampSeconds + ((count - rampArea) / _toRate);
         }
 
-        double t = Math.Min(elapsedSeconds, _rampSeconds);
-        double ramp = _rampSeconds == 0 ? 0 : (_fromRate * t) + ((_toRate - _fromRate) * t * t / (2 * _rampSeconds));
-        double after = Math.Max(0, elapsedSeconds - _rampSeconds) * _toRate;
-        return (long)(ramp + after);
+        // Solve r0·t + a·t²/2 = count for t, with a = (r1 − r0) / T the ramp's slope.
+        double slope = (_toRate - _fromRate) / _rampSeconds;
+        return Math.Abs(slope) < 1e-12
+            ? count / _fromRate
+            : (Math.Sqrt((_fromRate * _fromRate) + (2 * slope * count)) - _fromRate) / slope;
     }
-
-    /// <summary>
-    /// The expected gap between two records at <paramref name="elapsedSeconds"/> in microseconds
-    /// (at least 1): HdrHistogram's RecordValueWithExpectedInterval back-fills the samples a stall
-    /// of the system under test kept the load generator from taking.
-    /// </summary>
-    public long ExpectedIntervalMicros(double elapsedSeconds) => Math.Max(1, (long)(1_000_000 / Math.Max(RateAt(elapsedSeconds), 1e-3)));
 }

@@ -8,15 +8,13 @@ namespace FastLog.LoadTests.Scenarios;
 /// Protocol: workers only add (Interlocked.Add on the counters; HdrHistogram's
 /// <see cref="Recorder"/> is wait-free for concurrent writers). The single sampler thread reads
 /// the counters with Volatile.Read and swaps each recorder's interval histogram out with
-/// GetIntervalHistogram, so every sample lands in exactly one interval.
+/// GetIntervalHistogram, so every sample lands in exactly one interval. The first-consumed
+/// timestamp is set once (CompareExchange from 0) and read with Volatile.Read.
 /// </summary>
 internal sealed class ScenarioMeter
 {
     /// <summary>Latencies are in microseconds; one minute is far beyond anything a healthy run shows.</summary>
     public const long HighestMicros = 60_000_000;
-
-    /// <summary>Most recordings one coordinated-omission back-fill makes (see <see cref="Record"/>).</summary>
-    public const long MaxBackfillSteps = 100;
 
     private long _producedRecords;
     private long _producedBytes;
@@ -24,12 +22,26 @@ internal sealed class ScenarioMeter
     private long _consumedRecords;
     private long _consumedBytes;
     private long _errors;
+    private long _firstConsumedAt;
 
-    /// <summary>Produce → delivery report, per record.</summary>
+    /// <summary>Produce called → delivery report, per record.</summary>
     public Recorder AckLatency { get; } = NewRecorder();
 
-    /// <summary>Send timestamp in the record → consumed, per record.</summary>
+    /// <summary>Produce called → consumed, per record: what an application producing at this rate sees.</summary>
     public Recorder EndToEndLatency { get; } = NewRecorder();
+
+    /// <summary>
+    /// Open model only: due time → consumed, per record. Corrected for coordinated omission: a
+    /// stall that held sending back (a full in-flight window, a late wake-up, no CPU) is charged
+    /// to every record it delayed. It includes the pacer's tick (see <see cref="SendDelay"/>).
+    /// </summary>
+    public Recorder ScheduledEndToEndLatency { get; } = NewRecorder();
+
+    /// <summary>
+    /// Open model only: due time → Produce called. The load generator's own lateness; a large value
+    /// says it could not hold the schedule, so the run measured the generator, not the broker.
+    /// </summary>
+    public Recorder SendDelay { get; } = NewRecorder();
 
     public long ProducedRecords => Volatile.Read(ref _producedRecords);
 
@@ -42,6 +54,9 @@ internal sealed class ScenarioMeter
     public long ConsumedBytes => Volatile.Read(ref _consumedBytes);
 
     public long Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Stopwatch timestamp of the first record any consumer read (0 before): catch-up throughput counts from it, not from the clients' start-up.</summary>
+    public long FirstConsumedAt => Volatile.Read(ref _firstConsumedAt);
 
     public void Produced(int records, long bytes)
     {
@@ -59,32 +74,17 @@ internal sealed class ScenarioMeter
 
     public void Error() => Interlocked.Increment(ref _errors);
 
-    /// <summary>
-    /// Records one latency. With an expected interval (open-model load) a value longer than it
-    /// also records the samples the stall hid: value − interval, value − 2·interval, ... (what
-    /// HdrHistogram's RecordValueWithExpectedInterval does). That method records them one by one,
-    /// so a 1 s stall at 100 µs spacing costs 10,000 recordings on a delivery-report thread and
-    /// the load generator itself falls behind; here they go in at most
-    /// <see cref="MaxBackfillSteps"/> steps, each carrying the count of the samples it stands for.
-    /// </summary>
-    public static void Record(Recorder recorder, long micros, long expectedIntervalMicros)
+    /// <summary>Keeps the earliest report only (consumers call it at the start of every batch they count).</summary>
+    public void FirstConsumed(long timestamp)
     {
-        long value = Math.Clamp(micros, 1, HighestMicros);
-        recorder.RecordValue(value);
-        if (expectedIntervalMicros <= 0 || value <= expectedIntervalMicros)
+        if (Volatile.Read(ref _firstConsumedAt) == 0)
         {
-            return;
-        }
-
-        long missing = (value - 1) / expectedIntervalMicros;
-        long perStep = Math.Max(1, (missing + MaxBackfillSteps - 1) / MaxBackfillSteps);
-        for (long k = 1; k <= missing; k += perStep)
-        {
-            long count = Math.Min(perStep, missing - k + 1);
-            // The middle sample of the group stands for all of it.
-            recorder.RecordValueWithCount(value - ((k + ((count - 1) / 2)) * expectedIntervalMicros), count);
+            Interlocked.CompareExchange(ref _firstConsumedAt, timestamp, 0);
         }
     }
+
+    /// <summary>Records one latency in microseconds, clamped to the recorders' range.</summary>
+    public static void Record(Recorder recorder, long micros) => recorder.RecordValue(Math.Clamp(micros, 1, HighestMicros));
 
     /// <summary>An empty histogram with the recorders' range, to merge interval histograms into.</summary>
     public static HistogramBase NewHistogram() => HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(HighestMicros).WithPrecisionOf(3).Create();

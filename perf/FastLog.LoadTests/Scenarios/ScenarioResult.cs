@@ -27,11 +27,20 @@ internal sealed record ScenarioResult
 
     public required long ConsumedBytes { get; init; }
 
+    /// <summary>Records consumed from the end of warm-up until the producers finished (tail runs: did the consumers keep up?).</summary>
+    public required long ConsumedWhileProducing { get; init; }
+
     public required long Errors { get; init; }
 
     public required LatencySummary Ack { get; init; }
 
     public required LatencySummary EndToEnd { get; init; }
+
+    /// <summary>Open model: end-to-end latency from each record's due time (see <see cref="ScenarioMeter.ScheduledEndToEndLatency"/>).</summary>
+    public required LatencySummary ScheduledEndToEnd { get; init; }
+
+    /// <summary>Open model: how late the load generator handed records to the client (see <see cref="ScenarioMeter.SendDelay"/>).</summary>
+    public required LatencySummary SendDelay { get; init; }
 
     /// <summary>Broker utime+stime over the measured window (null without a broker process to sample).</summary>
     public double? BrokerCpuSeconds { get; init; }
@@ -49,6 +58,12 @@ internal sealed record ScenarioResult
     public double ProduceMBps => ProduceSeconds > 0 ? ProducedBytes / ProduceSeconds / 1e6 : 0;
 
     public double ProduceRecordsPerSecond => ProduceSeconds > 0 ? ProducedRecords / ProduceSeconds : 0;
+
+    /// <summary>The rate an Inject run asked for; null for other load simulations.</summary>
+    public double? OfferedRecordsPerSecond => Options.Load == LoadSimulation.Inject && !Options.CatchUp ? Options.Rate : null;
+
+    /// <summary>Why this run's latencies describe the load generator rather than the broker; empty when they do not (<see cref="LoadGeneratorCheck"/>).</summary>
+    public IReadOnlyList<string> LoadGeneratorProblems => LoadGeneratorCheck.Problems(this);
 
     public double ConsumeMBps => ConsumeSeconds > 0 ? ConsumedBytes / ConsumeSeconds / 1e6 : 0;
 

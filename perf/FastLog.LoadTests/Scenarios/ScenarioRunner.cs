@@ -11,8 +11,11 @@ namespace FastLog.LoadTests.Scenarios;
 /// </summary>
 internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? broker = null, TextWriter? progress = null)
 {
-    /// <summary>How long consumers get after the producers finished to read what was acknowledged.</summary>
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long consumers get after the producers finished to read what was acknowledged: half the
+    /// run, 1 to 15 s (consumers that need longer fell behind, which the result says).
+    /// </summary>
+    private TimeSpan DrainTimeout => TimeSpan.FromSeconds(Math.Clamp(options.Duration.TotalSeconds / 2, 1, 15));
 
     private readonly TextWriter _progress = progress ?? Console.Error;
 
@@ -58,6 +61,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
 
         var sampler = new IntervalSampler(meter, broker, started, warmupIntervals);
         long producersDoneAt = options.CatchUp ? started : 0;
+        long consumedWhenProducersDone = 0;
         long drainDeadline = long.MaxValue;
         bool ProducersFinished() => producersDoneAt == 0 && producerThreads.All(t => !t.IsAlive);
         bool CaughtUp() => options.CatchUp && consumers.All(c => c.IsCaughtUp);
@@ -68,6 +72,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             if (ProducersFinished())
             {
                 producersDoneAt = now;
+                consumedWhenProducersDone = meter.ConsumedRecords;
                 drainDeadline = now + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
             }
 
@@ -89,7 +94,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             thread.Join();
         }
 
-        return sampler.Result(options, partitionCount, producersDoneAt, meter.Errors);
+        return sampler.Result(options, partitionCount, producersDoneAt, consumedWhenProducersDone, meter.Errors);
     }
 
     private List<ConsumerWorker> CreateConsumers(ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, long> ends)
@@ -100,14 +105,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         {
             var mine = partitions.Where((_, index) => index % count == i).ToList();
             var assignment = mine.Select(p => new TopicPartitionOffset(options.Topic, p, options.CatchUp ? Offset.Beginning : new Offset(ends[p]))).ToList();
-            var worker = new ConsumerWorker(options, meter, assignment, options.CatchUp ? mine.ToDictionary(p => p, p => ends[p]) : null);
-            if (options.Load != LoadSimulation.InFlight)
-            {
-                // Each consumer sees its share of the injected rate.
-                worker.ExpectedIntervalMicros = RatePacer.Constant(options.Rate / count).ExpectedIntervalMicros(0);
-            }
-
-            consumers.Add(worker);
+            consumers.Add(new ConsumerWorker(options, meter, assignment, options.CatchUp ? mine.ToDictionary(p => p, p => ends[p]) : null));
         }
 
         return consumers;
@@ -139,7 +137,8 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         var line = $"[{options.Name}] {Stopwatch.GetElapsedTime(0, elapsedTicks).TotalSeconds,5:F1}s/{Stopwatch.GetElapsedTime(0, totalTicks).TotalSeconds:F0}s{(interval.IsWarmup ? " warm-up" : "")}"
             + $" | prod {interval.ProduceMBps,7:F1} MB/s {interval.ProducedRecords / interval.Seconds / 1000,6:F0}k rec/s"
             + $" | cons {interval.ConsumeMBps,7:F1} MB/s"
-            + $" | ack p99 {interval.Ack.P99 / 1000,7:F2} ms | e2e p99 {interval.EndToEnd.P99 / 1000,7:F2} ms";
+            + $" | ack p99 {interval.Ack.P99 / 1000,7:F2} ms | e2e p99 {interval.EndToEnd.P99 / 1000,7:F2} ms"
+            + (interval.SendDelay.Count > 0 ? $" | send delay p99 {interval.SendDelay.P99 / 1000:F2} ms" : "");
         line += $" | loadgen {interval.LoadGeneratorCpuSeconds / interval.Seconds:F2} cores";
         return interval.BrokerCpuSeconds is { } cpu ? line + $" | broker {cpu / interval.Seconds:F2} cores" : line;
     }
