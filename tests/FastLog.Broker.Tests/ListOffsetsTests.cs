@@ -17,6 +17,10 @@ public sealed class ListOffsetsTests
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    // librdkafka sends a batch uncompressed when compression would not make it smaller; a
+    // repetitive value makes sure the lz4 case really stores an lz4 batch.
+    private static readonly string CompressibleValue = new('x', 512);
+
     [Theory]
     [InlineData(CompressionType.None, true, 1)]
     [InlineData(CompressionType.None, false, 1)]
@@ -40,7 +44,7 @@ public sealed class ListOffsetsTests
             var deliveries = new List<Task>();
             foreach (var timestamp in new[] { T + 100, T + 999, T + 200 })
             {
-                var delivery = producer.ProduceAsync(new TopicPartition(topic, 0), new Message<string, string> { Key = "k", Value = "0123456789", Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });
+                var delivery = producer.ProduceAsync(new TopicPartition(topic, 0), new Message<string, string> { Key = "k", Value = CompressibleValue, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });
                 deliveries.Add(delivery);
                 if (!oneBatch)
                 {
@@ -54,7 +58,18 @@ public sealed class ListOffsetsTests
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
         var max = await ListOffsetAsync(admin, topic, OffsetSpec.MaxTimestamp());
-        Assert.Equal((expectedMaxOffset, T + 999), (max.TopicPartitionOffsetError.Offset.Value, max.Timestamp));
+        if (compression == CompressionType.Lz4)
+        {
+            // The first offset of the batch holding record 1: 0 when librdkafka put all three in
+            // one batch, 1 when it sent the first record on its own before the linger.
+            Assert.InRange(max.TopicPartitionOffsetError.Offset.Value, expectedMaxOffset, 1);
+            Assert.Equal(T + 999, max.Timestamp);
+        }
+        else
+        {
+            Assert.Equal((expectedMaxOffset, T + 999), (max.TopicPartitionOffsetError.Offset.Value, max.Timestamp));
+        }
+
         Assert.Equal(0, (await ListOffsetAsync(admin, topic, OffsetSpec.Earliest())).TopicPartitionOffsetError.Offset.Value);
         Assert.Equal(3, (await ListOffsetAsync(admin, topic, OffsetSpec.Latest())).TopicPartitionOffsetError.Offset.Value);
 
