@@ -39,8 +39,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
-            // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for it.
-            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup });
+            // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for
+            // it. One consumer tails it so the fetch path is compiled too, not during the latency runs.
+            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup, Consumers = 1 });
             var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
             var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
             var latency = new List<LatencyRun>();
