@@ -36,6 +36,7 @@ internal sealed class BrokerServer : IAsyncDisposable
     private FileStream? _dataDirectoryLock;
     private ClusterMembership? _cluster;
     private long _nextConnectionId;
+    private bool _serving;
     private bool _stopped;
 
     private BrokerServer(BrokerOptions options, ILoggerFactory loggers)
@@ -164,6 +165,7 @@ internal sealed class BrokerServer : IAsyncDisposable
         _logger.LogInformation(
             "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
             ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+        _serving = true;
     }
 
     private static async Task ServeAsync(KafkaConnection connection, HashSet<KafkaConnection> open)
@@ -236,7 +238,10 @@ internal sealed class BrokerServer : IAsyncDisposable
 
         _shards.Dispose();
         _dataDirectoryLock?.Dispose();
-        _logger.LogInformation("FastLog stopped cleanly");
+        if (_serving)
+        {
+            _logger.LogInformation("FastLog stopped cleanly");
+        }
     }
 
     /// <summary>
