@@ -16,6 +16,9 @@ internal sealed record BenchReport
 
     public required ScenarioResult ProduceAcksAll { get; init; }
 
+    /// <summary>acks=all at a paced 25 % of <see cref="ProduceAcksAll"/>'s rate: the durable ack latency goal.</summary>
+    public required ScenarioResult DurableLatency { get; init; }
+
     /// <summary>Tail latency runs at 25, 50 and 75 % of the acks=1 maximum rate.</summary>
     public required IReadOnlyList<LatencyRun> Latency { get; init; }
 

@@ -14,6 +14,7 @@ namespace FastLog.LoadTests.Bench;
 internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 {
     private static readonly int[] LatencyPercents = [25, 50, 75];
+    private const int DurableLatencyPercent = 25;
 
     public async Task<BenchReport> RunAsync()
     {
@@ -44,6 +45,19 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup, Consumers = 1 });
             var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
             var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
+
+            // Durable ack latency at a paced load (25 % of the acks=all maximum): the closed-model
+            // run above keeps 20,000 records queued in the client, so its ack p99 is queueing.
+            var durableLatency = await RunAsync(broker, Base("durable-latency-25pct", "durable-latency") with
+            {
+                Load = LoadSimulation.Inject,
+                Rate = acksAll.ProduceRecordsPerSecond * DurableLatencyPercent / 100,
+                Acks = -1,
+                Producers = options.LatencyProducers,
+                Consumers = 0,
+                LingerMs = 0,
+                Duration = options.LatencyDuration,
+            });
             var latency = new List<LatencyRun>();
             foreach (int percent in LatencyPercents)
             {
@@ -99,6 +113,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 Limits = limits,
                 ProduceAcks1 = acks1,
                 ProduceAcksAll = acksAll,
+                DurableLatency = durableLatency,
                 Latency = latency,
                 Fill = fill,
                 CatchUp = catchUp,

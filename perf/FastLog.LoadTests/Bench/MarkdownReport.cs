@@ -128,7 +128,7 @@ internal static class MarkdownReport
     }
 
     public static IEnumerable<ScenarioResult> AllRuns(BenchReport report) =>
-        new[] { report.ProduceAcks1, report.ProduceAcksAll }.Concat(report.Latency.Select(l => l.Result)).Concat([report.Fill, report.CatchUp]);
+        new[] { report.ProduceAcks1, report.ProduceAcksAll, report.DurableLatency }.Concat(report.Latency.Select(l => l.Result)).Concat([report.Fill, report.CatchUp]);
 
     public static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture);
 
