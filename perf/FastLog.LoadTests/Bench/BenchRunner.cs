@@ -48,29 +48,16 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
             // Durable ack latency at a paced load (25 % of the acks=all maximum): the closed-model
             // run above keeps 20,000 records queued in the client, so its ack p99 is queueing.
-            var durableLatency = await RunAsync(broker, Base("durable-latency-25pct", "durable-latency") with
+            var durableLatency = await RunAsync(broker, Paced($"durable-latency-{DurableLatencyPercent}pct", "durable-latency", acksAll.ProduceRecordsPerSecond * DurableLatencyPercent / 100) with
             {
-                Load = LoadSimulation.Inject,
-                Rate = acksAll.ProduceRecordsPerSecond * DurableLatencyPercent / 100,
                 Acks = -1,
-                Producers = options.LatencyProducers,
                 Consumers = 0,
-                LingerMs = 0,
-                Duration = options.LatencyDuration,
             });
             var latency = new List<LatencyRun>();
             foreach (int percent in LatencyPercents)
             {
                 // Of the acks=1 maximum (closed model, linger 5 ms): the definition of load.
-                latency.Add(new LatencyRun(percent, await RunAsync(broker, Base($"latency-{percent}pct", $"latency-{percent}") with
-                {
-                    Load = LoadSimulation.Inject,
-                    Rate = acks1.ProduceRecordsPerSecond * percent / 100,
-                    Producers = options.LatencyProducers,
-                    Consumers = options.LatencyConsumers,
-                    LingerMs = 0,
-                    Duration = options.LatencyDuration,
-                })));
+                latency.Add(new LatencyRun(percent, await RunAsync(broker, Paced($"latency-{percent}pct", $"latency-{percent}", acks1.ProduceRecordsPerSecond * percent / 100))));
             }
 
             var fill = await RunAsync(broker, Throughput("fill-large-log", "large", acks: 1) with
@@ -166,6 +153,17 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         Consumers = 0,
         LingerMs = 5,
         Duration = options.ThroughputDuration,
+    };
+
+    /// <summary>An open-model latency run: <paramref name="rate"/> records/s offered, linger 0, the latency runs' clients.</summary>
+    private ScenarioOptions Paced(string name, string topic, double rate) => Base(name, topic) with
+    {
+        Load = LoadSimulation.Inject,
+        Rate = rate,
+        Producers = options.LatencyProducers,
+        Consumers = options.LatencyConsumers,
+        LingerMs = 0,
+        Duration = options.LatencyDuration,
     };
 
     private ScenarioOptions Base(string name, string topic) => new()
