@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using FastLog.Core;
+using FastLog.Protocol;
 using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Groups;
@@ -25,28 +25,25 @@ internal static class OffsetsLogBatch
 {
     public static byte[] Encode(IReadOnlyList<KeyValueRecord> records, long timestamp)
     {
-        var body = new ArrayBufferWriter<byte>(256);
+        using var body = new KafkaWriter(256);
+        using var record = new KafkaWriter(256);
         for (var i = 0; i < records.Count; i++)
         {
             var (key, value) = records[i];
-            var size = 1 + VarintSize(0) + VarintSize(i) + VarintSize(key.Length) + key.Length
-                + VarintSize(value?.Length ?? -1) + (value?.Length ?? 0) + VarintSize(0);
-            WriteVarint(body, size);
-            WriteByte(body, 0);
-            WriteVarint(body, 0);
-            WriteVarint(body, i);
-            WriteVarint(body, key.Length);
-            body.Write(key);
-            WriteVarint(body, value?.Length ?? -1);
-            if (value is not null)
-            {
-                body.Write(value);
-            }
-
-            WriteVarint(body, 0);
+            record.Reset();
+            record.WriteInt8(0);
+            record.WriteVarLong(0);
+            record.WriteVarInt(i);
+            record.WriteVarInt(key.Length);
+            record.WriteRaw(key);
+            record.WriteVarInt(value?.Length ?? -1);
+            record.WriteRaw(value);
+            record.WriteVarInt(0);
+            body.WriteVarInt(record.Position);
+            body.WriteRaw(record.WrittenSpan);
         }
 
-        var batch = new byte[RecordBatchHeader.Size + body.WrittenCount];
+        var batch = new byte[RecordBatchHeader.Size + body.Position];
         var span = batch.AsSpan();
         BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.LengthOffset..], batch.Length - RecordBatchHeader.LogOverhead);
         BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.PartitionLeaderEpochOffset..], -1);
@@ -81,22 +78,23 @@ internal static class OffsetsLogBatch
                 throw new InvalidDataException($"Offsets log batch at offset {header.BaseOffset} is compressed; FastLog writes none.");
             }
 
-            var position = at + RecordBatchHeader.Size;
+            var bodyStart = at + RecordBatchHeader.Size;
+            var reader = new KafkaReader(span[bodyStart..]);
             for (var i = 0; i < header.RecordCount; i++)
             {
-                var length = ReadVarint(span, ref position);
-                var record = position;
-                position++; // attributes
-                ReadVarint(span, ref position); // timestamp delta
-                ReadVarint(span, ref position); // offset delta
-                var keyLength = ReadVarint(span, ref position);
-                var key = batches.Slice(position, keyLength);
-                position += keyLength;
-                var valueLength = ReadVarint(span, ref position);
+                var length = reader.ReadVarInt();
+                var record = reader.Position;
+                reader.ReadInt8(); // attributes
+                reader.ReadVarLong(); // timestamp delta
+                reader.ReadVarInt(); // offset delta
+                var keyLength = reader.ReadVarInt();
+                var key = batches.Slice(bodyStart + reader.Position, keyLength);
+                reader.Skip(keyLength);
+                var valueLength = reader.ReadVarInt();
                 // Typed explicitly: a bare null would convert to an empty (non-null) ReadOnlyMemory through byte[].
-                var value = valueLength < 0 ? (ReadOnlyMemory<byte>?)null : batches.Slice(position, valueLength);
+                var value = valueLength < 0 ? (ReadOnlyMemory<byte>?)null : batches.Slice(bodyStart + reader.Position, valueLength);
                 apply(key, value);
-                position = record + length;
+                reader.Skip(length - (reader.Position - record));
             }
 
             at += header.TotalSize;
@@ -104,52 +102,5 @@ internal static class OffsetsLogBatch
         }
 
         return next;
-    }
-
-    private static void WriteByte(ArrayBufferWriter<byte> writer, byte value)
-    {
-        writer.GetSpan(1)[0] = value;
-        writer.Advance(1);
-    }
-
-    private static int VarintSize(int value)
-    {
-        var zigzag = (uint)((value << 1) ^ (value >> 31));
-        var size = 1;
-        while (zigzag >= 0x80)
-        {
-            zigzag >>= 7;
-            size++;
-        }
-
-        return size;
-    }
-
-    private static void WriteVarint(ArrayBufferWriter<byte> writer, int value)
-    {
-        var zigzag = (uint)((value << 1) ^ (value >> 31));
-        while (zigzag >= 0x80)
-        {
-            WriteByte(writer, (byte)(zigzag | 0x80));
-            zigzag >>= 7;
-        }
-
-        WriteByte(writer, (byte)zigzag);
-    }
-
-    private static int ReadVarint(ReadOnlySpan<byte> buffer, ref int at)
-    {
-        uint raw = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            var b = buffer[at++];
-            raw |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return (int)(raw >> 1) ^ -(int)(raw & 1);
-            }
-        }
-
-        throw new InvalidDataException("Malformed varint in the offsets log.");
     }
 }
