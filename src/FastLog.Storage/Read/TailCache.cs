@@ -82,7 +82,7 @@ internal sealed class TailCache
         }
     }
 
-    /// <summary>Releases every entry and the current chunk (the log is closing or was truncated).</summary>
+    /// <summary>Releases every entry and the current chunk (the log is closing).</summary>
     public void Clear()
     {
         while (_head < _entries.Count)
