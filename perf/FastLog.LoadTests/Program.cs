@@ -13,7 +13,7 @@ const string Usage = """
       FastLog.LoadTests run [--bootstrap 127.0.0.1:9092] [--topic bench] [--partitions 4] [--record-size 1024]
                             [--producers 1] [--consumers 1] [--load inject|inflight|ramp] [--rate REC/S] [--ramp-from REC/S]
                             [--in-flight 20000] [--acks 1|-1|all] [--linger-ms 5] [--warmup 2] [--duration 10] [--interval 1]
-                            [--max-bytes N] [--catch-up] [--name NAME] [--out DIR]
+                            [--max-bytes N] [--catch-up] [--client confluent|wire] [--batch-kib 256] [--name NAME] [--out DIR]
       FastLog.LoadTests limits [--dir PATH] [--quick]
       FastLog.LoadTests bench --broker PATH/fastlog.dll [--out DIR] [--work-dir PATH] [--quick]
                               [--partitions 4] [--record-size 1024] [--producers 2]

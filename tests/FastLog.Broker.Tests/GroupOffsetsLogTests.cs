@@ -1,5 +1,6 @@
 using FastLog.Broker.Groups;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Records;
 using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Tests;
@@ -18,11 +19,11 @@ public sealed class GroupOffsetsLogTests
             new(OffsetCommitRecord.EncodeKey("g", new TopicPartition("t", 0)), OffsetCommitRecord.EncodeValue(noMetadata)),
             new(OffsetCommitRecord.EncodeKey("g", new TopicPartition(new string('t', 200), 1)), null),
         };
-        var batch = OffsetsLogBatch.Encode(records, 1_700_000_000_000);
+        var batch = PlainRecordBatch.Encode(records, 1_700_000_000_000);
         Assert.True(RecordBatchValidator.ValidateForAppend(batch, 1 << 20).IsValid);
 
         var decoded = new List<(string Group, TopicPartition Partition, CommittedOffset? Offset)>();
-        var next = OffsetsLogBatch.Decode(batch, (key, value) =>
+        var next = PlainRecordBatch.Decode(batch, (key, value) =>
         {
             Assert.True(OffsetCommitRecord.TryDecodeKey(key.Span, out var group, out var partition));
             decoded.Add((group, partition, value is { } v ? OffsetCommitRecord.DecodeValue(v.Span) : null));

@@ -16,6 +16,11 @@ internal sealed record BenchReport
 
     public required ScenarioResult ProduceAcksAll { get; init; }
 
+    /// <summary>The same two maxima with the wire client (<see cref="LoadClient.Wire"/>): the broker's own ceiling when the client takes little CPU.</summary>
+    public required ScenarioResult ProduceAcks1Wire { get; init; }
+
+    public required ScenarioResult ProduceAcksAllWire { get; init; }
+
     /// <summary>acks=all at a paced 25 % of <see cref="ProduceAcksAll"/>'s rate: the durable ack latency goal.</summary>
     public required ScenarioResult DurableLatency { get; init; }
 
@@ -24,7 +29,14 @@ internal sealed record BenchReport
 
     public required ScenarioResult Fill { get; init; }
 
+    /// <summary>Catch-up read of the large log with Confluent.Kafka, its segments evicted from the page cache first (read from disk).</summary>
     public required ScenarioResult CatchUp { get; init; }
+
+    /// <summary>The same with the wire client, evicted first too.</summary>
+    public required ScenarioResult CatchUpWire { get; init; }
+
+    /// <summary>The wire client reading the log again at once, from the page cache as far as it holds the log: the broker's send path against the loopback limit.</summary>
+    public required ScenarioResult CatchUpWireCached { get; init; }
 
     public required long LargeLogBytes { get; init; }
 

@@ -44,7 +44,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             // it. One consumer tails it so the fetch path is compiled too, not during the latency runs.
             await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup, Consumers = 1 });
             var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
+            var acks1Wire = await RunAsync(broker, Wire(Throughput("produce-acks1-wire", "max-acks1-wire", acks: 1)));
             var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
+            var acksAllWire = await RunAsync(broker, Wire(Throughput("produce-acksall-wire", "max-acksall-wire", acks: -1)));
 
             // Durable ack latency at a paced load (25 % of the acks=all maximum): the closed-model
             // run above keeps 20,000 records queued in the client, so its ack p99 is queueing.
@@ -66,14 +68,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 Duration = TimeSpan.FromHours(1),
                 MaxBytes = options.LargeLogBytes,
             });
-            var catchUp = await RunAsync(broker, Base("catch-up", "large") with
-            {
-                CatchUp = true,
-                Producers = 0,
-                Consumers = options.CatchUpConsumers,
-                Warmup = TimeSpan.Zero,
-                Duration = TimeSpan.FromMinutes(30),
-            });
+            var catchUp = await RunAsync(broker, CatchUp("catch-up"), evictFrom: dataDirectory);
+            var catchUpWire = await RunAsync(broker, Wire(CatchUp("catch-up-wire")), evictFrom: dataDirectory);
+            var catchUpWireCached = await RunAsync(broker, Wire(CatchUp("catch-up-wire-cached")));
 
             progress.WriteLine($"[restart] SIGTERM, then start on the {fill.ProducedBytes / (1 << 20)} MiB data dir");
             var shutdown = await broker.TerminateAsync();
@@ -100,10 +97,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 Limits = limits,
                 ProduceAcks1 = acks1,
                 ProduceAcksAll = acksAll,
+                ProduceAcks1Wire = acks1Wire,
+                ProduceAcksAllWire = acksAllWire,
                 DurableLatency = durableLatency,
                 Latency = latency,
                 Fill = fill,
                 CatchUp = catchUp,
+                CatchUpWire = catchUpWire,
+                CatchUpWireCached = catchUpWireCached,
                 LargeLogBytes = fill.ProducedBytes,
                 CleanShutdown = shutdown,
                 CleanRestart = cleanRestart,
@@ -135,8 +136,15 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         return (empty, idle);
     }
 
-    private async Task<ScenarioResult> RunAsync(BrokerProcess broker, ScenarioOptions scenario)
+    /// <summary>Runs <paramref name="scenario"/> against <paramref name="broker"/>; with <paramref name="evictFrom"/>, a data directory whose segment files are first dropped from the page cache, so the run reads them from disk.</summary>
+    private async Task<ScenarioResult> RunAsync(BrokerProcess broker, ScenarioOptions scenario, string? evictFrom = null)
     {
+        if (evictFrom is not null)
+        {
+            int evicted = PageCache.Evict(evictFrom, ".log");
+            progress.WriteLine($"[{scenario.Name}] evicted {evicted} segment files from the page cache");
+        }
+
         long started = Stopwatch.GetTimestamp();
         var result = await new ScenarioRunner(scenario with { BootstrapServers = broker.BootstrapServers }, broker.Sampler, progress).RunAsync();
         progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
@@ -154,6 +162,19 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         LingerMs = 5,
         Duration = options.ThroughputDuration,
     };
+
+    /// <summary>The large topic read from its start to its end offsets at the start of the run.</summary>
+    private ScenarioOptions CatchUp(string name) => Base(name, "large") with
+    {
+        CatchUp = true,
+        Producers = 0,
+        Consumers = options.CatchUpConsumers,
+        Warmup = TimeSpan.Zero,
+        Duration = TimeSpan.FromMinutes(30),
+    };
+
+    /// <summary>The same scenario on the wire client (<see cref="LoadClient.Wire"/>), as many producers and consumers.</summary>
+    private static ScenarioOptions Wire(ScenarioOptions scenario) => scenario with { Client = LoadClient.Wire };
 
     /// <summary>An open-model latency run: <paramref name="rate"/> records/s offered, linger 0, the latency runs' clients.</summary>
     private ScenarioOptions Paced(string name, string topic, double rate) => Base(name, topic) with

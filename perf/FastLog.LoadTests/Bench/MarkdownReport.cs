@@ -19,7 +19,7 @@ internal static class MarkdownReport
         var md = new StringBuilder();
         md.AppendLine(Invariant($"# FastLog benchmark {(report.Quick ? "(--quick) " : "")}— {report.StartedAt:yyyy-MM-dd HH:mm}"));
         md.AppendLine();
-        md.AppendLine(Invariant($"Machine: {limits.Description}. The load generator (Confluent.Kafka) runs on the same cores as the broker."));
+        md.AppendLine(Invariant($"Machine: {limits.Description}. The load generator runs on the same cores as the broker: Confluent.Kafka (what applications use), and in the runs marked `-wire` FastLog's minimal wire client (pre-built batches, a fraction of librdkafka's CPU per byte: the broker's own ceiling)."));
         md.AppendLine();
         md.AppendLine("## Machine limits (same run)");
         md.AppendLine();
@@ -27,9 +27,11 @@ internal static class MarkdownReport
         md.AppendLine("|---|---|");
         md.AppendLine(Invariant($"| O_DIRECT sequential write, {limits.DiskBlockBytes >> 10} KiB blocks, 1 stream | {limits.DiskWriteMBps1:F0} MB/s |"));
         md.AppendLine(Invariant($"| same, 2 streams | {limits.DiskWriteMBps2:F0} MB/s |"));
+        md.AppendLine(Invariant($"| O_DIRECT sequential read of the same (faster of 1 and 2 streams) | {limits.DiskReadMBps:F0} MB/s |"));
         md.AppendLine(Invariant($"| loopback TCP, one stream | {limits.LoopbackMBps:F0} MB/s |"));
         md.AppendLine(Invariant($"| 4 KiB write + fdatasync | p50 {Ms(limits.Sync.P50)} / p99 {Ms(limits.Sync.P99)} / max {Ms(limits.Sync.Max)} |"));
-        md.AppendLine(Invariant($"| produce limit = min(disk, loopback) | {limits.ProduceLimitMBps:F0} MB/s |"));
+        md.AppendLine(Invariant($"| produce limit = min(disk write, loopback) | {limits.ProduceLimitMBps:F0} MB/s |"));
+        md.AppendLine(Invariant($"| cold read limit = min(disk read, loopback) | {limits.ColdReadLimitMBps:F0} MB/s |"));
         md.AppendLine();
         md.AppendLine("## Runs");
         md.AppendLine();
@@ -39,7 +41,7 @@ internal static class MarkdownReport
         md.AppendLine();
         LatencyTable(md, report.Latency);
         md.AppendLine();
-        md.AppendLine(Invariant($"Catch-up's % is of the loopback limit. Large log: {report.LargeLogBytes / (double)(1L << 30):F2} GiB. Clean stop took {report.CleanShutdown.TotalMilliseconds:F0} ms."));
+        md.AppendLine(Invariant($"Catch-up's % is of the loopback limit; `catch-up` and `catch-up-wire` first evict the log from the page cache (read from disk: {Percent(report.CatchUp.ConsumeMBps, limits.ColdReadLimitMBps)} and {Percent(report.CatchUpWire.ConsumeMBps, limits.ColdReadLimitMBps)} of the cold read limit), `catch-up-wire-cached` reads it again at once. Large log: {report.LargeLogBytes / (double)(1L << 30):F2} GiB. Clean stop took {report.CleanShutdown.TotalMilliseconds:F0} ms."));
         md.AppendLine();
         md.AppendLine("## Scale");
         md.AppendLine();
@@ -128,7 +130,9 @@ internal static class MarkdownReport
     }
 
     public static IEnumerable<ScenarioResult> AllRuns(BenchReport report) =>
-        new[] { report.ProduceAcks1, report.ProduceAcksAll, report.DurableLatency }.Concat(report.Latency.Select(l => l.Result)).Concat([report.Fill, report.CatchUp]);
+        new[] { report.ProduceAcks1, report.ProduceAcks1Wire, report.ProduceAcksAll, report.ProduceAcksAllWire, report.DurableLatency }
+            .Concat(report.Latency.Select(l => l.Result))
+            .Concat([report.Fill, report.CatchUp, report.CatchUpWire, report.CatchUpWireCached]);
 
     public static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture);
 

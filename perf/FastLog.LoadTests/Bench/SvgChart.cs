@@ -36,9 +36,11 @@ internal static class SvgChart
         var series = new (string Name, ScenarioResult Run, bool Consume)[]
         {
             ("produce acks=1", report.ProduceAcks1, false),
+            ("produce acks=1, wire", report.ProduceAcks1Wire, false),
             ("produce acks=all", report.ProduceAcksAll, false),
             ("fill large log", report.Fill, false),
             ("catch-up read", report.CatchUp, true),
+            ("catch-up read, wire", report.CatchUpWire, true),
         };
         double maxX = Math.Max(1, series.Max(s => s.Run.Intervals.Sum(i => i.Seconds)));
         double maxY = NiceCeiling(series.SelectMany(s => s.Run.Intervals.Select(i => s.Consume ? i.ConsumeMBps : i.ProduceMBps)).DefaultIfEmpty(1).Max());

@@ -15,6 +15,9 @@ internal sealed record MachineLimits
     /// <summary>Same with two parallel streams (two partitions on two shards).</summary>
     public required double? DiskWriteMBps2 { get; init; }
 
+    /// <summary>O_DIRECT sequential read of what the write probe wrote, the faster of 1 and 2 streams (MB/s); null when O_DIRECT is refused.</summary>
+    public required double? DiskReadMBps { get; init; }
+
     public required double LoopbackMBps { get; init; }
 
     /// <summary>4 KiB write + fdatasync latency.</summary>
@@ -25,12 +28,15 @@ internal sealed record MachineLimits
     /// <summary>What produce throughput is judged against: min(disk write limit, loopback limit).</summary>
     public double ProduceLimitMBps => DiskWriteMBps > 0 ? Math.Min(DiskWriteMBps, LoopbackMBps) : LoopbackMBps;
 
+    /// <summary>What a catch-up of a log that is not in the page cache is also judged against: min(disk read limit, loopback limit).</summary>
+    public double ColdReadLimitMBps => DiskReadMBps is > 0 and var read ? Math.Min(read, LoopbackMBps) : LoopbackMBps;
+
     public static MachineLimits Measure(string directory, int diskBlockBytes, long diskBytesPerStream, TimeSpan probeDuration, TextWriter progress)
     {
-        progress.WriteLine($"[limits] disk: O_DIRECT sequential write, {diskBlockBytes >> 10} KiB blocks, {diskBytesPerStream >> 20} MiB per stream");
-        var disk1 = DiskWriteProbe.Measure(directory, diskBlockBytes, diskBytesPerStream, streams: 1);
-        var disk2 = DiskWriteProbe.Measure(directory, diskBlockBytes, diskBytesPerStream, streams: 2);
-        progress.WriteLine($"[limits] disk {disk1:F0} MB/s (1 stream), {disk2:F0} MB/s (2 streams); loopback TCP for {probeDuration.TotalSeconds:F0} s");
+        progress.WriteLine($"[limits] disk: O_DIRECT sequential write then read, {diskBlockBytes >> 10} KiB blocks, {diskBytesPerStream >> 20} MiB per stream");
+        var disk1 = DiskProbe.Measure(directory, diskBlockBytes, diskBytesPerStream, streams: 1);
+        var disk2 = DiskProbe.Measure(directory, diskBlockBytes, diskBytesPerStream, streams: 2);
+        progress.WriteLine($"[limits] disk write {disk1?.WriteMBps:F0} MB/s (1 stream), {disk2?.WriteMBps:F0} MB/s (2 streams); read {disk1?.ReadMBps:F0} / {disk2?.ReadMBps:F0} MB/s; loopback TCP for {probeDuration.TotalSeconds:F0} s");
         var loopback = LoopbackProbe.Measure(probeDuration);
         progress.WriteLine($"[limits] loopback {loopback:F0} MB/s; 4 KiB write+fdatasync for {probeDuration.TotalSeconds:F0} s");
         var sync = SyncLatencyProbe.Measure(directory, probeDuration);
@@ -39,8 +45,9 @@ internal sealed record MachineLimits
         {
             Description = MachineDescription.Describe(directory),
             DiskBlockBytes = diskBlockBytes,
-            DiskWriteMBps1 = disk1,
-            DiskWriteMBps2 = disk2,
+            DiskWriteMBps1 = disk1?.WriteMBps,
+            DiskWriteMBps2 = disk2?.WriteMBps,
+            DiskReadMBps = disk1 is null || disk2 is null ? null : Math.Max(disk1.Value.ReadMBps, disk2.Value.ReadMBps),
             LoopbackMBps = loopback,
             Sync = sync,
         };

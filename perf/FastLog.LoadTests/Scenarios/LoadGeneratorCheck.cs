@@ -14,12 +14,12 @@ internal static class LoadGeneratorCheck
     public const double KeptUpShare = 0.97;
 
     /// <summary>
-    /// The pacer wakes every <see cref="ProducerWorker.PacerTickMicros"/>, so a generator that holds
+    /// The pacer wakes every <see cref="ConfluentProducerWorker.PacerTickMicros"/>, so a generator that holds
     /// its schedule hands records over at most about one tick late; a send delay p99 above three
     /// ticks means it fell behind (no CPU, or a full in-flight window: the broker's stall then also
     /// held the sending back).
     /// </summary>
-    public const double MaxSendDelayP99Micros = 3 * ProducerWorker.PacerTickMicros;
+    public const double MaxSendDelayP99Micros = 3 * ConfluentProducerWorker.PacerTickMicros;
 
     public static IReadOnlyList<string> Problems(ScenarioResult run)
     {

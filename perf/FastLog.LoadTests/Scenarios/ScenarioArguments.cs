@@ -29,6 +29,8 @@ internal static class ScenarioArguments
             Interval = TimeSpan.FromSeconds(CommandLine.Double(args, "interval", defaults.Interval.TotalSeconds)),
             MaxBytes = args.TryGetValue("max-bytes", out var max) ? long.Parse(max, CultureInfo.InvariantCulture) : 0,
             CatchUp = args.ContainsKey("catch-up"),
+            Client = args.TryGetValue("client", out var client) ? Enum.Parse<LoadClient>(client, ignoreCase: true) : defaults.Client,
+            BatchBytes = CommandLine.Int(args, "batch-kib", defaults.BatchBytes >> 10) << 10,
         };
     }
 }

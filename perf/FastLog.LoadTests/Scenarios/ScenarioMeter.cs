@@ -64,7 +64,7 @@ internal sealed class ScenarioMeter
         Interlocked.Add(ref _producedBytes, bytes);
     }
 
-    public void Acked() => Interlocked.Increment(ref _ackedRecords);
+    public void Acked(int records = 1) => Interlocked.Add(ref _ackedRecords, records);
 
     public void Consumed(long records, long bytes)
     {

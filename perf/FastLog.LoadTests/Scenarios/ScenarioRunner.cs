@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using FastLog.LoadTests.Bench;
+using FastLog.LoadTests.Wire;
 
 namespace FastLog.LoadTests.Scenarios;
 
@@ -23,10 +24,10 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
     {
         options.Validate();
         var partitions = await TopicSetup.EnsureTopicAsync(options);
-        var ends = TopicSetup.EndOffsets(options, partitions);
+        var watermarks = TopicSetup.Watermarks(options, partitions);
         var meter = new ScenarioMeter();
-        var consumers = CreateConsumers(meter, partitions, ends);
-        var producers = CreateProducers(meter);
+        var consumers = CreateConsumers(meter, partitions, watermarks);
+        var producers = CreateProducers(meter, partitions);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         try
         {
@@ -47,7 +48,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         }
     }
 
-    private ScenarioResult RunWorkers(ScenarioMeter meter, int partitionCount, List<ProducerWorker> producers, List<ConsumerWorker> consumers, CancellationTokenSource stop)
+    private ScenarioResult RunWorkers(ScenarioMeter meter, int partitionCount, List<IProducerWorker> producers, List<IConsumerWorker> consumers, CancellationTokenSource stop)
     {
         long started = Stopwatch.GetTimestamp();
         long intervalTicks = (long)(options.Interval.TotalSeconds * Stopwatch.Frequency);
@@ -56,10 +57,12 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         long stopAt = options.CatchUp ? long.MaxValue : warmupEnd + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         long catchUpDeadline = started + (long)((options.Warmup + options.Duration).TotalSeconds * Stopwatch.Frequency);
 
+        // The sampler's first snapshot comes before any worker runs: taken after, it would leave out
+        // the records the first requests carried while their acknowledgements still counted.
+        var sampler = new IntervalSampler(meter, broker, started, warmupIntervals);
         var consumerThreads = consumers.Select(c => StartThread(() => c.Run(stop.Token), "consumer")).ToList();
         var producerThreads = producers.Select(p => StartThread(() => p.Run(started, stopAt, stop.Token), "producer")).ToList();
 
-        var sampler = new IntervalSampler(meter, broker, started, warmupIntervals);
         long producersDoneAt = options.CatchUp ? started : 0;
         long consumedWhenProducersDone = 0;
         long drainDeadline = long.MaxValue;
@@ -97,21 +100,25 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         return sampler.Result(options, partitionCount, producersDoneAt, consumedWhenProducersDone, meter.Errors);
     }
 
-    private List<ConsumerWorker> CreateConsumers(ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, long> ends)
+    private List<IConsumerWorker> CreateConsumers(ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, (long Start, long End)> watermarks)
     {
-        var consumers = new List<ConsumerWorker>();
+        var consumers = new List<IConsumerWorker>();
         int count = Math.Min(options.Consumers, partitions.Count);
         for (int i = 0; i < count; i++)
         {
             var mine = partitions.Where((_, index) => index % count == i).ToList();
-            var assignment = mine.Select(p => new TopicPartitionOffset(options.Topic, p, options.CatchUp ? Offset.Beginning : new Offset(ends[p]))).ToList();
-            consumers.Add(new ConsumerWorker(options, meter, assignment, options.CatchUp ? mine.ToDictionary(p => p, p => ends[p]) : null));
+            var catchUpEnds = options.CatchUp ? mine.ToDictionary(p => p, p => watermarks[p].End) : null;
+            consumers.Add(options.Client switch
+            {
+                LoadClient.Wire => new WireConsumerWorker(options, meter, mine.ToDictionary(p => p, p => options.CatchUp ? watermarks[p].Start : watermarks[p].End), catchUpEnds),
+                _ => new ConfluentConsumerWorker(options, meter, mine.Select(p => new TopicPartitionOffset(options.Topic, p, options.CatchUp ? Offset.Beginning : new Offset(watermarks[p].End))).ToList(), catchUpEnds),
+            });
         }
 
         return consumers;
     }
 
-    private List<ProducerWorker> CreateProducers(ScenarioMeter meter)
+    private List<IProducerWorker> CreateProducers(ScenarioMeter meter, IReadOnlyList<int> partitions)
     {
         if (options.CatchUp)
         {
@@ -119,8 +126,14 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         }
 
         int count = options.Producers;
+        int inFlight = Math.Max(1, options.InFlight / count);
+        if (options.Client == LoadClient.Wire)
+        {
+            return Enumerable.Range(0, count).Select(i => (IProducerWorker)new WireProducerWorker(options, meter, Rotate(partitions, i), inFlight)).ToList();
+        }
+
         double rampSeconds = (options.Warmup + options.Duration).TotalSeconds;
-        return Enumerable.Range(0, count).Select(_ => new ProducerWorker(
+        return Enumerable.Range(0, count).Select(_ => (IProducerWorker)new ConfluentProducerWorker(
             options,
             meter,
             options.Load switch
@@ -129,8 +142,12 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
                 LoadSimulation.Ramp => new RatePacer(options.RampFromRate / count, options.Rate / count, rampSeconds),
                 _ => null,
             },
-            Math.Max(1, options.InFlight / count))).ToList();
+            inFlight)).ToList();
     }
+
+    /// <summary>The partitions starting at a different one per producer, so wire producers do not all write the same partition at once.</summary>
+    private static List<int> Rotate(IReadOnlyList<int> partitions, int by) =>
+        partitions.Skip(by % partitions.Count).Concat(partitions.Take(by % partitions.Count)).ToList();
 
     private string ProgressLine(IntervalStats interval, long elapsedTicks, long totalTicks)
     {

@@ -41,11 +41,15 @@ internal static class TopicSetup
         return partitions.Count > 0 ? partitions : throw new InvalidOperationException($"topic {options.Topic} has no partitions");
     }
 
-    /// <summary>High watermark of every partition.</summary>
-    public static Dictionary<int, long> EndOffsets(ScenarioOptions options, IReadOnlyList<int> partitions)
+    /// <summary>Low (log start) and high watermark of every partition.</summary>
+    public static Dictionary<int, (long Start, long End)> Watermarks(ScenarioOptions options, IReadOnlyList<int> partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = options.BootstrapServers, GroupId = "fastlog-bench" }).Build();
-        return partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(options.Topic, p), Timeout).High.Value);
+        return partitions.ToDictionary(p => p, p =>
+        {
+            var watermarks = consumer.QueryWatermarkOffsets(new TopicPartition(options.Topic, p), Timeout);
+            return (watermarks.Low.Value, watermarks.High.Value);
+        });
     }
 
     private static List<int> Partitions(IAdminClient admin, string topic)

@@ -1,3 +1,4 @@
+using FastLog.Broker.Records;
 using FastLog.Protocol;
 using Microsoft.Extensions.Logging;
 

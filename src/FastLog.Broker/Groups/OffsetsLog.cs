@@ -1,3 +1,4 @@
+using FastLog.Broker.Records;
 using FastLog.Storage;
 
 namespace FastLog.Broker.Groups;
@@ -59,7 +60,7 @@ internal sealed class OffsetsLog
         {
             if (records.Count > 0)
             {
-                await _log.AppendAsync(OffsetsLogBatch.Encode(records, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                await _log.AppendAsync(PlainRecordBatch.Encode(records, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             }
 
             onDurable?.Invoke();
@@ -79,7 +80,7 @@ internal sealed class OffsetsLog
             using var read = await _log.ReadAsync(offset, ReplayReadBytes);
             // A file region is read with a blocking pread: keep it off the shard.
             var bytes = read.File is null ? read.ToArray() : await Task.Run(read.ToArray);
-            var next = OffsetsLogBatch.Decode(bytes, apply);
+            var next = PlainRecordBatch.Decode(bytes, apply);
             if (next <= offset)
             {
                 break;

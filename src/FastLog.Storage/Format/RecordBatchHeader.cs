@@ -166,6 +166,28 @@ internal readonly struct RecordBatchHeader
         BinaryPrimitives.WriteInt32BigEndian(batch[PartitionLeaderEpochOffset..], epoch);
 
     /// <summary>
+    /// Fills the header of a plain batch (uncompressed, CreateTime, not transactional, no producer
+    /// id) whose <paramref name="recordCount"/> records already sit after the header, all stamped
+    /// <paramref name="timestamp"/>, and computes its CRC. <paramref name="batch"/> must be exactly
+    /// the whole batch; BaseOffset is left 0 for the log to assign.
+    /// </summary>
+    public static void WritePlain(Span<byte> batch, int recordCount, long timestamp)
+    {
+        batch[..Size].Clear();
+        BinaryPrimitives.WriteInt32BigEndian(batch[LengthOffset..], batch.Length - LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(batch[PartitionLeaderEpochOffset..], -1);
+        batch[MagicOffset] = CurrentMagic;
+        BinaryPrimitives.WriteInt32BigEndian(batch[LastOffsetDeltaOffset..], recordCount - 1);
+        BinaryPrimitives.WriteInt64BigEndian(batch[FirstTimestampOffset..], timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(batch[MaxTimestampOffset..], timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(batch[ProducerIdOffset..], -1);
+        BinaryPrimitives.WriteInt16BigEndian(batch[ProducerEpochOffset..], -1);
+        BinaryPrimitives.WriteInt32BigEndian(batch[BaseSequenceOffset..], -1);
+        BinaryPrimitives.WriteInt32BigEndian(batch[RecordCountOffset..], recordCount);
+        BinaryPrimitives.WriteUInt32BigEndian(batch[CrcOffset..], Crc32C.Compute(batch[AttributesOffset..]));
+    }
+
+    /// <summary>
     /// Turns the batch into a LogAppendTime batch stamped <paramref name="appendTimeMs"/>:
     /// sets the timestamp-type bit and MaxTimestamp (what consumers read as every record's
     /// timestamp for such batches, as Kafka does) and recomputes the CRC, since both fields

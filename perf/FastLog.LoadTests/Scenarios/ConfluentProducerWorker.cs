@@ -12,7 +12,7 @@ namespace FastLog.LoadTests.Scenarios;
 /// value inside Produce, but the report reads the record's stamp back from the array, so the
 /// array is reused only after its report) and the in-flight semaphore (released once per report).
 /// </summary>
-internal sealed class ProducerWorker : IDisposable
+internal sealed class ConfluentProducerWorker : IProducerWorker
 {
     /// <summary>
     /// Shortest sleep of the open-model pacer: records arrive in bursts of what fell due during it,
@@ -32,7 +32,7 @@ internal sealed class ProducerWorker : IDisposable
     private readonly ConcurrentQueue<byte[]> _payloads = new();
     private readonly Action<DeliveryReport<Null, byte[]>> _onDelivery;
 
-    public ProducerWorker(ScenarioOptions options, ScenarioMeter meter, RatePacer? pacer, int inFlightLimit)
+    public ConfluentProducerWorker(ScenarioOptions options, ScenarioMeter meter, RatePacer? pacer, int inFlightLimit)
     {
         _options = options;
         _meter = meter;

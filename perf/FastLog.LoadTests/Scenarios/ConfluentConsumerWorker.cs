@@ -11,10 +11,18 @@ namespace FastLog.LoadTests.Scenarios;
 /// <see cref="ScenarioMeter"/>; <see cref="IsCaughtUp"/> is written here and read by the runner
 /// (Volatile).
 /// </summary>
-internal sealed class ConsumerWorker : IDisposable
+internal sealed class ConfluentConsumerWorker : IConsumerWorker
 {
     /// <summary>Most records counted locally before they are added to the meter.</summary>
-    private const int MeterBatch = 1024;
+    internal const int MeterBatch = 1024;
+
+    /// <summary>Longest a fetch long-polls when nothing is there (fetch.wait.max.ms); both clients use it.</summary>
+    internal const int FetchWaitMs = 100;
+
+    /// <summary>Fetch response size per partition (max.partition.fetch.bytes) and per response (fetch.max.bytes); both clients use them (why these sizes: the constructor).</summary>
+    internal const int PartitionFetchBytes = 1 << 20;
+
+    internal const int ResponseFetchBytes = 4 << 20;
 
     private readonly ScenarioMeter _meter;
     private readonly IConsumer<Ignore, RecordStamp> _consumer;
@@ -22,7 +30,7 @@ internal sealed class ConsumerWorker : IDisposable
     private bool _caughtUp;
 
     /// <summary>Assigns <paramref name="assignment"/> (partitions and start offsets); <paramref name="catchUpEnds"/> is the end offset to reach per partition in catch-up mode, null in tail mode.</summary>
-    public ConsumerWorker(ScenarioOptions options, ScenarioMeter meter, IReadOnlyList<TopicPartitionOffset> assignment, IReadOnlyDictionary<int, long>? catchUpEnds)
+    public ConfluentConsumerWorker(ScenarioOptions options, ScenarioMeter meter, IReadOnlyList<TopicPartitionOffset> assignment, IReadOnlyDictionary<int, long>? catchUpEnds)
     {
         _meter = meter;
         _remainingEnds = catchUpEnds is null ? [] : catchUpEnds.Where(e => e.Value > 0).ToDictionary(e => e.Key, e => e.Value);
@@ -37,15 +45,15 @@ internal sealed class ConsumerWorker : IDisposable
             EnablePartitionEof = false,
             // A fetch returns as soon as one record is there (min bytes 1) and long-polls at most
             // 100 ms when idle.
-            FetchWaitMaxMs = 100,
+            FetchWaitMaxMs = FetchWaitMs,
             FetchMinBytes = 1,
             // Moderate responses: librdkafka takes a fresh buffer per response (page faults, cache
             // misses on the copy), so catching up with 4 MiB per partition / 16 MiB per response
             // read ~230 MB/s for 1.1 client cores, with 1 MiB / 4 MiB 420-540 MB/s for ~1 core.
             // Smaller ones cost the broker more requests per GB (1 MiB / 1 MiB: 0.6-1.2 broker
             // CPU-s/GB against 0.7-0.9). 1 MiB per partition is librdkafka's default.
-            MaxPartitionFetchBytes = 1 << 20,
-            FetchMaxBytes = 4 << 20,
+            MaxPartitionFetchBytes = PartitionFetchBytes,
+            FetchMaxBytes = ResponseFetchBytes,
             SocketNagleDisable = true,
             // Consume() then builds no topic string, headers or timestamp per record.
             ConsumeResultFields = "none",

@@ -1,13 +1,13 @@
-using System.Buffers.Binary;
-using FastLog.Core;
 using FastLog.Protocol;
 using FastLog.Storage.Format;
 
-namespace FastLog.Broker.Groups;
+namespace FastLog.Broker.Records;
 
 /// <summary>
-/// Encodes the offsets log's records as one uncompressed Kafka RecordBatch v2 (header layout in
-/// <see cref="RecordBatchHeader"/>; no producer id, CreateTime) and decodes them back at replay.
+/// Encodes key-value records as one plain Kafka RecordBatch v2 (uncompressed, CreateTime, no
+/// producer id; header layout in <see cref="RecordBatchHeader"/>) and decodes such batches back.
+/// The group coordinator's offsets log is written and replayed with it; the load tool's wire
+/// client builds its produce batches and counts fetched records with it.
 /// Each record after the 61-byte header:
 /// <code>
 ///  length          varint  bytes of the rest of the record
@@ -18,10 +18,10 @@ namespace FastLog.Broker.Groups;
 ///  valueLength     varint  -1 = null (tombstone), then the value bytes
 ///  headerCount     varint  0
 /// </code>
-/// Varints are zigzag-encoded as in Kafka. One OffsetCommit request becomes one batch, so its
-/// partitions are committed (and replayed) all or nothing.
+/// Varints are zigzag-encoded as in Kafka. For the offsets log, one OffsetCommit request becomes
+/// one batch, so its partitions are committed (and replayed) all or nothing.
 /// </summary>
-internal static class OffsetsLogBatch
+internal static class PlainRecordBatch
 {
     public static byte[] Encode(IReadOnlyList<KeyValueRecord> records, long timestamp)
     {
@@ -44,26 +44,15 @@ internal static class OffsetsLogBatch
         }
 
         var batch = new byte[RecordBatchHeader.Size + body.Position];
-        var span = batch.AsSpan();
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.LengthOffset..], batch.Length - RecordBatchHeader.LogOverhead);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.PartitionLeaderEpochOffset..], -1);
-        batch[RecordBatchHeader.MagicOffset] = RecordBatchHeader.CurrentMagic;
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.LastOffsetDeltaOffset..], records.Count - 1);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatchHeader.FirstTimestampOffset..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatchHeader.MaxTimestampOffset..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[RecordBatchHeader.ProducerIdOffset..], -1);
-        BinaryPrimitives.WriteInt16BigEndian(span[RecordBatchHeader.ProducerEpochOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.BaseSequenceOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(span[RecordBatchHeader.RecordCountOffset..], records.Count);
-        body.WrittenSpan.CopyTo(span[RecordBatchHeader.Size..]);
-        BinaryPrimitives.WriteUInt32BigEndian(span[RecordBatchHeader.CrcOffset..], Crc32C.Compute(span[RecordBatchHeader.AttributesOffset..]));
+        body.WrittenSpan.CopyTo(batch.AsSpan(RecordBatchHeader.Size));
+        RecordBatchHeader.WritePlain(batch, records.Count, timestamp);
         return batch;
     }
 
     /// <summary>
     /// Calls <paramref name="apply"/> for every record of the batches in <paramref name="batches"/>
-    /// (whole batches back to back, as the log returns them); returns the offset after the last
-    /// batch, or -1 when there was none.
+    /// (batches back to back, as the log and fetch responses hold them; a partial last batch is
+    /// left alone); returns the offset after the last whole batch, or -1 when there was none.
     /// </summary>
     public static long Decode(ReadOnlyMemory<byte> batches, Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>?> apply)
     {
@@ -73,9 +62,15 @@ internal static class OffsetsLogBatch
         while (at + RecordBatchHeader.Size <= span.Length)
         {
             var header = RecordBatchHeader.Read(span[at..]);
+            if (at + header.TotalSize > span.Length)
+            {
+                // A fetch response may end in a partial batch (cut at the size limit): not decoded.
+                break;
+            }
+
             if ((header.Attributes & RecordBatchHeader.CompressionCodecMask) != 0)
             {
-                throw new InvalidDataException($"Offsets log batch at offset {header.BaseOffset} is compressed; FastLog writes none.");
+                throw new InvalidDataException($"Batch at offset {header.BaseOffset} is compressed; only plain batches can be decoded here.");
             }
 
             var bodyStart = at + RecordBatchHeader.Size;
@@ -88,8 +83,9 @@ internal static class OffsetsLogBatch
                 reader.ReadVarLong(); // timestamp delta
                 reader.ReadVarInt(); // offset delta
                 var keyLength = reader.ReadVarInt();
-                var key = batches.Slice(bodyStart + reader.Position, keyLength);
-                reader.Skip(keyLength);
+                // A null key (-1: what producers send without one) reads as empty.
+                var key = keyLength < 0 ? ReadOnlyMemory<byte>.Empty : batches.Slice(bodyStart + reader.Position, keyLength);
+                reader.Skip(Math.Max(0, keyLength));
                 var valueLength = reader.ReadVarInt();
                 // Typed explicitly: a bare null would convert to an empty (non-null) ReadOnlyMemory through byte[].
                 var value = valueLength < 0 ? (ReadOnlyMemory<byte>?)null : batches.Slice(bodyStart + reader.Position, valueLength);

@@ -1,4 +1,0 @@
-namespace FastLog.Broker.Groups;
-
-/// <summary>One record of the offsets log: a key and a value (null = tombstone).</summary>
-internal readonly record struct KeyValueRecord(byte[] Key, byte[]? Value);
