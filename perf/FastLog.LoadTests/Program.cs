@@ -57,3 +57,8 @@ catch (ArgumentException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+catch (IOException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

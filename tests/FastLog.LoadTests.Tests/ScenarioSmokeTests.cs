@@ -42,11 +42,14 @@ public sealed class ScenarioSmokeTests : IAsyncLifetime
         Interval = TimeSpan.FromSeconds(0.5),
     };
 
-    [Fact]
-    public async Task ShortInjectScenarioProducesConsumesAndWritesItsReport()
+    [Theory]
+    [InlineData("Confluent")]
+    [InlineData("Wire")]
+    public async Task ShortInjectScenarioProducesConsumesAndWritesItsReport(string client)
     {
-        var options = Scenario("smoke") with
+        var options = Scenario($"smoke-{client.ToLowerInvariant()}") with
         {
+            Client = Enum.Parse<LoadClient>(client),
             RecordSize = 256,
             Load = LoadSimulation.Inject,
             Rate = 2000,
@@ -65,7 +68,7 @@ public sealed class ScenarioSmokeTests : IAsyncLifetime
         Assert.True(result.ScheduledEndToEnd.Count > 0, "no end-to-end latency from the due time");
         Assert.True(result.SendDelay.Count > 0, "no send delay sample");
         Assert.Contains(result.Intervals, i => i.IsWarmup);
-        Assert.Contains("# FastLog scenario smoke", await File.ReadAllTextAsync(report));
+        Assert.Contains($"# FastLog scenario {options.Name}", await File.ReadAllTextAsync(report));
     }
 
     [Fact]

@@ -27,6 +27,12 @@ internal sealed record BenchReport
     /// <summary>Tail latency runs at 25, 50 and 75 % of the acks=1 maximum rate.</summary>
     public required IReadOnlyList<LatencyRun> Latency { get; init; }
 
+    /// <summary>The wire client paced at 25 % of its own acks=all maximum (<see cref="ProduceAcksAllWire"/>): durable ack latency without librdkafka's queues and CPU.</summary>
+    public required ScenarioResult DurableLatencyWire { get; init; }
+
+    /// <summary>The wire client's producer and consumer paced at 25 % of its own acks=1 maximum (<see cref="ProduceAcks1Wire"/>): tail latency of the broker with a client that leaves it the cores.</summary>
+    public required LatencyRun LatencyWire { get; init; }
+
     public required ScenarioResult Fill { get; init; }
 
     /// <summary>Catch-up read of the large log with Confluent.Kafka, its segments evicted from the page cache first (read from disk).</summary>

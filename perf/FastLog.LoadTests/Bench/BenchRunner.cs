@@ -15,11 +15,13 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 {
     private static readonly int[] LatencyPercents = [25, 50, 75];
     private const int DurableLatencyPercent = 25;
+    private const string LargeTopic = "large";
 
     public async Task<BenchReport> RunAsync()
     {
         var started = DateTimeOffset.Now;
         Directory.CreateDirectory(options.OutputDirectory);
+        CheckFreeSpace();
         var work = Directory.CreateDirectory(Path.Combine(options.WorkDirectory, $"fastlog-bench-{Guid.NewGuid():N}"));
         try
         {
@@ -55,6 +57,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 Acks = -1,
                 Consumers = 0,
             });
+            var durableLatencyWire = await RunAsync(broker, Wire(Paced($"durable-latency-{DurableLatencyPercent}pct-wire", "durable-latency-wire", acksAllWire.ProduceRecordsPerSecond * DurableLatencyPercent / 100)) with
+            {
+                Acks = -1,
+                Consumers = 0,
+            });
+            var latencyWire = new LatencyRun(LatencyPercents[0], await RunAsync(broker, Wire(Paced($"latency-{LatencyPercents[0]}pct-wire", $"latency-{LatencyPercents[0]}-wire", acks1Wire.ProduceRecordsPerSecond * LatencyPercents[0] / 100))));
             var latency = new List<LatencyRun>();
             foreach (int percent in LatencyPercents)
             {
@@ -62,7 +70,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 latency.Add(new LatencyRun(percent, await RunAsync(broker, Paced($"latency-{percent}pct", $"latency-{percent}", acks1.ProduceRecordsPerSecond * percent / 100))));
             }
 
-            var fill = await RunAsync(broker, Throughput("fill-large-log", "large", acks: 1) with
+            var fill = await RunAsync(broker, Throughput("fill-large-log", LargeTopic, acks: 1) with
             {
                 Warmup = TimeSpan.Zero,
                 Duration = TimeSpan.FromHours(1),
@@ -101,6 +109,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 ProduceAcksAllWire = acksAllWire,
                 DurableLatency = durableLatency,
                 Latency = latency,
+                DurableLatencyWire = durableLatencyWire,
+                LatencyWire = latencyWire,
                 Fill = fill,
                 CatchUp = catchUp,
                 CatchUpWire = catchUpWire,
@@ -119,6 +129,21 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         finally
         {
             broker.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Refuses to start without room for the large log, the disk probes and one flat-out run at
+    /// 1 GB/s (each run's topic is deleted after it): a disk that fills up mid-run fails the
+    /// broker's writes and wastes the run.
+    /// </summary>
+    private void CheckFreeSpace()
+    {
+        var drive = new DriveInfo(Path.GetFullPath(options.WorkDirectory));
+        long needed = options.LargeLogBytes + (4 * options.DiskProbeBytesPerStream) + (long)((options.Warmup + options.ThroughputDuration).TotalSeconds * 1e9);
+        if (drive.AvailableFreeSpace < needed)
+        {
+            throw new IOException($"{options.WorkDirectory} has {drive.AvailableFreeSpace / 1e9:F1} GB free; the bench needs about {needed / 1e9:F0} GB (--work-dir PATH to use another disk)");
         }
     }
 
@@ -146,7 +171,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         }
 
         long started = Stopwatch.GetTimestamp();
-        var result = await new ScenarioRunner(scenario with { BootstrapServers = broker.BootstrapServers }, broker.Sampler, progress).RunAsync();
+        scenario = scenario with { BootstrapServers = broker.BootstrapServers };
+        var result = await new ScenarioRunner(scenario, broker.Sampler, progress).RunAsync();
+        if (scenario.Topic != LargeTopic)
+        {
+            // Flat-out runs write tens of GB each: only the large log is kept (catch-up, restart).
+            await TopicSetup.DeleteTopicAsync(scenario);
+        }
+
         progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
             + $"ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, "
             + $"load generator {result.LoadGeneratorCores:F2} cores, errors {result.Errors}, took {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"
@@ -164,7 +196,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     };
 
     /// <summary>The large topic read from its start to its end offsets at the start of the run.</summary>
-    private ScenarioOptions CatchUp(string name) => Base(name, "large") with
+    private ScenarioOptions CatchUp(string name) => Base(name, LargeTopic) with
     {
         CatchUp = true,
         Producers = 0,

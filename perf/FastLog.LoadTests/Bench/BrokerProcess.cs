@@ -153,7 +153,15 @@ internal sealed partial class BrokerProcess : IDisposable
 
             lock (_log)
             {
-                _log.WriteLine(line);
+                try
+                {
+                    _log.WriteLine(line);
+                }
+                catch (IOException)
+                {
+                    // A full disk (the broker's data shares it) must not kill the bench on this
+                    // output thread: the run fails where it can say why, and its work dir is removed.
+                }
             }
         }
     }

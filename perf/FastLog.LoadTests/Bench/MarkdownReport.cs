@@ -39,7 +39,7 @@ internal static class MarkdownReport
         md.AppendLine();
         RunsTable(md, AllRuns(report), limits);
         md.AppendLine();
-        LatencyTable(md, report.Latency);
+        LatencyTable(md, [.. report.Latency, report.LatencyWire]);
         md.AppendLine();
         md.AppendLine(Invariant($"Catch-up's % is of the loopback limit; `catch-up` and `catch-up-wire` first evict the log from the page cache (read from disk: {Percent(report.CatchUp.ConsumeMBps, limits.ColdReadLimitMBps)} and {Percent(report.CatchUpWire.ConsumeMBps, limits.ColdReadLimitMBps)} of the cold read limit), `catch-up-wire-cached` reads it again at once. Large log: {report.LargeLogBytes / (double)(1L << 30):F2} GiB. Clean stop took {report.CleanShutdown.TotalMilliseconds:F0} ms."));
         md.AppendLine();
@@ -104,15 +104,16 @@ internal static class MarkdownReport
     private static void LatencyTable(StringBuilder md, IReadOnlyList<LatencyRun> runs)
     {
         md.AppendLine();
-        md.AppendLine("Latency runs (open model, linger 0; load = % of the acks=1 maximum rate). e2e is measured from the Produce call; \"from due time\" from when the schedule said to send, which adds the load generator's send delay and corrects for coordinated omission.");
+        md.AppendLine("Latency runs (open model, linger 0; load = % of the acks=1 maximum rate of the same client: the wire run's 25 % is of the wire client's maximum). e2e is measured from the Produce call; \"from due time\" from when the schedule said to send, which adds the load generator's send delay and corrects for coordinated omission.");
         md.AppendLine();
         md.AppendLine("| load | offered / achieved rec/s | producers / consumers | send delay p50 / p99 | e2e p50 / p99 / p99.9 / max | e2e p99 from due time | broker cores | load generator cores | load generator |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var (percent, run) in runs)
         {
+            string load = run.Options.Client == LoadClient.Wire ? Invariant($"{percent} % (wire)") : Invariant($"{percent} %");
             var problems = run.LoadGeneratorProblems;
             string verdict = problems.Count == 0 ? "kept up" : "**saturated**: " + string.Join("; ", problems);
-            md.AppendLine(Invariant($"| {percent} % | {run.OfferedRecordsPerSecond:N0} / {run.ProduceRecordsPerSecond:N0} | {run.Options.Producers} / {run.Options.Consumers} | {Ms(run.SendDelay.P50)} / {Ms(run.SendDelay.P99)} | {Ms(run.EndToEnd.P50)} / {Ms(run.EndToEnd.P99)} / {Ms(run.EndToEnd.P999)} / {Ms(run.EndToEnd.Max)} | {Ms(run.ScheduledEndToEnd.P99)} | {run.BrokerCores:F2} | {run.LoadGeneratorCores:F2} | {verdict} |"));
+            md.AppendLine(Invariant($"| {load} | {run.OfferedRecordsPerSecond:N0} / {run.ProduceRecordsPerSecond:N0} | {run.Options.Producers} / {run.Options.Consumers} | {Ms(run.SendDelay.P50)} / {Ms(run.SendDelay.P99)} | {Ms(run.EndToEnd.P50)} / {Ms(run.EndToEnd.P99)} / {Ms(run.EndToEnd.P999)} / {Ms(run.EndToEnd.Max)} | {Ms(run.ScheduledEndToEnd.P99)} | {run.BrokerCores:F2} | {run.LoadGeneratorCores:F2} | {verdict} |"));
         }
     }
 
@@ -130,8 +131,9 @@ internal static class MarkdownReport
     }
 
     public static IEnumerable<ScenarioResult> AllRuns(BenchReport report) =>
-        new[] { report.ProduceAcks1, report.ProduceAcks1Wire, report.ProduceAcksAll, report.ProduceAcksAllWire, report.DurableLatency }
+        new[] { report.ProduceAcks1, report.ProduceAcks1Wire, report.ProduceAcksAll, report.ProduceAcksAllWire, report.DurableLatency, report.DurableLatencyWire }
             .Concat(report.Latency.Select(l => l.Result))
+            .Append(report.LatencyWire.Result)
             .Concat([report.Fill, report.CatchUp, report.CatchUpWire, report.CatchUpWireCached]);
 
     public static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture);

@@ -59,6 +59,7 @@ internal static class SvgChart
     private static void Latency(StringBuilder svg, BenchReport report, int top)
     {
         var series = report.Latency.Select(l => ($"e2e at {l.Percent} % load", l.Result.EndToEnd))
+            .Append(($"e2e at {report.LatencyWire.Percent} % load, wire", report.LatencyWire.Result.EndToEnd))
             .Append(("ack, acks=all max", report.ProduceAcksAll.Ack)).Where(s => s.Item2.Count > 0).ToList();
         double minLog = -2;
         double maxLog = Math.Ceiling(Math.Log10(Math.Max(10, series.Select(s => s.Item2.Max / 1000).DefaultIfEmpty(10).Max())));

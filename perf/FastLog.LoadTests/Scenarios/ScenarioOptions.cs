@@ -50,10 +50,14 @@ internal sealed record ScenarioOptions
     /// <summary>Stop producing once this many bytes were produced (after warm-up); 0 = no limit.</summary>
     public long MaxBytes { get; init; }
 
-    /// <summary>The client library of producers and consumers (<see cref="LoadClient.Wire"/>: closed-model producing and consuming only).</summary>
+    /// <summary>The client library of producers and consumers.</summary>
     public LoadClient Client { get; init; } = LoadClient.Confluent;
 
-    /// <summary>Wire client: record bytes per produce request (one batch for one partition); librdkafka cuts its batches by <see cref="LingerMs"/> instead.</summary>
+    /// <summary>
+    /// Wire client: record bytes per produce request (closed model: one batch for one partition;
+    /// open model: the most one pacer tick sends at once); librdkafka cuts its batches by
+    /// <see cref="LingerMs"/> instead.
+    /// </summary>
     public int BatchBytes { get; init; } = 256 << 10;
 
     /// <summary>Catch-up: no producers; consumers read the topic from its start to the end offsets seen at start.</summary>
@@ -79,11 +83,6 @@ internal sealed record ScenarioOptions
         if (Load is LoadSimulation.Inject or LoadSimulation.Ramp && Rate <= 0 && !CatchUp)
         {
             throw new ArgumentException($"{Load} needs a rate > 0");
-        }
-
-        if (Client == LoadClient.Wire && Load != LoadSimulation.InFlight && Producers > 0 && !CatchUp)
-        {
-            throw new ArgumentException("the wire client produces in the closed model only (--load inflight)");
         }
 
         if (BatchBytes < RecordSize)

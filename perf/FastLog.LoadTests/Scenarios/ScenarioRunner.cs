@@ -127,22 +127,17 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
 
         int count = options.Producers;
         int inFlight = Math.Max(1, options.InFlight / count);
-        if (options.Client == LoadClient.Wire)
-        {
-            return Enumerable.Range(0, count).Select(i => (IProducerWorker)new WireProducerWorker(options, meter, Rotate(partitions, i), inFlight)).ToList();
-        }
-
         double rampSeconds = (options.Warmup + options.Duration).TotalSeconds;
-        return Enumerable.Range(0, count).Select(_ => (IProducerWorker)new ConfluentProducerWorker(
-            options,
-            meter,
-            options.Load switch
-            {
-                LoadSimulation.Inject => RatePacer.Constant(options.Rate / count),
-                LoadSimulation.Ramp => new RatePacer(options.RampFromRate / count, options.Rate / count, rampSeconds),
-                _ => null,
-            },
-            inFlight)).ToList();
+        RatePacer? Pacer() => options.Load switch
+        {
+            LoadSimulation.Inject => RatePacer.Constant(options.Rate / count),
+            LoadSimulation.Ramp => new RatePacer(options.RampFromRate / count, options.Rate / count, rampSeconds),
+            _ => null,
+        };
+
+        return Enumerable.Range(0, count).Select(i => options.Client == LoadClient.Wire
+            ? (IProducerWorker)new WireProducerWorker(options, meter, Rotate(partitions, i), Pacer(), inFlight)
+            : new ConfluentProducerWorker(options, meter, Pacer(), inFlight)).ToList();
     }
 
     /// <summary>The partitions starting at a different one per producer, so wire producers do not all write the same partition at once.</summary>

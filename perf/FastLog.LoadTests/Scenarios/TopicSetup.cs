@@ -41,6 +41,13 @@ internal static class TopicSetup
         return partitions.Count > 0 ? partitions : throw new InvalidOperationException($"topic {options.Topic} has no partitions");
     }
 
+    /// <summary>Deletes the scenario's topic (the bench frees each run's disk space before the next).</summary>
+    public static async Task DeleteTopicAsync(ScenarioOptions options)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = options.BootstrapServers }).Build();
+        await admin.DeleteTopicsAsync([options.Topic]);
+    }
+
     /// <summary>Low (log start) and high watermark of every partition.</summary>
     public static Dictionary<int, (long Start, long End)> Watermarks(ScenarioOptions options, IReadOnlyList<int> partitions)
     {

@@ -7,7 +7,7 @@ namespace FastLog.LoadTests.Wire;
 
 /// <summary>
 /// One blocking TCP connection to the broker speaking Kafka frames (4-byte big-endian size, then
-/// the frame). Threads: one thread sends (<see cref="Send"/>) and one receives
+/// the frame). Threads: one thread sends (<see cref="Send"/>, <see cref="SendRequest"/>) and one receives
 /// (<see cref="ReceiveFrame"/>); they may be the same thread. The receive buffer is reused: a
 /// returned frame is valid until the next <see cref="ReceiveFrame"/>.
 /// </summary>
@@ -22,6 +22,9 @@ internal sealed class WireConnection : IDisposable
     private const int CorrelationIdOffset = 8;
 
     private readonly Socket _socket;
+
+    /// <summary>Encodes <see cref="SendRequest"/>'s requests; the sending thread's only (its pooled buffer goes with the connection to the GC: disposing it could race a send).</summary>
+    private readonly KafkaWriter _requestWriter = new(64 << 10);
     private readonly byte[] _size = new byte[4];
     private byte[] _frame = new byte[64 << 10];
 
@@ -60,6 +63,14 @@ internal sealed class WireConnection : IDisposable
     /// <summary>Stamps the correlation id into a frame made by <see cref="EncodeRequest"/>, so one encoded request can be sent again and again.</summary>
     public static void SetCorrelationId(Span<byte> frame, int correlationId) =>
         BinaryPrimitives.WriteInt32BigEndian(frame[CorrelationIdOffset..], correlationId);
+
+    /// <summary>Encodes <paramref name="body"/> into a reused buffer and sends it.</summary>
+    public void SendRequest(KafkaMessage body, short version, int correlationId)
+    {
+        _requestWriter.Reset();
+        RequestFrame.Write(_requestWriter, new RequestHeader { ApiKey = body.ApiKey, ApiVersion = version, CorrelationId = correlationId, ClientId = ClientId }, body);
+        Send(_requestWriter.WrittenSpan);
+    }
 
     public void Send(ReadOnlySpan<byte> frame)
     {

@@ -51,9 +51,7 @@ internal sealed class WireConsumerWorker : IConsumerWorker
             while (!cancel.IsCancellationRequested && !IsCaughtUp)
             {
                 var request = FetchRequestFor(_remainingEnds?.Keys ?? (IEnumerable<int>)_nextOffsets.Keys);
-                var frame = WireConnection.EncodeRequest(request, FetchVersion);
-                WireConnection.SetCorrelationId(frame, correlationId);
-                _connection.Send(frame);
+                _connection.SendRequest(request, FetchVersion, correlationId);
                 var response = _connection.Receive<FetchResponse>(FetchVersion, correlationId++);
                 if (response.ErrorCode != ErrorCode.None)
                 {

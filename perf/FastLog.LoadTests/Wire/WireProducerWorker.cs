@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using FastLog.Broker.Records;
 using FastLog.LoadTests.Scenarios;
@@ -6,16 +7,23 @@ using FastLog.Protocol;
 namespace FastLog.LoadTests.Wire;
 
 /// <summary>
-/// A producer on FastLog's minimal client: one connection, one pre-encoded Produce request per
-/// partition (one plain batch of <see cref="ScenarioOptions.BatchBytes"/> worth of records), sent
-/// round-robin over the partitions with up to a fixed number of requests in flight (closed model).
-/// Only the correlation id changes between sends, so the client's CPU per byte is a socket write:
-/// what it measures is the broker. Records carry no send stamp (they are identical), so a tail
-/// consumer counts them but records no end-to-end latency; ack latency is per request, charged to
-/// each of its records.
+/// A producer on FastLog's minimal client: one connection, Produce requests pipelined with up to a
+/// fixed number in flight, ack latency per request charged to each of its records.
+/// <list type="bullet">
+/// <item>Closed model (InFlight): one pre-encoded request per partition (one plain batch of
+/// <see cref="ScenarioOptions.BatchBytes"/> worth of identical, unstamped records) sent
+/// round-robin; only the correlation id changes between sends, so the client's CPU per byte is a
+/// socket write and what it measures is the broker.</item>
+/// <item>Open model (Inject, Ramp): the pacer of <see cref="ConfluentProducerWorker"/>; every tick
+/// the records that fell due go out in one request, spread round-robin over the partitions, each
+/// stamped with its send and due time (<see cref="RecordStamp"/>), so tail consumers measure
+/// end-to-end latency as with Confluent's producer. Records wait while the window is full (their
+/// send delay shows it).</item>
+/// </list>
 /// Threads: <see cref="Run"/>'s thread sends; a receiver thread it starts reads the responses in
-/// order. They share the in-flight semaphore, the queue of send timestamps (sender enqueues
-/// before sending, receiver dequeues per response) and the answered count.
+/// order. They share the in-flight semaphore, the queue of sent requests (send time and record
+/// count: the sender enqueues before sending, the receiver dequeues per response) and the answered
+/// count.
 /// </summary>
 internal sealed class WireProducerWorker : IProducerWorker
 {
@@ -24,39 +32,33 @@ internal sealed class WireProducerWorker : IProducerWorker
 
     private readonly ScenarioOptions _options;
     private readonly ScenarioMeter _meter;
+    private readonly IReadOnlyList<int> _partitions;
+    private readonly RatePacer? _pacer;
     private readonly WireConnection _connection;
-    private readonly byte[][] _requests;
     private readonly int _recordsPerRequest;
     private readonly SemaphoreSlim _inFlight;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _sentAt = new();
+    private readonly ConcurrentQueue<(long SentAt, int Records)> _requestsSent = new();
 
     /// <summary>Responses read: written by the receiver only (Volatile.Write), read by the sender while it drains.</summary>
     private int _answered;
 
+    /// <summary>Requests sent (the next correlation id); sender thread only.</summary>
+    private int _sent;
+
     /// <summary>
-    /// Encodes one request per partition of <paramref name="partitions"/> (sent in that order,
-    /// round-robin) and connects. <paramref name="inFlightRecords"/>: records allowed
-    /// unacknowledged, a window of that many records' requests (at least one).
+    /// Connects a producer writing to <paramref name="partitions"/> (in that order, round-robin),
+    /// paced by <paramref name="pacer"/> (null: closed model). <paramref name="inFlightRecords"/>:
+    /// records allowed unacknowledged, a window of that many records' full requests (at least one).
     /// </summary>
-    public WireProducerWorker(ScenarioOptions options, ScenarioMeter meter, IReadOnlyList<int> partitions, int inFlightRecords)
+    public WireProducerWorker(ScenarioOptions options, ScenarioMeter meter, IReadOnlyList<int> partitions, RatePacer? pacer, int inFlightRecords)
     {
         _options = options;
         _meter = meter;
+        _partitions = partitions;
+        _pacer = pacer;
         _recordsPerRequest = Math.Max(1, options.BatchBytes / options.RecordSize);
         int window = Math.Max(1, inFlightRecords / _recordsPerRequest);
         _inFlight = new SemaphoreSlim(window, window);
-        var value = new byte[options.RecordSize];
-        value.AsSpan(RecordStamp.Size).Fill((byte)'x');
-        var records = Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList();
-        var batch = PlainRecordBatch.Encode(records, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _requests = partitions.Select(p => WireConnection.EncodeRequest(
-            new ProduceRequest
-            {
-                Acks = (short)options.Acks,
-                TimeoutMs = 30_000,
-                TopicData = [new() { Name = options.Topic, Partitions = [new() { Index = p, Records = batch }] }],
-            },
-            ProduceVersion)).ToArray();
         _connection = WireConnection.Connect(options.BootstrapServers);
     }
 
@@ -64,28 +66,20 @@ internal sealed class WireProducerWorker : IProducerWorker
     {
         var receiver = new Thread(Receive) { IsBackground = true, Name = "wire-producer-receiver" };
         receiver.Start();
-        int sent = 0;
-        long bytesPerRequest = (long)_recordsPerRequest * _options.RecordSize;
         try
         {
-            while (!cancel.IsCancellationRequested && !Finished(stopAt) && receiver.IsAlive)
+            if (_pacer is null)
             {
-                if (!_inFlight.Wait(10, cancel))
-                {
-                    continue;
-                }
-
-                var request = _requests[sent % _requests.Length];
-                WireConnection.SetCorrelationId(request, sent);
-                _sentAt.Enqueue(Stopwatch.GetTimestamp());
-                _connection.Send(request);
-                sent++;
-                _meter.Produced(_recordsPerRequest, bytesPerRequest);
+                RunClosed(stopAt, receiver, cancel);
+            }
+            else
+            {
+                RunOpen(_pacer, startedAt, stopAt, receiver, cancel);
             }
 
             // Every sent request answered (or the receiver gone) before the run's totals are read.
             long deadline = Stopwatch.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-            while (Volatile.Read(ref _answered) < sent && receiver.IsAlive && Stopwatch.GetTimestamp() < deadline)
+            while (Volatile.Read(ref _answered) < _sent && receiver.IsAlive && Stopwatch.GetTimestamp() < deadline)
             {
                 Thread.Sleep(1);
             }
@@ -104,8 +98,84 @@ internal sealed class WireProducerWorker : IProducerWorker
         }
     }
 
-    private bool Finished(long stopAt) =>
-        Stopwatch.GetTimestamp() >= stopAt || (_options.MaxBytes > 0 && _meter.ProducedBytes >= _options.MaxBytes);
+    private void RunClosed(long stopAt, Thread receiver, CancellationToken cancel)
+    {
+        var value = new byte[_options.RecordSize];
+        value.AsSpan(RecordStamp.Size).Fill((byte)'x');
+        var batch = PlainRecordBatch.Encode(Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var requests = _partitions.Select(p => WireConnection.EncodeRequest(Request([(p, batch)]), ProduceVersion)).ToArray();
+        while (!cancel.IsCancellationRequested && !Finished(Stopwatch.GetTimestamp(), stopAt) && receiver.IsAlive)
+        {
+            if (_inFlight.Wait(10, cancel))
+            {
+                var frame = requests[_sent % requests.Length];
+                WireConnection.SetCorrelationId(frame, _sent);
+                Sending(_recordsPerRequest, Stopwatch.GetTimestamp());
+                _connection.Send(frame);
+                Sent(_recordsPerRequest);
+            }
+        }
+    }
+
+    /// <summary>Sends what fell due every pacer tick, at most a full request at a time while the window has room.</summary>
+    private void RunOpen(RatePacer pacer, long startedAt, long stopAt, Thread receiver, CancellationToken cancel)
+    {
+        var due = new List<long>();
+        var stamped = new StampedRequests(_options.RecordSize, _partitions);
+        long index = 0;
+        long dueAt = startedAt + Ticks(pacer.DueAt(index));
+        while (!cancel.IsCancellationRequested && receiver.IsAlive)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (Finished(now, stopAt))
+            {
+                break;
+            }
+
+            for (; dueAt <= now; dueAt = startedAt + Ticks(pacer.DueAt(++index)))
+            {
+                due.Add(dueAt);
+            }
+
+            while (due.Count > 0 && _inFlight.Wait(0, cancel))
+            {
+                int count = Math.Min(due.Count, _recordsPerRequest);
+                long sentAt = Stopwatch.GetTimestamp();
+                for (int i = 0; i < count; i++)
+                {
+                    ScenarioMeter.Record(_meter.SendDelay, RecordStamp.Micros(due[i], sentAt));
+                }
+
+                var request = Request(stamped.Encode(due, count, sentAt));
+                Sending(count, sentAt);
+                _connection.SendRequest(request, ProduceVersion, _sent);
+                Sent(count);
+                due.RemoveRange(0, count);
+            }
+
+            MicroSleep.For(Math.Max(ConfluentProducerWorker.PacerTickMicros, RecordStamp.Micros(Stopwatch.GetTimestamp(), dueAt)));
+        }
+    }
+
+    private ProduceRequest Request(IEnumerable<(int Partition, ReadOnlyMemory<byte> Batch)> batches) => new()
+    {
+        Acks = (short)_options.Acks,
+        TimeoutMs = 30_000,
+        TopicData = [new() { Name = _options.Topic, Partitions = batches.Select(b => new ProduceRequest.PartitionProduceData { Index = b.Partition, Records = b.Batch }).ToList() }],
+    };
+
+    /// <summary>Before the request goes out: the receiver may read its response before <see cref="Sent"/>.</summary>
+    private void Sending(int records, long sentAt) => _requestsSent.Enqueue((sentAt, records));
+
+    private void Sent(int records)
+    {
+        _sent++;
+        _meter.Produced(records, (long)records * _options.RecordSize);
+    }
+
+    private bool Finished(long now, long stopAt) => now >= stopAt || (_options.MaxBytes > 0 && _meter.ProducedBytes >= _options.MaxBytes);
+
+    private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
 
     /// <summary>Reads responses in order until the connection closes; each one acknowledges (or fails) one request's records.</summary>
     private void Receive()
@@ -116,15 +186,15 @@ internal sealed class WireProducerWorker : IProducerWorker
             {
                 var response = _connection.Receive<ProduceResponse>(ProduceVersion, _answered);
                 long now = Stopwatch.GetTimestamp();
-                _sentAt.TryDequeue(out long sentAt);
+                _requestsSent.TryDequeue(out var request);
                 if (response.Responses.SelectMany(t => t.Partitions).Any(p => p.ErrorCode != ErrorCode.None))
                 {
                     _meter.Error();
                 }
                 else
                 {
-                    _meter.Acked(_recordsPerRequest);
-                    _meter.AckLatency.RecordValueWithCount(Math.Clamp(RecordStamp.Micros(sentAt, now), 1, ScenarioMeter.HighestMicros), _recordsPerRequest);
+                    _meter.Acked(request.Records);
+                    _meter.AckLatency.RecordValueWithCount(Math.Clamp(RecordStamp.Micros(request.SentAt, now), 1, ScenarioMeter.HighestMicros), request.Records);
                 }
 
                 Volatile.Write(ref _answered, _answered + 1);

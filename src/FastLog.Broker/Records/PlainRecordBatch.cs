@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FastLog.Protocol;
 using FastLog.Storage.Format;
 
@@ -25,7 +26,20 @@ internal static class PlainRecordBatch
 {
     public static byte[] Encode(IReadOnlyList<KeyValueRecord> records, long timestamp)
     {
-        using var body = new KafkaWriter(256);
+        using var output = new KafkaWriter(RecordBatchHeader.Size + 256);
+        Encode(output, records, timestamp);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Appends the batch to <paramref name="output"/> (no array of its own: the load tool encodes
+    /// thousands a second); returns where it starts there.
+    /// </summary>
+    public static int Encode(KafkaWriter output, IReadOnlyList<KeyValueRecord> records, long timestamp)
+    {
+        int start = output.Position;
+        output.GetSpan(RecordBatchHeader.Size)[..RecordBatchHeader.Size].Clear();
+        output.Advance(RecordBatchHeader.Size);
         using var record = new KafkaWriter(256);
         for (var i = 0; i < records.Count; i++)
         {
@@ -39,14 +53,12 @@ internal static class PlainRecordBatch
             record.WriteVarInt(value?.Length ?? -1);
             record.WriteRaw(value);
             record.WriteVarInt(0);
-            body.WriteVarInt(record.Position);
-            body.WriteRaw(record.WrittenSpan);
+            output.WriteVarInt(record.Position);
+            output.WriteRaw(record.WrittenSpan);
         }
 
-        var batch = new byte[RecordBatchHeader.Size + body.Position];
-        body.WrittenSpan.CopyTo(batch.AsSpan(RecordBatchHeader.Size));
-        RecordBatchHeader.WritePlain(batch, records.Count, timestamp);
-        return batch;
+        RecordBatchHeader.WritePlain(MemoryMarshal.AsMemory(output.WrittenMemory).Span[start..], records.Count, timestamp);
+        return start;
     }
 
     /// <summary>
