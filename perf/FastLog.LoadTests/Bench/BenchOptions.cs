@@ -1,6 +1,6 @@
 namespace FastLog.LoadTests.Bench;
 
-/// <summary>What `bench` runs: sizes and durations for the quick (~30 s smoke) or the full (~10 min) run.</summary>
+/// <summary>What `bench` runs: sizes and durations for the quick (~45 s smoke) or the full (~9 min) run.</summary>
 internal sealed record BenchOptions
 {
     public required string BrokerDll { get; init; }
@@ -34,14 +34,14 @@ internal sealed record BenchOptions
     /// </summary>
     public int CatchUpConsumers { get; init; } = 1;
 
-    public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 1 : 5);
+    public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 0.5 : 5);
 
     /// <summary>The unmeasured first run that JIT-compiles broker and clients (each measured run has its own warm-up too).</summary>
     public TimeSpan JitWarmup => TimeSpan.FromSeconds(Quick ? 1 : 10);
 
-    public TimeSpan ThroughputDuration => TimeSpan.FromSeconds(Quick ? 2 : 30);
+    public TimeSpan ThroughputDuration => TimeSpan.FromSeconds(Quick ? 1.5 : 30);
 
-    public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 2 : 30);
+    public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 1.5 : 30);
 
     /// <summary>Sampling step: quick runs are short, so they sample twice as often to keep a few steps per phase.</summary>
     public TimeSpan Interval => TimeSpan.FromSeconds(Quick ? 0.5 : 1);
