@@ -86,7 +86,8 @@ internal sealed class BrokerServer : IAsyncDisposable
         ShardListener.EnsurePortFree(bind);
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
-        _partitions = new PartitionManager(_shards, topics, _options, _logger);
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
+        _partitions = new PartitionManager(_shards, topics, _options, new StorageMetrics(metrics), _logger);
         await _partitions.OpenAllAsync().ConfigureAwait(false);
         _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
         await _groups.OpenAsync().ConfigureAwait(false);
@@ -104,7 +105,7 @@ internal sealed class BrokerServer : IAsyncDisposable
             _cluster.MemberChanged += change => _logger.LogInformation("Cluster: {Member} ({Change})", change.Member, change.Previous is { } previous ? $"was {previous}" : "new");
         }
 
-        var metrics = new BrokerMetrics(_shards, () => Gauges(topics)) { Cluster = _cluster };
+        metrics.Cluster = _cluster;
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
         RequestRouter? router = null;

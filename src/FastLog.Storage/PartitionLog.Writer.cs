@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FastLog.Core;
 using FastLog.Storage.Format;
 using FastLog.Storage.Index;
@@ -204,6 +205,15 @@ internal sealed partial class PartitionLog
             _flushData.Add(pending.Data.Memory);
         }
 
+        if (_options.Metrics is { } metrics)
+        {
+            var flushStart = Stopwatch.GetTimestamp();
+            foreach (var queued in _flush)
+            {
+                metrics.AppendQueued(flushStart - queued.QueuedAt);
+            }
+        }
+
         try
         {
             try
@@ -258,8 +268,10 @@ internal sealed partial class PartitionLog
     /// <summary>Makes the flushed appends visible, then completes them (their continuations see the new state).</summary>
     private void Commit(LogSegment active)
     {
+        var now = Stopwatch.GetTimestamp();
         foreach (var pending in _flush)
         {
+            _options.Metrics?.AppendCommitted(now - pending.QueuedAt);
             active.Commit(pending.Data.Span);
             _cache.Add(pending.BaseOffset, pending.LastOffset, pending.Data);
         }

@@ -52,6 +52,9 @@ internal sealed record StorageOptions
     /// <summary>Skip O_DIRECT even where the filesystem supports it (tests of the buffered fallback).</summary>
     public bool ForceBufferedIo { get; init; }
 
+    /// <summary>Where the write path's stage timings go (null: not measured).</summary>
+    public IStorageMetrics? Metrics { get; init; }
+
     /// <summary>Where notable events (I/O mode chosen, recovery truncation, corruption) are reported.</summary>
     public Action<string>? Log { get; init; }
 

@@ -6,7 +6,7 @@ namespace FastLog.Broker.Tests;
 public sealed class MetricsEndpointTests
 {
     [Fact]
-    public async Task Metrics_ExposesRequestCountsBytesAndShardLoops_InPrometheusTextFormat()
+    public async Task Metrics_ExposesRequestCountsBytesStorageStagesAndShardLoops_InPrometheusTextFormat()
     {
         await using var broker = await TestBroker.StartAsync(o => o.MetricsListen = new HostPort("127.0.0.1", 0));
         using (var producer = new ProducerBuilder<Null, string>(ProduceConsumeTests.ProducerConfig(broker)).Build())
@@ -22,6 +22,12 @@ public sealed class MetricsEndpointTests
         Assert.Matches(@"fastlog_requests_total\{api=""Produce""\} [1-9]", text);
         Assert.Matches(@"fastlog_request_latency_seconds_count\{api=""Produce""\} [1-9]", text);
         Assert.Matches(@"fastlog_bytes_in_total [1-9]", text);
+        // The acknowledged record went through every stage of the storage write path.
+        Assert.Matches(@"fastlog_log_append_queue_seconds_count [1-9]", text);
+        Assert.Matches(@"fastlog_log_append_commit_seconds_bucket\{le=""\+Inf""\} [1-9]", text);
+        Assert.Matches(@"fastlog_log_segment_write_seconds_count [1-9]", text);
+        Assert.Matches(@"fastlog_log_segment_bytes_written_total [1-9]", text);
+        Assert.Matches(@"fastlog_log_flush_seconds_count [1-9]", text); // acks=all waits for an fdatasync
         Assert.Matches(@"fastlog_shard_busy_seconds_total\{shard=""1""\} ", text);
         Assert.Contains("fastlog_partitions 1", text, StringComparison.Ordinal);
         // Every sample follows its own family's TYPE line.

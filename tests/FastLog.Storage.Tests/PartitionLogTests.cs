@@ -43,6 +43,45 @@ public sealed class PartitionLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_TimeEveryAppendAndEveryWriteAndSync()
+    {
+        var metrics = new RecordingMetrics();
+        var log = await _shard.Open(new StorageOptions { Metrics = metrics });
+
+        await AppendMany(log, 0, 20);
+        await AppendMany(log, 20, 5);
+
+        Assert.Equal(25, metrics.Queued.Count);
+        Assert.Equal(25, metrics.Committed.Count);
+        // Commit comes after the queue wait, the write and (Durable mode) the fdatasync of the same append.
+        Assert.All(metrics.Queued.Zip(metrics.Committed), pair => Assert.True(pair.First < pair.Second));
+        Assert.InRange(metrics.Writes.Count, 2, 25);
+        Assert.All(metrics.Writes, write => Assert.True(write.Ticks > 0 && write.Bytes > 0 && write.Bytes % 4096 == 0));
+        Assert.Equal(metrics.Writes.Count, metrics.Syncs.Count);
+        await _shard.Close(log);
+    }
+
+    /// <summary>Collects what the log reports (on the shard thread; read after the appends completed).</summary>
+    private sealed class RecordingMetrics : IStorageMetrics
+    {
+        public List<long> Queued { get; } = [];
+
+        public List<long> Committed { get; } = [];
+
+        public List<(long Ticks, long Bytes)> Writes { get; } = [];
+
+        public List<long> Syncs { get; } = [];
+
+        public void AppendQueued(long ticks) => Queued.Add(ticks);
+
+        public void AppendCommitted(long ticks) => Committed.Add(ticks);
+
+        public void SegmentWritten(long ticks, long bytes) => Writes.Add((ticks, bytes));
+
+        public void SegmentSynced(long ticks) => Syncs.Add(ticks);
+    }
+
+    [Fact]
     public async Task Read_ReturnsTheStoredBytes_FromMemoryAndFromTheFile()
     {
         var log = await _shard.Open(new StorageOptions { TailCacheBytes = 20_000 });

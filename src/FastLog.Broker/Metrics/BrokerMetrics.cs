@@ -26,8 +26,8 @@ internal sealed class BrokerMetrics
         _gauges = gauges;
     }
 
-    /// <summary>Gossip membership whose counters are exported too; null on a single node.</summary>
-    public ClusterMembership? Cluster { get; init; }
+    /// <summary>Gossip membership whose counters are exported too; null on a single node. Set once during start-up, before /metrics serves.</summary>
+    public ClusterMembership? Cluster { get; set; }
 
     /// <summary>The counters of the calling shard (its single writer).</summary>
     public ShardMetrics ForCurrentShard() => Shard.Current is { } shard && shard.Id < _shards.Length ? _shards[shard.Id] : _offShard;
@@ -46,7 +46,8 @@ internal sealed class BrokerMetrics
         Header(latency, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
         for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
         {
-            var count = all.Sum(s => s.Requests(key));
+            var perShard = all.Select(s => s.RequestLatency(key)).ToArray();
+            var count = perShard.Sum(h => h.Count);
             if (count == 0)
             {
                 continue;
@@ -54,20 +55,15 @@ internal sealed class BrokerMetrics
 
             var api = Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(CultureInfo.InvariantCulture);
             text.Append(CultureInfo.InvariantCulture, $"fastlog_requests_total{{api=\"{api}\"}} {count}\n");
-            long cumulative = 0;
-            for (var bucket = 0; bucket <= ShardMetrics.LatencyBucketSeconds.Length; bucket++)
-            {
-                cumulative += all.Sum(s => s.LatencyBucket(key, bucket));
-                var le = bucket < ShardMetrics.LatencyBucketSeconds.Length ? ShardMetrics.LatencyBucketSeconds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
-                latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_bucket{{api=\"{api}\",le=\"{le}\"}} {cumulative}\n");
-            }
-
-            var seconds = (double)all.Sum(s => s.LatencyTicksSum(key)) / Stopwatch.Frequency;
-            latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_sum{{api=\"{api}\"}} {seconds}\n");
-            latency.Append(CultureInfo.InvariantCulture, $"fastlog_request_latency_seconds_count{{api=\"{api}\"}} {count}\n");
+            HistogramSamples(latency, "fastlog_request_latency_seconds", $"api=\"{api}\",", perShard);
         }
 
         text.Append(latency);
+        Histogram(text, "fastlog_log_append_queue_seconds", "Time an append waited in its partition's writer queue before its write started.", all.Select(s => s.AppendQueue));
+        Histogram(text, "fastlog_log_append_commit_seconds", "Time from an append being queued to it being committed (written; synced too where the ack waits for it).", all.Select(s => s.AppendCommit));
+        Histogram(text, "fastlog_log_segment_write_seconds", "Time of one segment write (one io_uring writev per flush).", all.Select(s => s.SegmentWrite));
+        Histogram(text, "fastlog_log_flush_seconds", "Time of one segment fdatasync.", all.Select(s => s.SegmentSync));
+        Counter(text, "fastlog_log_segment_bytes_written_total", "Bytes written to segment files (whole 4 KiB blocks: a partial last block is written again with the next flush).", all.Sum(s => s.SegmentBytesWritten));
         Counter(text, "fastlog_bytes_in_total", "Request bytes received.", all.Sum(s => s.BytesIn));
         Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
         Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
@@ -90,6 +86,30 @@ internal sealed class BrokerMetrics
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One histogram family merged over shards (no labels).</summary>
+    private static void Histogram(StringBuilder text, string name, string help, IEnumerable<LatencyHistogram> perShard)
+    {
+        Header(text, name, "histogram", help);
+        HistogramSamples(text, name, "", perShard.ToArray());
+    }
+
+    /// <summary>The cumulative buckets, sum and count of <paramref name="perShard"/> merged; <paramref name="labels"/> is "" or `key="value",`.</summary>
+    private static void HistogramSamples(StringBuilder text, string name, string labels, LatencyHistogram[] perShard)
+    {
+        long cumulative = 0;
+        for (var bucket = 0; bucket <= LatencyHistogram.BucketSeconds.Length; bucket++)
+        {
+            cumulative += perShard.Sum(h => h.Bucket(bucket));
+            var le = bucket < LatencyHistogram.BucketSeconds.Length ? LatencyHistogram.BucketSeconds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels}le=\"{le}\"}} {cumulative}\n");
+        }
+
+        var bare = labels.TrimEnd(',');
+        var suffix = bare.Length == 0 ? "" : $"{{{bare}}}";
+        text.Append(CultureInfo.InvariantCulture, $"{name}_sum{suffix} {(double)perShard.Sum(h => h.TicksSum) / Stopwatch.Frequency}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{name}_count{suffix} {perShard.Sum(h => h.Count)}\n");
     }
 
     internal static void Header(StringBuilder text, string name, string type, string help) =>

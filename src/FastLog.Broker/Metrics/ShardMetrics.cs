@@ -8,39 +8,33 @@ namespace FastLog.Broker.Metrics;
 /// </summary>
 internal sealed class ShardMetrics
 {
-    /// <summary>Upper bounds (seconds) of the request latency histogram buckets; +Inf is implicit.</summary>
-    public static readonly double[] LatencyBucketSeconds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5];
-
     public const int ApiKeySlots = 128;
 
-    private readonly long[] _requests = new long[ApiKeySlots];
-    private readonly long[] _latencyTicksSum = new long[ApiKeySlots];
-    private readonly long[] _latencyBuckets = new long[ApiKeySlots * (LatencyBucketSeconds.Length + 1)];
+    private readonly LatencyHistogram[] _requestLatency = Enumerable.Range(0, ApiKeySlots).Select(_ => new LatencyHistogram()).ToArray();
     private long _bytesIn;
     private long _bytesOut;
     private long _connectionsAccepted;
     private long _connectionsClosed;
     private long _malformedRequests;
+    private long _segmentBytesWritten;
 
-    public void RecordRequest(int apiKey, long elapsedTicks)
-    {
-        var slot = (uint)apiKey < ApiKeySlots ? apiKey : ApiKeySlots - 1;
-        _requests[slot]++;
+    /// <summary>Storage write path, for the partitions this shard owns (see <see cref="FastLog.Storage.IStorageMetrics"/>).</summary>
+    public LatencyHistogram AppendQueue { get; } = new();
 
-        _latencyTicksSum[slot] += elapsedTicks;
-        var seconds = (double)elapsedTicks / System.Diagnostics.Stopwatch.Frequency;
-        var bucket = 0;
-        while (bucket < LatencyBucketSeconds.Length && seconds > LatencyBucketSeconds[bucket])
-        {
-            bucket++;
-        }
+    public LatencyHistogram AppendCommit { get; } = new();
 
-        _latencyBuckets[(slot * (LatencyBucketSeconds.Length + 1)) + bucket]++;
-    }
+    public LatencyHistogram SegmentWrite { get; } = new();
+
+    public LatencyHistogram SegmentSync { get; } = new();
+
+    public void RecordRequest(int apiKey, long elapsedTicks) =>
+        _requestLatency[(uint)apiKey < ApiKeySlots ? apiKey : ApiKeySlots - 1].Record(elapsedTicks);
 
     public void AddBytesIn(long count) => _bytesIn += count;
 
     public void AddBytesOut(long count) => _bytesOut += count;
+
+    public void AddSegmentBytesWritten(long count) => _segmentBytesWritten += count;
 
     public void ConnectionAccepted() => _connectionsAccepted++;
 
@@ -48,15 +42,14 @@ internal sealed class ShardMetrics
 
     public void MalformedRequest() => _malformedRequests++;
 
-    public long Requests(int apiKey) => Volatile.Read(ref _requests[apiKey]);
-
-    public long LatencyTicksSum(int apiKey) => Volatile.Read(ref _latencyTicksSum[apiKey]);
-
-    public long LatencyBucket(int apiKey, int bucket) => Volatile.Read(ref _latencyBuckets[(apiKey * (LatencyBucketSeconds.Length + 1)) + bucket]);
+    /// <summary>Requests of one API (their count is the latency histogram's).</summary>
+    public LatencyHistogram RequestLatency(int apiKey) => _requestLatency[apiKey];
 
     public long BytesIn => Volatile.Read(ref _bytesIn);
 
     public long BytesOut => Volatile.Read(ref _bytesOut);
+
+    public long SegmentBytesWritten => Volatile.Read(ref _segmentBytesWritten);
 
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
 

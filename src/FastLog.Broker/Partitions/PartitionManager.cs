@@ -21,11 +21,13 @@ internal sealed class PartitionManager
     private readonly TopicRegistry _topics;
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
+    private readonly IStorageMetrics _storageMetrics;
     private readonly Dictionary<TopicPartition, PartitionReplica>[] _tables;
 
-    public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, ILogger logger)
+    public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, IStorageMetrics storageMetrics, ILogger logger)
     {
         _shards = shards;
+        _storageMetrics = storageMetrics;
         _topics = topics;
         _options = options;
         _logger = logger;
@@ -260,6 +262,7 @@ internal sealed class PartitionManager
             Durability = DurabilityMode.Interval,
             FlushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs),
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
+            Metrics = _storageMetrics,
         };
     }
 }

@@ -29,6 +29,9 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
         }
     }
 
+    /// <summary>Stopwatch timestamp of when the append was queued (for <see cref="IStorageMetrics"/>).</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public CacheSlice Data { get; }
 
     public long OffsetCount { get; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FastLog.Core;
 using FastLog.Storage.IO;
 using Microsoft.Win32.SafeHandles;
@@ -33,14 +34,16 @@ internal sealed class SegmentAppender : IDisposable
     private readonly IStorageIo _io;
     private readonly SafeFileHandle _file;
     private readonly long _preallocateBytes;
+    private readonly IStorageMetrics? _metrics;
     private readonly byte[] _tail = new byte[Block];
     private int _tailLength;
     private long _allocatedEnd;
     private long _staleEnd;
 
-    private SegmentAppender(IStorageIo io, SafeFileHandle file, bool isDirect, long logicalEnd, ReadOnlySpan<byte> tail, long preallocateBytes)
+    private SegmentAppender(IStorageIo io, SafeFileHandle file, bool isDirect, long logicalEnd, ReadOnlySpan<byte> tail, long preallocateBytes, IStorageMetrics? metrics)
     {
         _io = io;
+        _metrics = metrics;
         _file = file;
         IsDirect = isDirect;
         _preallocateBytes = Math.Max(preallocateBytes, Block);
@@ -78,7 +81,7 @@ internal sealed class SegmentAppender : IDisposable
                 : $"{path}: the filesystem refuses O_DIRECT; falling back to buffered writes");
         }
 
-        return new SegmentAppender(io, file!, direct, logicalEnd, tail, options.PreallocateBytes);
+        return new SegmentAppender(io, file!, direct, logicalEnd, tail, options.PreallocateBytes, options.Metrics);
     }
 
     /// <summary>
@@ -102,7 +105,9 @@ internal sealed class SegmentAppender : IDisposable
             }
 
             Fill(buffers, data, span);
+            var writeStart = Stopwatch.GetTimestamp();
             await WriteBuffersAsync(buffers, start, span);
+            _metrics?.SegmentWritten(Stopwatch.GetTimestamp() - writeStart, span);
             KeepTail(buffers, end - start);
             WrittenEnd = end;
         }
@@ -137,7 +142,9 @@ internal sealed class SegmentAppender : IDisposable
             return;
         }
 
+        var syncStart = Stopwatch.GetTimestamp();
         await _io.DataSyncAsync(_file);
+        _metrics?.SegmentSynced(Stopwatch.GetTimestamp() - syncStart);
         SyncedEnd = Math.Max(SyncedEnd, target);
     }
 
