@@ -139,7 +139,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     /// </summary>
     private void CheckFreeSpace()
     {
-        var drive = new DriveInfo(Path.GetFullPath(options.WorkDirectory));
+        var drive = new DriveInfo(Directory.CreateDirectory(options.WorkDirectory).FullName);
         long needed = options.LargeLogBytes + (4 * options.DiskProbeBytesPerStream) + (long)((options.Warmup + options.ThroughputDuration).TotalSeconds * 1e9);
         if (drive.AvailableFreeSpace < needed)
         {
@@ -172,11 +172,18 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
 
         long started = Stopwatch.GetTimestamp();
         scenario = scenario with { BootstrapServers = broker.BootstrapServers };
-        var result = await new ScenarioRunner(scenario, broker.Sampler, progress).RunAsync();
-        if (scenario.Topic != LargeTopic)
+        ScenarioResult result;
+        try
         {
-            // Flat-out runs write tens of GB each: only the large log is kept (catch-up, restart).
-            await TopicSetup.DeleteTopicAsync(scenario);
+            result = await new ScenarioRunner(scenario, broker.Sampler, progress).RunAsync();
+        }
+        finally
+        {
+            if (scenario.Topic != LargeTopic)
+            {
+                // Flat-out runs write tens of GB each: only the large log is kept (catch-up, restart).
+                await TopicSetup.DeleteTopicAsync(scenario);
+            }
         }
 
         progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "

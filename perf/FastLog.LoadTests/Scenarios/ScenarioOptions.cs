@@ -55,7 +55,7 @@ internal sealed record ScenarioOptions
 
     /// <summary>
     /// Wire client: record bytes per produce request (closed model: one batch for one partition;
-    /// open model: the most one pacer tick sends at once); librdkafka cuts its batches by
+    /// open model: the most records one request carries); librdkafka cuts its batches by
     /// <see cref="LingerMs"/> instead.
     /// </summary>
     public int BatchBytes { get; init; } = 256 << 10;

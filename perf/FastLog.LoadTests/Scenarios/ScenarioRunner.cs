@@ -26,11 +26,14 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         var partitions = await TopicSetup.EnsureTopicAsync(options);
         var watermarks = TopicSetup.Watermarks(options, partitions);
         var meter = new ScenarioMeter();
-        var consumers = CreateConsumers(meter, partitions, watermarks);
-        var producers = CreateProducers(meter, partitions);
+        var consumers = new List<IConsumerWorker>();
+        var producers = new List<IProducerWorker>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         try
         {
+            // Filled inside the try: a client that fails to connect still disposes those made before it.
+            AddConsumers(consumers, meter, partitions, watermarks);
+            AddProducers(producers, meter, partitions);
             return RunWorkers(meter, partitions.Count, producers, consumers, stop);
         }
         finally
@@ -62,6 +65,25 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
         var sampler = new IntervalSampler(meter, broker, started, warmupIntervals);
         var consumerThreads = consumers.Select(c => StartThread(() => c.Run(stop.Token), "consumer")).ToList();
         var producerThreads = producers.Select(p => StartThread(() => p.Run(started, stopAt, stop.Token), "producer")).ToList();
+        try
+        {
+            return Sample(meter, partitionCount, sampler, new Schedule(started, intervalTicks, stopAt, catchUpDeadline), producerThreads, consumers);
+        }
+        finally
+        {
+            // Also when sampling failed: workers are disposed after this, never while they run.
+            stop.Cancel();
+            foreach (var thread in consumerThreads.Concat(producerThreads))
+            {
+                thread.Join();
+            }
+        }
+    }
+
+    /// <summary>Samples every interval until the producers finished and the consumers drained (tail) or caught up (catch-up).</summary>
+    private ScenarioResult Sample(ScenarioMeter meter, int partitionCount, IntervalSampler sampler, Schedule schedule, List<Thread> producerThreads, List<IConsumerWorker> consumers)
+    {
+        var (started, intervalTicks, stopAt, catchUpDeadline) = schedule;
 
         long producersDoneAt = options.CatchUp ? started : 0;
         long consumedWhenProducersDone = 0;
@@ -91,18 +113,11 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             }
         }
 
-        stop.Cancel();
-        foreach (var thread in consumerThreads.Concat(producerThreads))
-        {
-            thread.Join();
-        }
-
         return sampler.Result(options, partitionCount, producersDoneAt, consumedWhenProducersDone, meter.Errors);
     }
 
-    private List<IConsumerWorker> CreateConsumers(ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, (long Start, long End)> watermarks)
+    private void AddConsumers(List<IConsumerWorker> consumers, ScenarioMeter meter, IReadOnlyList<int> partitions, Dictionary<int, (long Start, long End)> watermarks)
     {
-        var consumers = new List<IConsumerWorker>();
         int count = Math.Min(options.Consumers, partitions.Count);
         for (int i = 0; i < count; i++)
         {
@@ -114,18 +129,16 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
                 _ => new ConfluentConsumerWorker(options, meter, mine.Select(p => new TopicPartitionOffset(options.Topic, p, options.CatchUp ? Offset.Beginning : new Offset(watermarks[p].End))).ToList(), catchUpEnds),
             });
         }
-
-        return consumers;
     }
 
-    private List<IProducerWorker> CreateProducers(ScenarioMeter meter, IReadOnlyList<int> partitions)
+    private void AddProducers(List<IProducerWorker> producers, ScenarioMeter meter, IReadOnlyList<int> partitions)
     {
-        if (options.CatchUp)
+        int count = options.Producers;
+        if (options.CatchUp || count == 0)
         {
-            return [];
+            return;
         }
 
-        int count = options.Producers;
         int inFlight = Math.Max(1, options.InFlight / count);
         double rampSeconds = (options.Warmup + options.Duration).TotalSeconds;
         RatePacer? Pacer() => options.Load switch
@@ -135,9 +148,12 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             _ => null,
         };
 
-        return Enumerable.Range(0, count).Select(i => options.Client == LoadClient.Wire
-            ? (IProducerWorker)new WireProducerWorker(options, meter, Rotate(partitions, i), Pacer(), inFlight)
-            : new ConfluentProducerWorker(options, meter, Pacer(), inFlight)).ToList();
+        for (int i = 0; i < count; i++)
+        {
+            producers.Add(options.Client == LoadClient.Wire
+                ? new WireProducerWorker(options, meter, Rotate(partitions, i), Pacer(), inFlight)
+                : new ConfluentProducerWorker(options, meter, Pacer(), inFlight));
+        }
     }
 
     /// <summary>The partitions starting at a different one per producer, so wire producers do not all write the same partition at once.</summary>
@@ -170,4 +186,7 @@ internal sealed class ScenarioRunner(ScenarioOptions options, ProcessSampler? br
             Thread.Sleep(Math.Clamp((int)Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds, 1, 20));
         }
     }
+
+    /// <summary>A run's Stopwatch timestamps: start, interval length, when producers stop, when a catch-up gives up.</summary>
+    private readonly record struct Schedule(long Started, long IntervalTicks, long StopAt, long CatchUpDeadline);
 }

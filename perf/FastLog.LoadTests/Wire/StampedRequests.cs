@@ -20,10 +20,10 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
     private readonly List<(int Partition, int Start, int Length)> _encoded = [];
     private int _nextPartition;
 
-    /// <summary>One batch per partition that got records, of the first <paramref name="count"/> times in <paramref name="due"/>.</summary>
-    public IEnumerable<(int Partition, ReadOnlyMemory<byte> Batch)> Encode(List<long> due, int count, long sentAt)
+    /// <summary>One batch per partition that got records, one record per due time in <paramref name="due"/>.</summary>
+    public IEnumerable<(int Partition, ReadOnlyMemory<byte> Batch)> Encode(List<long> due, long sentAt)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < due.Count; i++)
         {
             if (!_values.TryPop(out var value))
             {
@@ -32,7 +32,8 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
             }
 
             RecordStamp.Write(value, sentAt, due[i]);
-            _perPartition[_nextPartition++ % _perPartition.Length].Add(new KeyValueRecord([], value));
+            _perPartition[_nextPartition].Add(new KeyValueRecord([], value));
+            _nextPartition = (_nextPartition + 1) % _perPartition.Length;
         }
 
         long timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

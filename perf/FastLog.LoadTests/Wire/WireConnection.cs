@@ -18,6 +18,8 @@ internal sealed class WireConnection : IDisposable
 
     private const string ClientId = "fastlog-loadtests-wire";
 
+    private const int IoTimeoutMs = 30_000;
+
     /// <summary>The correlation id sits after the frame size (4), api key (2) and api version (2).</summary>
     private const int CorrelationIdOffset = 8;
 
@@ -30,26 +32,37 @@ internal sealed class WireConnection : IDisposable
 
     private WireConnection(Socket socket) => _socket = socket;
 
-    /// <summary>Connects to the first address of a bootstrap list (FastLog serves every partition from the node it lives on).</summary>
-    public static WireConnection Connect(string bootstrapServers)
+    /// <summary>
+    /// Connects to the first broker of a bootstrap list, trying each of its addresses (FastLog
+    /// serves every partition from the node it lives on). Sends time out after 30 s; receives too
+    /// when <paramref name="receiveTimesOut"/> (a consumer always has a fetch outstanding; a
+    /// producer's receiver may wait for as long as nothing is in flight).
+    /// </summary>
+    public static WireConnection Connect(string bootstrapServers, bool receiveTimesOut)
     {
         var first = bootstrapServers.Split(',')[0].Trim();
         int colon = first.LastIndexOf(':');
         var host = first[..colon];
         var port = int.Parse(first[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var address = IPAddress.TryParse(host, out var parsed) ? parsed : Dns.GetHostAddresses(host)[0];
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        SocketException? failure = null;
+        foreach (var address in IPAddress.TryParse(host, out var parsed) ? [parsed] : Dns.GetHostAddresses(host))
         {
-            socket.Connect(new IPEndPoint(address, port));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            // Timeouts: a broker that stalls without closing the connection fails the worker
+            // (counted as an error) instead of hanging the tool; longer than any fetch long-poll.
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = receiveTimesOut ? IoTimeoutMs : 0, SendTimeout = IoTimeoutMs };
+            try
+            {
+                socket.Connect(new IPEndPoint(address, port));
+                return new WireConnection(socket);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                failure = e;
+            }
         }
 
-        return new WireConnection(socket);
+        throw failure ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     /// <summary>A whole request frame (size prefix included) for <paramref name="body"/>, with correlation id 0 (see <see cref="SetCorrelationId"/>).</summary>

@@ -9,8 +9,10 @@ namespace FastLog.LoadTests.Wire;
 /// A consumer on FastLog's minimal client: one connection, one Fetch in flight for all its
 /// partitions (as librdkafka keeps one per broker), the Confluent consumer's wait and size limits,
 /// and the records counted straight from the response's batches (<see cref="PlainRecordBatch"/>)
-/// with no per-record object. Tail mode records end-to-end latency from stamped records (those of
-/// a Confluent producer); catch-up mode stops once every partition reached its target end offset.
+/// with no per-record object. Tail mode records end-to-end latency from stamped records (the
+/// open-model producers of both clients stamp theirs); catch-up mode stops once every partition
+/// reached its target end offset. A fetch that starts inside a batch (a log start moved by
+/// DeleteRecords) counts that batch whole: the bench's topics never have one.
 /// Only the worker's thread touches the connection; <see cref="IsCaughtUp"/> is written here and
 /// read by the runner (Volatile).
 /// </summary>
@@ -37,7 +39,7 @@ internal sealed class WireConsumerWorker : IConsumerWorker
         _meter = meter;
         _nextOffsets = startOffsets.ToDictionary();
         _remainingEnds = catchUpEnds?.Where(e => e.Value > startOffsets[e.Key]).ToDictionary();
-        _connection = WireConnection.Connect(options.BootstrapServers);
+        _connection = WireConnection.Connect(options.BootstrapServers, receiveTimesOut: true);
     }
 
     public bool IsCaughtUp => _remainingEnds is not null && Volatile.Read(ref _caughtUp);
@@ -63,9 +65,11 @@ internal sealed class WireConsumerWorker : IConsumerWorker
                     Count(partition);
                 }
 
+                // Counted before caught-up is published: the runner takes its last sample once it sees it.
                 _meter.Consumed(_records, _bytes);
                 _records = 0;
                 _bytes = 0;
+                Volatile.Write(ref _caughtUp, _remainingEnds is { Count: 0 });
             }
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ProtocolException or InvalidDataException)
@@ -127,7 +131,6 @@ internal sealed class WireConsumerWorker : IConsumerWorker
         if (_remainingEnds is not null && _remainingEnds.TryGetValue(partition.PartitionIndex, out long end) && next >= end)
         {
             _remainingEnds.Remove(partition.PartitionIndex);
-            Volatile.Write(ref _caughtUp, _remainingEnds.Count == 0);
         }
     }
 

@@ -45,6 +45,9 @@ internal sealed class WireProducerWorker : IProducerWorker
     /// <summary>Requests sent (the next correlation id); sender thread only.</summary>
     private int _sent;
 
+    /// <summary>Set by the sender (Volatile) before it closes the connection, so the receiver tells that end from a broker failure.</summary>
+    private bool _closing;
+
     /// <summary>
     /// Connects a producer writing to <paramref name="partitions"/> (in that order, round-robin),
     /// paced by <paramref name="pacer"/> (null: closed model). <paramref name="inFlightRecords"/>:
@@ -59,7 +62,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         _recordsPerRequest = Math.Max(1, options.BatchBytes / options.RecordSize);
         int window = Math.Max(1, inFlightRecords / _recordsPerRequest);
         _inFlight = new SemaphoreSlim(window, window);
-        _connection = WireConnection.Connect(options.BootstrapServers);
+        _connection = WireConnection.Connect(options.BootstrapServers, receiveTimesOut: false);
     }
 
     public void Run(long startedAt, long stopAt, CancellationToken cancel)
@@ -93,6 +96,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         }
         finally
         {
+            Volatile.Write(ref _closing, true);
             _connection.Dispose();
             receiver.Join();
         }
@@ -120,7 +124,8 @@ internal sealed class WireProducerWorker : IProducerWorker
     /// <summary>Sends what fell due every pacer tick, at most a full request at a time while the window has room.</summary>
     private void RunOpen(RatePacer pacer, long startedAt, long stopAt, Thread receiver, CancellationToken cancel)
     {
-        var due = new List<long>();
+        var due = new Queue<long>();
+        var sending = new List<long>(_recordsPerRequest);
         var stamped = new StampedRequests(_options.RecordSize, _partitions);
         long index = 0;
         long dueAt = startedAt + Ticks(pacer.DueAt(index));
@@ -134,26 +139,32 @@ internal sealed class WireProducerWorker : IProducerWorker
 
             for (; dueAt <= now; dueAt = startedAt + Ticks(pacer.DueAt(++index)))
             {
-                due.Add(dueAt);
+                due.Enqueue(dueAt);
             }
 
             while (due.Count > 0 && _inFlight.Wait(0, cancel))
             {
-                int count = Math.Min(due.Count, _recordsPerRequest);
-                long sentAt = Stopwatch.GetTimestamp();
-                for (int i = 0; i < count; i++)
+                sending.Clear();
+                while (sending.Count < _recordsPerRequest && due.TryDequeue(out long next))
                 {
-                    ScenarioMeter.Record(_meter.SendDelay, RecordStamp.Micros(due[i], sentAt));
+                    sending.Add(next);
                 }
 
-                var request = Request(stamped.Encode(due, count, sentAt));
-                Sending(count, sentAt);
+                long sentAt = Stopwatch.GetTimestamp();
+                foreach (long recordDueAt in sending)
+                {
+                    ScenarioMeter.Record(_meter.SendDelay, RecordStamp.Micros(recordDueAt, sentAt));
+                }
+
+                var request = Request(stamped.Encode(sending, sentAt));
+                Sending(sending.Count, sentAt);
                 _connection.SendRequest(request, ProduceVersion, _sent);
-                Sent(count);
-                due.RemoveRange(0, count);
+                Sent(sending.Count);
             }
 
-            MicroSleep.For(Math.Max(ConfluentProducerWorker.PacerTickMicros, RecordStamp.Micros(Stopwatch.GetTimestamp(), dueAt)));
+            // Records still waiting for the window retry every tick, not at the next due time.
+            long sleep = due.Count > 0 ? ConfluentProducerWorker.PacerTickMicros : RecordStamp.Micros(Stopwatch.GetTimestamp(), dueAt);
+            MicroSleep.For(Math.Max(ConfluentProducerWorker.PacerTickMicros, sleep));
         }
     }
 
@@ -203,8 +214,13 @@ internal sealed class WireProducerWorker : IProducerWorker
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or ProtocolException)
         {
-            // Closed by Run once everything was answered, or by the broker (Run then stops sending:
-            // this thread is gone).
+            // Closed by Run once everything was answered, or a broker failure: then Run stops
+            // sending (this thread is gone) and the run shows an error, not a shorter clean run.
+            if (!Volatile.Read(ref _closing))
+            {
+                _meter.Error();
+                Console.Error.WriteLine($"[{_options.Name}] wire producer stopped: {e.Message}");
+            }
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class BrokerMetrics
         for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
         {
             var perShard = all.Select(s => s.RequestLatency(key)).ToArray();
-            var count = perShard.Sum(h => h.Count);
+            var count = TotalCount(perShard);
             if (count == 0)
             {
                 continue;
@@ -60,7 +60,7 @@ internal sealed class BrokerMetrics
 
         text.Append(latency);
         Histogram(text, "fastlog_log_append_queue_seconds", "Time an append waited in its partition's writer queue before its write started.", all.Select(s => s.AppendQueue));
-        Histogram(text, "fastlog_log_append_commit_seconds", "Time from an append being queued to it being committed (written; synced too where the ack waits for it).", all.Select(s => s.AppendCommit));
+        Histogram(text, "fastlog_log_append_commit_seconds", "Time from an append being queued to it being written and visible (the fdatasync acks=all waits for is in fastlog_log_flush_seconds).", all.Select(s => s.AppendCommit));
         Histogram(text, "fastlog_log_segment_write_seconds", "Time of one segment write (one io_uring writev per flush).", all.Select(s => s.SegmentWrite));
         Histogram(text, "fastlog_log_flush_seconds", "Time of one segment fdatasync.", all.Select(s => s.SegmentSync));
         Counter(text, "fastlog_log_segment_bytes_written_total", "Bytes written to segment files (whole 4 KiB blocks: a partial last block is written again with the next flush).", all.Sum(s => s.SegmentBytesWritten));
@@ -98,10 +98,13 @@ internal sealed class BrokerMetrics
     /// <summary>The cumulative buckets, sum and count of <paramref name="perShard"/> merged; <paramref name="labels"/> is "" or `key="value",`.</summary>
     private static void HistogramSamples(StringBuilder text, string name, string labels, LatencyHistogram[] perShard)
     {
+        // Buckets are read once and the count derived from them, so +Inf and _count always agree
+        // (a recording in progress shows up in both or in neither).
+        var buckets = Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Select(b => perShard.Sum(h => h.Bucket(b))).ToArray();
         long cumulative = 0;
-        for (var bucket = 0; bucket <= LatencyHistogram.BucketSeconds.Length; bucket++)
+        for (var bucket = 0; bucket < buckets.Length; bucket++)
         {
-            cumulative += perShard.Sum(h => h.Bucket(bucket));
+            cumulative += buckets[bucket];
             var le = bucket < LatencyHistogram.BucketSeconds.Length ? LatencyHistogram.BucketSeconds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
             text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels}le=\"{le}\"}} {cumulative}\n");
         }
@@ -109,8 +112,12 @@ internal sealed class BrokerMetrics
         var bare = labels.TrimEnd(',');
         var suffix = bare.Length == 0 ? "" : $"{{{bare}}}";
         text.Append(CultureInfo.InvariantCulture, $"{name}_sum{suffix} {(double)perShard.Sum(h => h.TicksSum) / Stopwatch.Frequency}\n");
-        text.Append(CultureInfo.InvariantCulture, $"{name}_count{suffix} {perShard.Sum(h => h.Count)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{name}_count{suffix} {cumulative}\n");
     }
+
+    /// <summary>Observations over shards, counted from the buckets as the rendered +Inf bucket counts them.</summary>
+    private static long TotalCount(LatencyHistogram[] perShard) =>
+        Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Sum(b => perShard.Sum(h => h.Bucket(b)));
 
     internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");

@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace FastLog.Broker.Metrics;
 
 /// <summary>
-/// A Prometheus-style latency histogram (fixed buckets, a count and a sum). Concurrency protocol
-/// as in <see cref="ShardMetrics"/>: one shard thread records with plain increments; the scraper
-/// reads with Volatile.Read and may see a recording half done (a bucket counted, the sum not yet),
-/// which the next scrape corrects.
+/// A Prometheus-style latency histogram (fixed buckets and a sum; the count is the buckets' total).
+/// Concurrency protocol as in <see cref="ShardMetrics"/>: one shard thread records with plain
+/// increments; the scraper reads with Volatile.Read and may see a recording half done (a bucket
+/// counted, the sum not yet), which the next scrape corrects.
 /// </summary>
 internal sealed class LatencyHistogram
 {
@@ -14,10 +14,7 @@ internal sealed class LatencyHistogram
     public static readonly double[] BucketSeconds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5];
 
     private readonly long[] _buckets = new long[BucketSeconds.Length + 1];
-    private long _count;
     private long _ticksSum;
-
-    public long Count => Volatile.Read(ref _count);
 
     public long TicksSum => Volatile.Read(ref _ticksSum);
 
@@ -32,7 +29,6 @@ internal sealed class LatencyHistogram
 
         _buckets[bucket]++;
         _ticksSum += elapsedTicks;
-        _count++;
     }
 
     /// <summary>Observations in bucket <paramref name="bucket"/> alone (not cumulative); the last one is +Inf.</summary>
