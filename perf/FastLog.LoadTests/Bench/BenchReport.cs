@@ -64,4 +64,7 @@ internal sealed record BenchReport
     public required int IdlePartitions { get; init; }
 
     public required long IdlePartitionsRssBytes { get; init; }
+
+    /// <summary>Broker CPU (cores) with those partitions idle.</summary>
+    public required double IdlePartitionsCores { get; init; }
 }

@@ -97,7 +97,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             progress.WriteLine($"[restart] after SIGKILL serving after {uncleanRestart.TotalMilliseconds:F0} ms");
             broker.Dispose();
 
-            var (emptyRss, idleRss) = await MeasureIdlePartitionsAsync(Path.Combine(work, "idle"), port, logPath);
+            var (emptyRss, idleRss, idleCores) = await MeasureIdlePartitionsAsync(Path.Combine(work, "idle"), port, logPath);
             return new BenchReport
             {
                 StartedAt = started,
@@ -124,6 +124,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
                 EmptyBrokerRssBytes = emptyRss,
                 IdlePartitions = options.IdlePartitions,
                 IdlePartitionsRssBytes = idleRss,
+                IdlePartitionsCores = idleCores,
             };
         }
         finally
@@ -147,8 +148,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         }
     }
 
-    /// <summary>RSS of a fresh broker, then with one topic of <see cref="BenchOptions.IdlePartitions"/> partitions and no traffic.</summary>
-    private async Task<(long Empty, long Idle)> MeasureIdlePartitionsAsync(string dataDirectory, int port, string logPath)
+    /// <summary>
+    /// RSS of a fresh broker, then RSS and CPU (cores, over one settle period) with one topic of
+    /// <see cref="BenchOptions.IdlePartitions"/> partitions and no traffic: every open partition
+    /// keeps a housekeeping timer, which is what an idle broker spends its CPU on.
+    /// </summary>
+    private async Task<(long Empty, long Idle, double IdleCores)> MeasureIdlePartitionsAsync(string dataDirectory, int port, string logPath)
     {
         using var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.IdlePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Task.Delay(options.IdleSettle);
@@ -157,8 +162,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         var partitions = await TopicSetup.EnsureTopicAsync(new ScenarioOptions { BootstrapServers = broker.BootstrapServers, Topic = "idle", Partitions = options.IdlePartitions });
         await Task.Delay(options.IdleSettle);
         long idle = broker.Sampler.RssBytes();
-        progress.WriteLine($"[idle] {partitions.Count} idle partitions: RSS {idle >> 20} MiB");
-        return (empty, idle);
+        double cpuBefore = broker.Sampler.CpuSeconds();
+        var measured = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(options.IdleSettle);
+        double idleCores = (broker.Sampler.CpuSeconds() - cpuBefore) / measured.Elapsed.TotalSeconds;
+        progress.WriteLine($"[idle] {partitions.Count} idle partitions: RSS {idle >> 20} MiB, CPU {idleCores:F3} cores");
+        return (empty, idle, idleCores);
     }
 
     /// <summary>Runs <paramref name="scenario"/> against <paramref name="broker"/>; with <paramref name="evictFrom"/>, a data directory whose segment files are first dropped from the page cache, so the run reads them from disk.</summary>

@@ -49,6 +49,7 @@ internal static class MarkdownReport
         md.AppendLine("|---|---|");
         md.AppendLine(Invariant($"| RSS, empty broker | {report.EmptyBrokerRssBytes / (1 << 20)} MiB |"));
         md.AppendLine(Invariant($"| RSS, {report.IdlePartitions} idle partitions | {report.IdlePartitionsRssBytes / (1 << 20)} MiB |"));
+        md.AppendLine(Invariant($"| broker CPU, {report.IdlePartitions} idle partitions | {report.IdlePartitionsCores:F3} cores |"));
         md.AppendLine(Invariant($"| start to serving Metadata, {report.LargeLogBytes / (double)(1L << 30):F2} GiB log, after clean stop | {report.CleanRestart.TotalMilliseconds:F0} ms (broker's own start-up: {report.CleanRestartBrokerMs} ms) |"));
         md.AppendLine(Invariant($"| same after SIGKILL | {report.UncleanRestart.TotalMilliseconds:F0} ms (broker's own start-up: {report.UncleanRestartBrokerMs} ms) |"));
         md.AppendLine();
