@@ -97,6 +97,14 @@ public sealed class ShardGroupTests
         int tid = group[0].NativeThreadId;
         Assert.True(Directory.Exists($"/proc/self/task/{tid}"));
         group.Dispose();
+        // Join returns once the managed thread finished; the kernel task goes a moment later
+        // (a clean CI run saw it still listed right after Join). It must go, within seconds.
+        var deadline = DateTime.UtcNow + TestShards.Timeout;
+        while (Directory.Exists($"/proc/self/task/{tid}") && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+        }
+
         Assert.False(Directory.Exists($"/proc/self/task/{tid}"));
         Assert.Throws<ObjectDisposedException>(() => group[0].Post(_ => { }, null));
     }
