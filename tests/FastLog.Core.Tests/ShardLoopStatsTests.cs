@@ -13,7 +13,16 @@ public sealed class ShardLoopStatsTests
         var wall = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         await group.Run(0, () => ValueTask.FromResult(0)); // wakes the shard, which closes its idle interval
+
+        // The woken turn is counted when it ends, which may be just after the work above returned
+        // (a clean CI run read the stats in between): wait for it rather than race it.
         var after = group[0].LoopStats;
+        var deadline = Stopwatch.StartNew();
+        while (after.Turns <= before.Turns && deadline.Elapsed < TestShards.Timeout)
+        {
+            Thread.Sleep(1);
+            after = group[0].LoopStats;
+        }
 
         // Loose on purpose (a correctness check, not a figure): a loop that counted its sleep as
         // work would report roughly the whole 300 ms as busy.
