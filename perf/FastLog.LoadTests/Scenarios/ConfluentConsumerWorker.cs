@@ -107,16 +107,11 @@ internal sealed class ConfluentConsumerWorker : IConsumerWorker
 
             records++;
             bytes += stamp.Length;
-            if (!IsCatchUp && stamp.SentTimestamp != 0)
+            if (!IsCatchUp)
             {
-                long now = Stopwatch.GetTimestamp();
-                ScenarioMeter.Record(_meter.EndToEndLatency, RecordStamp.Micros(stamp.SentTimestamp, now));
-                if (stamp.IntendedTimestamp != 0)
-                {
-                    ScenarioMeter.Record(_meter.ScheduledEndToEndLatency, RecordStamp.Micros(stamp.IntendedTimestamp, now));
-                }
+                _meter.RecordEndToEnd(stamp);
             }
-            else if (IsCatchUp && _remainingEnds.TryGetValue(result.Partition.Value, out long end) && result.Offset.Value + 1 >= end)
+            else if (_remainingEnds.TryGetValue(result.Partition.Value, out long end) && result.Offset.Value + 1 >= end)
             {
                 _remainingEnds.Remove(result.Partition.Value);
                 if (_remainingEnds.Count == 0)

@@ -95,7 +95,7 @@ internal sealed class ConfluentProducerWorker : IProducerWorker
     private void RunOpen(RatePacer pacer, long startedAt, long stopAt, CancellationToken cancel)
     {
         long index = 0;
-        long dueAt = startedAt + Ticks(pacer.DueAt(index));
+        long dueAt = pacer.DueTimestamp(startedAt, index);
         while (!cancel.IsCancellationRequested)
         {
             long now = Stopwatch.GetTimestamp();
@@ -104,7 +104,7 @@ internal sealed class ConfluentProducerWorker : IProducerWorker
                 break;
             }
 
-            for (; dueAt <= now && _inFlight.Wait(0, cancel); dueAt = startedAt + Ticks(pacer.DueAt(++index)))
+            for (; dueAt <= now && _inFlight.Wait(0, cancel); dueAt = pacer.DueTimestamp(startedAt, ++index))
             {
                 Produce(dueAt);
             }
@@ -113,17 +113,14 @@ internal sealed class ConfluentProducerWorker : IProducerWorker
         }
     }
 
-    private bool Finished(long now, long stopAt) => now >= stopAt || (_options.MaxBytes > 0 && _meter.ProducedBytes >= _options.MaxBytes);
-
-    private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
+    private bool Finished(long now, long stopAt) => _options.ProducingDone(now, stopAt, _meter.ProducedBytes);
 
     /// <param name="intendedTimestamp">When the record was due (open model), or 0.</param>
     private void Produce(long intendedTimestamp)
     {
         if (!_payloads.TryDequeue(out var payload))
         {
-            payload = new byte[_options.RecordSize];
-            payload.AsSpan(RecordStamp.Size).Fill((byte)'x');
+            payload = RecordStamp.NewValue(_options.RecordSize);
         }
 
         long sent = Stopwatch.GetTimestamp();

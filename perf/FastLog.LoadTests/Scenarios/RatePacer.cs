@@ -28,6 +28,9 @@ internal sealed class RatePacer
 
     public static RatePacer Constant(double rate) => new(rate, rate, 0);
 
+    /// <summary>The Stopwatch timestamp at which record <paramref name="index"/> falls due, for a run started at <paramref name="startedAt"/>.</summary>
+    public long DueTimestamp(long startedAt, long index) => startedAt + (long)(DueAt(index) * System.Diagnostics.Stopwatch.Frequency);
+
     /// <summary>Seconds from the start at which record <paramref name="index"/> (0-based) falls due.</summary>
     public double DueAt(long index)
     {

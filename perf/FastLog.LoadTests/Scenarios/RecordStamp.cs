@@ -19,6 +19,14 @@ internal readonly record struct RecordStamp(long SentTimestamp, long IntendedTim
 {
     public const int Size = 2 * sizeof(long);
 
+    /// <summary>A record value of <paramref name="recordSize"/> bytes: room for the stamp, then filler.</summary>
+    public static byte[] NewValue(int recordSize)
+    {
+        var value = new byte[recordSize];
+        value.AsSpan(Size).Fill((byte)'x');
+        return value;
+    }
+
     public static void Write(Span<byte> value, long sent, long intended)
     {
         BinaryPrimitives.WriteInt64LittleEndian(value, sent);

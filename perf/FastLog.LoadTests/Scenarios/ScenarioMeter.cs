@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HdrHistogram;
 
 namespace FastLog.LoadTests.Scenarios;
@@ -80,6 +81,25 @@ internal sealed class ScenarioMeter
         if (Volatile.Read(ref _firstConsumedAt) == 0)
         {
             Interlocked.CompareExchange(ref _firstConsumedAt, timestamp, 0);
+        }
+    }
+
+    /// <summary>
+    /// A stamped record was consumed now: end-to-end latency from its send time and, for an
+    /// open-model record, from its due time. Unstamped records (send time 0) record nothing.
+    /// </summary>
+    public void RecordEndToEnd(RecordStamp stamp)
+    {
+        if (stamp.SentTimestamp == 0)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        Record(EndToEndLatency, RecordStamp.Micros(stamp.SentTimestamp, now));
+        if (stamp.IntendedTimestamp != 0)
+        {
+            Record(ScheduledEndToEndLatency, RecordStamp.Micros(stamp.IntendedTimestamp, now));
         }
     }
 

@@ -63,6 +63,9 @@ internal sealed record ScenarioOptions
     /// <summary>Catch-up: no producers; consumers read the topic from its start to the end offsets seen at start.</summary>
     public bool CatchUp { get; init; }
 
+    /// <summary>Producers stop at <paramref name="stopAt"/> (a Stopwatch timestamp) or once <see cref="MaxBytes"/> were produced.</summary>
+    public bool ProducingDone(long now, long stopAt, long producedBytes) => now >= stopAt || (MaxBytes > 0 && producedBytes >= MaxBytes);
+
     public void Validate()
     {
         if (RecordSize < RecordStamp.Size)

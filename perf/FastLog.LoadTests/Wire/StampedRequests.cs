@@ -27,8 +27,7 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
         {
             if (!_values.TryPop(out var value))
             {
-                value = new byte[recordSize];
-                value.AsSpan(RecordStamp.Size).Fill((byte)'x');
+                value = RecordStamp.NewValue(recordSize);
             }
 
             RecordStamp.Write(value, sentAt, due[i]);

@@ -145,16 +145,7 @@ internal sealed class WireConsumerWorker : IConsumerWorker
         _bytes += bytes.Length;
         if (_remainingEnds is null && bytes.Length >= RecordStamp.Size)
         {
-            var stamp = RecordStamp.Read(bytes.Span);
-            if (stamp.SentTimestamp != 0)
-            {
-                long now = Stopwatch.GetTimestamp();
-                ScenarioMeter.Record(_meter.EndToEndLatency, RecordStamp.Micros(stamp.SentTimestamp, now));
-                if (stamp.IntendedTimestamp != 0)
-                {
-                    ScenarioMeter.Record(_meter.ScheduledEndToEndLatency, RecordStamp.Micros(stamp.IntendedTimestamp, now));
-                }
-            }
+            _meter.RecordEndToEnd(RecordStamp.Read(bytes.Span));
         }
     }
 

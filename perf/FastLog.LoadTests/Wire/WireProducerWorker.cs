@@ -104,8 +104,7 @@ internal sealed class WireProducerWorker : IProducerWorker
 
     private void RunClosed(long stopAt, Thread receiver, CancellationToken cancel)
     {
-        var value = new byte[_options.RecordSize];
-        value.AsSpan(RecordStamp.Size).Fill((byte)'x');
+        var value = RecordStamp.NewValue(_options.RecordSize);
         var batch = PlainRecordBatch.Encode(Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var requests = _partitions.Select(p => WireConnection.EncodeRequest(Request([(p, batch)]), ProduceVersion)).ToArray();
         while (!cancel.IsCancellationRequested && !Finished(Stopwatch.GetTimestamp(), stopAt) && receiver.IsAlive)
@@ -128,7 +127,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         var sending = new List<long>(_recordsPerRequest);
         var stamped = new StampedRequests(_options.RecordSize, _partitions);
         long index = 0;
-        long dueAt = startedAt + Ticks(pacer.DueAt(index));
+        long dueAt = pacer.DueTimestamp(startedAt, index);
         while (!cancel.IsCancellationRequested && receiver.IsAlive)
         {
             long now = Stopwatch.GetTimestamp();
@@ -137,7 +136,7 @@ internal sealed class WireProducerWorker : IProducerWorker
                 break;
             }
 
-            for (; dueAt <= now; dueAt = startedAt + Ticks(pacer.DueAt(++index)))
+            for (; dueAt <= now; dueAt = pacer.DueTimestamp(startedAt, ++index))
             {
                 due.Enqueue(dueAt);
             }
@@ -184,9 +183,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         _meter.Produced(records, (long)records * _options.RecordSize);
     }
 
-    private bool Finished(long now, long stopAt) => now >= stopAt || (_options.MaxBytes > 0 && _meter.ProducedBytes >= _options.MaxBytes);
-
-    private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
+    private bool Finished(long now, long stopAt) => _options.ProducingDone(now, stopAt, _meter.ProducedBytes);
 
     /// <summary>Reads responses in order until the connection closes; each one acknowledges (or fails) one request's records.</summary>
     private void Receive()

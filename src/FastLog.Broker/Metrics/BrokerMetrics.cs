@@ -47,7 +47,8 @@ internal sealed class BrokerMetrics
         for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
         {
             var perShard = all.Select(s => s.RequestLatency(key)).ToArray();
-            var count = TotalCount(perShard);
+            var buckets = MergedBuckets(perShard);
+            var count = buckets.Sum();
             if (count == 0)
             {
                 continue;
@@ -55,7 +56,7 @@ internal sealed class BrokerMetrics
 
             var api = Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(CultureInfo.InvariantCulture);
             text.Append(CultureInfo.InvariantCulture, $"fastlog_requests_total{{api=\"{api}\"}} {count}\n");
-            HistogramSamples(latency, "fastlog_request_latency_seconds", $"api=\"{api}\",", perShard);
+            HistogramSamples(latency, "fastlog_request_latency_seconds", $"api=\"{api}\",", buckets, perShard);
         }
 
         text.Append(latency);
@@ -92,15 +93,16 @@ internal sealed class BrokerMetrics
     private static void Histogram(StringBuilder text, string name, string help, IEnumerable<LatencyHistogram> perShard)
     {
         Header(text, name, "histogram", help);
-        HistogramSamples(text, name, "", perShard.ToArray());
+        var shards = perShard.ToArray();
+        HistogramSamples(text, name, "", MergedBuckets(shards), shards);
     }
 
-    /// <summary>The cumulative buckets, sum and count of <paramref name="perShard"/> merged; <paramref name="labels"/> is "" or `key="value",`.</summary>
-    private static void HistogramSamples(StringBuilder text, string name, string labels, LatencyHistogram[] perShard)
+    /// <summary>
+    /// The cumulative <paramref name="buckets"/> (from <see cref="MergedBuckets"/>), sum and count of
+    /// <paramref name="perShard"/>; <paramref name="labels"/> is "" or `key="value",`.
+    /// </summary>
+    private static void HistogramSamples(StringBuilder text, string name, string labels, long[] buckets, LatencyHistogram[] perShard)
     {
-        // Buckets are read once and the count derived from them, so +Inf and _count always agree
-        // (a recording in progress shows up in both or in neither).
-        var buckets = Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Select(b => perShard.Sum(h => h.Bucket(b))).ToArray();
         long cumulative = 0;
         for (var bucket = 0; bucket < buckets.Length; bucket++)
         {
@@ -115,9 +117,12 @@ internal sealed class BrokerMetrics
         text.Append(CultureInfo.InvariantCulture, $"{name}_count{suffix} {cumulative}\n");
     }
 
-    /// <summary>Observations over shards, counted from the buckets as the rendered +Inf bucket counts them.</summary>
-    private static long TotalCount(LatencyHistogram[] perShard) =>
-        Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Sum(b => perShard.Sum(h => h.Bucket(b)));
+    /// <summary>
+    /// Each bucket summed over shards, read once: the count is derived from them, so +Inf, _count
+    /// and requests_total always agree (a recording in progress shows up in all or in none).
+    /// </summary>
+    private static long[] MergedBuckets(LatencyHistogram[] perShard) =>
+        Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Select(b => perShard.Sum(h => h.Bucket(b))).ToArray();
 
     internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
