@@ -5,7 +5,7 @@ namespace FastLog.Protocol;
 /// version against <see cref="SupportedApis"/> (outside the range: <see cref="ProtocolException"/>)
 /// and pick the flexible (compact, tagged) encoding from the API's first flexible version.
 /// </summary>
-internal abstract class KafkaMessage : KafkaStruct
+public abstract class KafkaMessage : KafkaStruct
 {
     public abstract ApiKey ApiKey { get; }
 

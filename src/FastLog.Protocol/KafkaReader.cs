@@ -20,7 +20,7 @@ namespace FastLog.Protocol;
 /// Constructed over <see cref="ReadOnlyMemory{T}"/>, the reader can hand out slices of the frame
 /// without copying (<see cref="ReadRecords"/>); over a bare span it copies those instead.
 /// </summary>
-internal ref struct KafkaReader
+public ref struct KafkaReader
 {
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly ReadOnlyMemory<byte> _memory;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace FastLog.Protocol;
 
 /// <summary>Length prefixes patched after the fact, splice points and the segment view of a frame.</summary>
-internal sealed partial class KafkaWriter
+public sealed partial class KafkaWriter
 {
     /// <summary>Reserves 4 bytes (e.g. the frame size) to fill in later with <see cref="PatchInt32"/>; returns their position.</summary>
     public int ReserveInt32()

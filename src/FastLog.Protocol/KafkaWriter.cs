@@ -21,7 +21,7 @@ namespace FastLog.Protocol;
 ///   segments: encoded 0..a, external A, encoded a..b, external B, encoded b..end
 /// </code>
 /// </summary>
-internal sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
+public sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
 {
     private readonly List<Splice> _splices = [];
     private byte[] _buffer;

@@ -1,6 +1,7 @@
 using System.Net;
 using Confluent.Kafka;
 using FastLog.Broker.Configuration;
+using FastLog.Host.Configuration;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;

@@ -1,4 +1,5 @@
 using FastLog.Broker.Configuration;
+using FastLog.Server;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Tests;

@@ -9,7 +9,7 @@ namespace FastLog.Broker.Groups;
 /// that shard's thread (requests arrive through <see cref="GroupCoordinator"/>), so nothing is
 /// synchronized.
 /// </summary>
-internal sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger)
+public sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger)
 {
     private readonly Dictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
 

@@ -6,7 +6,7 @@ using FastLog.Storage.Format;
 namespace FastLog.Broker.Partitions;
 
 /// <summary>Maps storage failures to the Kafka error a client gets for them.</summary>
-internal static class StorageErrors
+public static class StorageErrors
 {
     public static ErrorCode ToErrorCode(Exception error) => error switch
     {

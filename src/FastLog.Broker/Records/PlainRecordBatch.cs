@@ -22,7 +22,7 @@ namespace FastLog.Broker.Records;
 /// Varints are zigzag-encoded as in Kafka. For the offsets log, one OffsetCommit request becomes
 /// one batch, so its partitions are committed (and replayed) all or nothing.
 /// </summary>
-internal static class PlainRecordBatch
+public static class PlainRecordBatch
 {
     public static byte[] Encode(IReadOnlyList<KeyValueRecord> records, long timestamp)
     {

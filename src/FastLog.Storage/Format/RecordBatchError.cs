@@ -4,7 +4,7 @@ namespace FastLog.Storage.Format;
 /// Why a RecordBatch was refused. <see cref="RecordBatchErrorExtensions.Kind"/> groups
 /// these into the Kafka error the broker answers with.
 /// </summary>
-internal enum RecordBatchError
+public enum RecordBatchError
 {
     None = 0,
 

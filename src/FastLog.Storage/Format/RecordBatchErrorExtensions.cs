@@ -1,6 +1,6 @@
 namespace FastLog.Storage.Format;
 
-internal static class RecordBatchErrorExtensions
+public static class RecordBatchErrorExtensions
 {
     public static RecordBatchErrorKind Kind(this RecordBatchError error) => error switch
     {

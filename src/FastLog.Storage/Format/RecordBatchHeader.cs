@@ -27,7 +27,7 @@ namespace FastLog.Storage.Format;
 /// PartitionLeaderEpoch can be rewritten in place without touching it; anything from
 /// Attributes on (LogAppendTime) requires recomputing it.
 /// </summary>
-internal readonly struct RecordBatchHeader
+public readonly struct RecordBatchHeader
 {
     public const int BaseOffsetOffset = 0;
     public const int LengthOffset = 8;

@@ -5,7 +5,7 @@ namespace FastLog.Storage.Format;
 /// On success <see cref="BatchCount"/> batches covering <see cref="OffsetCount"/> offsets
 /// were found; on failure <see cref="BatchIndex"/> names the first bad batch.
 /// </summary>
-internal readonly record struct RecordBatchValidation(RecordBatchError Error, int BatchIndex, int BatchCount, long OffsetCount)
+public readonly record struct RecordBatchValidation(RecordBatchError Error, int BatchIndex, int BatchCount, long OffsetCount)
 {
     public bool IsValid => Error == RecordBatchError.None;
 
