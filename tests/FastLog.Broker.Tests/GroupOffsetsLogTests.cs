@@ -1,7 +1,7 @@
 using FastLog.Broker.Groups;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Records;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Broker.Tests;
 

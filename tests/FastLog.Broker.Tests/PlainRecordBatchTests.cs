@@ -1,5 +1,5 @@
 using FastLog.Broker.Records;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Broker.Tests;
 

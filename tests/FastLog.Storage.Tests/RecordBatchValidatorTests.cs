@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using FastLog.Protocol;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Broker.Records;
 

@@ -1,10 +1,10 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// Why a RecordBatch was refused. <see cref="RecordBatchErrorExtensions.Kind"/> groups
 /// these into the Kafka error the broker answers with.
 /// </summary>
-internal enum RecordBatchError
+public enum RecordBatchError
 {
     None = 0,
 

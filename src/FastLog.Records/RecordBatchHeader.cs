@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using FastLog.Core;
 
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// The 61-byte header of a Kafka RecordBatch v2, the unit FastLog stores verbatim.
@@ -27,7 +27,7 @@ namespace FastLog.Storage.Format;
 /// PartitionLeaderEpoch can be rewritten in place without touching it; anything from
 /// Attributes on (LogAppendTime) requires recomputing it.
 /// </summary>
-internal readonly struct RecordBatchHeader
+public readonly struct RecordBatchHeader
 {
     public const int BaseOffsetOffset = 0;
     public const int LengthOffset = 8;

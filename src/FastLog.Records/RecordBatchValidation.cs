@@ -1,11 +1,11 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// Outcome of validating the records of one produce request for one partition.
 /// On success <see cref="BatchCount"/> batches covering <see cref="OffsetCount"/> offsets
 /// were found; on failure <see cref="BatchIndex"/> names the first bad batch.
 /// </summary>
-internal readonly record struct RecordBatchValidation(RecordBatchError Error, int BatchIndex, int BatchCount, long OffsetCount)
+public readonly record struct RecordBatchValidation(RecordBatchError Error, int BatchIndex, int BatchCount, long OffsetCount)
 {
     public bool IsValid => Error == RecordBatchError.None;
 

@@ -1,10 +1,10 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// An append was refused because a batch failed validation; nothing of the request was
 /// stored. The broker answers with the Kafka error of <see cref="RecordBatchErrorExtensions.Kind"/>.
 /// </summary>
-internal sealed class InvalidRecordBatchException : Exception
+public sealed class InvalidRecordBatchException : Exception
 {
     public InvalidRecordBatchException(RecordBatchValidation validation)
         : base(validation.ToString())

@@ -1,6 +1,6 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
-internal static class RecordBatchErrorExtensions
+public static class RecordBatchErrorExtensions
 {
     public static RecordBatchErrorKind Kind(this RecordBatchError error) => error switch
     {

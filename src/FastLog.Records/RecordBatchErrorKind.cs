@@ -1,7 +1,7 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>The Kafka error a <see cref="RecordBatchError"/> maps to (the broker owns the codes).</summary>
-internal enum RecordBatchErrorKind
+public enum RecordBatchErrorKind
 {
     None = 0,
     /// <summary>CORRUPT_MESSAGE (2).</summary>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// The checks Kafka applies to RecordBatch v2 headers coming from producers
@@ -8,7 +8,7 @@ namespace FastLog.Storage.Format;
 /// then the header-level producer rules. Records stay opaque: nothing here looks past
 /// byte 61 except the CRC.
 /// </summary>
-internal static class RecordBatchValidator
+public static class RecordBatchValidator
 {
     /// <summary>
     /// Validates every batch in <paramref name="records"/> (one or more whole batches back to
