@@ -1,5 +1,4 @@
 using FastLog.Broker.Partitions;
-using FastLog.Broker.Records;
 using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Protocol;
