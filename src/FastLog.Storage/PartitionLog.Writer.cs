@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Index;
 using FastLog.Storage.Policy;
 using FastLog.Storage.Write;

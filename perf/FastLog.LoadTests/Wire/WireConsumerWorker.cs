@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using FastLog.Broker.Records;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
+using FastLog.Records;
 
 namespace FastLog.LoadTests.Wire;
 

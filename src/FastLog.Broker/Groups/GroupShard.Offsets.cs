@@ -1,9 +1,8 @@
 using FastLog.Broker.Partitions;
-using FastLog.Broker.Records;
 using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Protocol;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Groups;

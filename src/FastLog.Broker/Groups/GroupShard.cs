@@ -1,5 +1,5 @@
-using FastLog.Broker.Records;
 using FastLog.Protocol;
+using FastLog.Records;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Groups;

@@ -1,7 +1,7 @@
 using FastLog.Broker.Configuration;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
-using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Partitions;
 

@@ -1,7 +1,7 @@
 using FastLog.Core;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
-using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Partitions;
 

@@ -1,8 +1,8 @@
 using FastLog.Broker.Partitions;
 using FastLog.Server.Requests;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
-using FastLog.Storage.Format;
 
 namespace FastLog.Server.Handlers;
 

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using FastLog.Protocol;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Server.Handlers;
 

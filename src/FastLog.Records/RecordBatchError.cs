@@ -1,4 +1,4 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// Why a RecordBatch was refused. <see cref="RecordBatchErrorExtensions.Kind"/> groups

@@ -1,39 +1,44 @@
 using System.Buffers.Binary;
 using FastLog.Core;
-using FastLog.Storage.Format;
 
-namespace FastLog.Storage.Tests;
+namespace FastLog.Records.Tests;
 
 public sealed class RecordBatchHeaderTests
 {
+    private static readonly RecordBatchBuilder Builder = new() { FirstTimestamp = 1_700_000_000_000 };
+
     [Fact]
     public void Read_DecodesEveryField()
     {
-        var batch = TestBatches.Create(baseOffset: 42, recordCount: 5, recordsBytes: 100, firstTimestamp: 1000, maxTimestamp: 1004,
-            attributes: 3, producerId: 7, baseSequence: 11);
+        var batch = new RecordBatchBuilder { BaseOffset = 42, PartitionLeaderEpoch = 6, ProducerId = 7, ProducerEpoch = 8, BaseSequence = 11, FirstTimestamp = 1000, MaxTimestamp = 1004 }
+            .BuildPassthrough(new byte[100], 5, CompressionCodec.Lz4);
 
         var header = RecordBatchHeader.Read(batch);
 
         Assert.Equal(42, header.BaseOffset);
         Assert.Equal(batch.Length - 12, header.Length);
         Assert.Equal(batch.Length, header.TotalSize);
+        Assert.Equal(6, header.PartitionLeaderEpoch);
         Assert.Equal(2, header.Magic);
-        Assert.Equal(3, header.CompressionCodec);
+        Assert.Equal(CompressionCodec.Lz4, header.CompressionCodec);
         Assert.Equal(4, header.LastOffsetDelta);
         Assert.Equal(46, header.LastOffset);
         Assert.Equal(1000, header.FirstTimestamp);
         Assert.Equal(1004, header.MaxTimestamp);
         Assert.Equal(7, header.ProducerId);
+        Assert.Equal(8, header.ProducerEpoch);
         Assert.Equal(11, header.BaseSequence);
         Assert.Equal(5, header.RecordCount);
         Assert.Equal(Crc32C.Compute(batch.AsSpan(21)), header.Crc);
         Assert.False(header.IsLogAppendTime);
+        Assert.False(header.IsTransactional);
+        Assert.False(header.IsControl);
     }
 
     [Fact]
     public void CheckStructure_AcceptsValidBatch_AndReportsItsSize()
     {
-        var batch = TestBatches.Create(recordsBytes: 77);
+        var batch = Builder.Build([new([1], new byte[70])]);
         var withTrailer = batch.Concat(new byte[10]).ToArray();
 
         Assert.Equal(RecordBatchError.None, RecordBatchHeader.CheckStructure(withTrailer, out var size));
@@ -43,7 +48,7 @@ public sealed class RecordBatchHeaderTests
     [Fact]
     public void CheckStructure_RejectsTruncatedBatch()
     {
-        var batch = TestBatches.Create(recordsBytes: 77);
+        var batch = Builder.Build([new([1], new byte[70])]);
 
         Assert.Equal(RecordBatchError.Truncated, RecordBatchHeader.CheckStructure(batch.AsSpan(0, batch.Length - 1), out _));
         Assert.Equal(RecordBatchError.Truncated, RecordBatchHeader.CheckStructure(batch.AsSpan(0, 10), out _));
@@ -52,7 +57,7 @@ public sealed class RecordBatchHeaderTests
     [Fact]
     public void CheckStructure_RejectsLengthBelowHeader()
     {
-        var batch = TestBatches.Create();
+        var batch = Builder.Build([new([1], [2])]);
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), 48);
 
         Assert.Equal(RecordBatchError.LengthBelowMinimum, RecordBatchHeader.CheckStructure(batch, out _));
@@ -61,7 +66,7 @@ public sealed class RecordBatchHeaderTests
     [Fact]
     public void CheckStructure_RejectsOtherMagic()
     {
-        var batch = TestBatches.Create();
+        var batch = Builder.Build([new([1], [2])]);
         batch[16] = 1;
 
         Assert.Equal(RecordBatchError.UnsupportedMagic, RecordBatchHeader.CheckStructure(batch, out _));
@@ -73,7 +78,7 @@ public sealed class RecordBatchHeaderTests
     [InlineData(70)] // records
     public void CheckStructure_DetectsAFlippedBitInsideTheCrcRange(int position)
     {
-        var batch = TestBatches.Create(recordsBytes: 20);
+        var batch = Builder.Build([new([1], new byte[20])]);
         batch[position] ^= 0x10;
 
         Assert.Equal(RecordBatchError.CrcMismatch, RecordBatchHeader.CheckStructure(batch, out _));
@@ -82,7 +87,7 @@ public sealed class RecordBatchHeaderTests
     [Fact]
     public void SetBaseOffsetAndEpoch_RewriteInPlace_WithoutBreakingTheCrc()
     {
-        var batch = TestBatches.Create(baseOffset: 0, recordCount: 3);
+        var batch = Builder.Build([new([1], [1]), new([2], [2]), new([3], [3])]);
 
         RecordBatchHeader.SetBaseOffset(batch, 123_456_789_012);
         RecordBatchHeader.SetPartitionLeaderEpoch(batch, 9);
@@ -97,13 +102,13 @@ public sealed class RecordBatchHeaderTests
     [Fact]
     public void SetLogAppendTime_SetsTypeBitAndMaxTimestamp_AndRecomputesTheCrc()
     {
-        var batch = TestBatches.Create(attributes: 2, firstTimestamp: 5, maxTimestamp: 9);
+        var batch = new RecordBatchBuilder { FirstTimestamp = 5, MaxTimestamp = 9 }.BuildPassthrough(new byte[32], 1, CompressionCodec.Snappy);
 
         RecordBatchHeader.SetLogAppendTime(batch, 1_800_000_000_000);
 
         var header = RecordBatchHeader.Read(batch);
         Assert.True(header.IsLogAppendTime);
-        Assert.Equal(2, header.CompressionCodec);
+        Assert.Equal(CompressionCodec.Snappy, header.CompressionCodec);
         Assert.Equal(1_800_000_000_000, header.MaxTimestamp);
         Assert.Equal(5, header.FirstTimestamp);
         Assert.Equal(RecordBatchError.None, RecordBatchHeader.CheckStructure(batch, out _));

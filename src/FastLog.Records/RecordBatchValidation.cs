@@ -1,4 +1,4 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// Outcome of validating the records of one produce request for one partition.

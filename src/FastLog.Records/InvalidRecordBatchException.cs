@@ -1,4 +1,4 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// An append was refused because a batch failed validation; nothing of the request was

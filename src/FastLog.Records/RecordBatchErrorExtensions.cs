@@ -1,4 +1,4 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 public static class RecordBatchErrorExtensions
 {

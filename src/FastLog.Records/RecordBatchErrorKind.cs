@@ -1,4 +1,4 @@
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>The Kafka error a <see cref="RecordBatchError"/> maps to (the broker owns the codes).</summary>
 public enum RecordBatchErrorKind

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using FastLog.Core;
 
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// The 61-byte header of a Kafka RecordBatch v2, the unit FastLog stores verbatim.
@@ -23,6 +23,7 @@ namespace FastLog.Storage.Format;
 ///  57     4    RecordCount           i32
 ///  61     …    records               opaque to Storage (possibly compressed)
 /// </code>
+/// <see cref="RecordBatchBuilder"/> writes batches; this type reads, checks and rewrites them.
 /// All integers are big-endian. Because the CRC starts at byte 21, BaseOffset and
 /// PartitionLeaderEpoch can be rewritten in place without touching it; anything from
 /// Attributes on (LogAppendTime) requires recomputing it.
@@ -57,7 +58,7 @@ public readonly struct RecordBatchHeader
     public const short ControlFlag = 0x20;
 
     /// <summary>Highest codec id Kafka defines (zstd).</summary>
-    public const int MaxCompressionCodec = 4;
+    public const int MaxCompressionCodec = (int)CompressionCodec.Zstd;
 
     public long BaseOffset { get; init; }
     public int Length { get; init; }
@@ -78,7 +79,7 @@ public readonly struct RecordBatchHeader
 
     public long LastOffset => BaseOffset + LastOffsetDelta;
 
-    public int CompressionCodec => Attributes & CompressionCodecMask;
+    public CompressionCodec CompressionCodec => (CompressionCodec)(Attributes & CompressionCodecMask);
 
     public bool IsLogAppendTime => (Attributes & TimestampTypeFlag) != 0;
 
@@ -166,28 +167,6 @@ public readonly struct RecordBatchHeader
         BinaryPrimitives.WriteInt32BigEndian(batch[PartitionLeaderEpochOffset..], epoch);
 
     /// <summary>
-    /// Fills the header of a plain batch (uncompressed, CreateTime, not transactional, no producer
-    /// id) whose <paramref name="recordCount"/> records already sit after the header, all stamped
-    /// <paramref name="timestamp"/>, and computes its CRC. <paramref name="batch"/> must be exactly
-    /// the whole batch; BaseOffset is left 0 for the log to assign.
-    /// </summary>
-    public static void WritePlain(Span<byte> batch, int recordCount, long timestamp)
-    {
-        batch[..Size].Clear();
-        BinaryPrimitives.WriteInt32BigEndian(batch[LengthOffset..], batch.Length - LogOverhead);
-        BinaryPrimitives.WriteInt32BigEndian(batch[PartitionLeaderEpochOffset..], -1);
-        batch[MagicOffset] = CurrentMagic;
-        BinaryPrimitives.WriteInt32BigEndian(batch[LastOffsetDeltaOffset..], recordCount - 1);
-        BinaryPrimitives.WriteInt64BigEndian(batch[FirstTimestampOffset..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(batch[MaxTimestampOffset..], timestamp);
-        BinaryPrimitives.WriteInt64BigEndian(batch[ProducerIdOffset..], -1);
-        BinaryPrimitives.WriteInt16BigEndian(batch[ProducerEpochOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(batch[BaseSequenceOffset..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(batch[RecordCountOffset..], recordCount);
-        BinaryPrimitives.WriteUInt32BigEndian(batch[CrcOffset..], Crc32C.Compute(batch[AttributesOffset..]));
-    }
-
-    /// <summary>
     /// Turns the batch into a LogAppendTime batch stamped <paramref name="appendTimeMs"/>:
     /// sets the timestamp-type bit and MaxTimestamp (what consumers read as every record's
     /// timestamp for such batches, as Kafka does) and recomputes the CRC, since both fields
@@ -198,6 +177,14 @@ public readonly struct RecordBatchHeader
         var attributes = BinaryPrimitives.ReadInt16BigEndian(batch[AttributesOffset..]);
         BinaryPrimitives.WriteInt16BigEndian(batch[AttributesOffset..], (short)(attributes | TimestampTypeFlag));
         BinaryPrimitives.WriteInt64BigEndian(batch[MaxTimestampOffset..], appendTimeMs);
-        BinaryPrimitives.WriteUInt32BigEndian(batch[CrcOffset..], Crc32C.Compute(batch[AttributesOffset..]));
+        UpdateCrc(batch);
     }
+
+    /// <summary>
+    /// Computes the CRC-32C of bytes 21..end and stores it (big-endian) at byte 17: the last step
+    /// of building a batch, and of any rewrite inside the CRC range. <paramref name="batch"/> must
+    /// be exactly one whole batch.
+    /// </summary>
+    public static void UpdateCrc(Span<byte> batch) =>
+        BinaryPrimitives.WriteUInt32BigEndian(batch[CrcOffset..], Crc32C.Compute(batch[AttributesOffset..]));
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace FastLog.Storage.Format;
+namespace FastLog.Records;
 
 /// <summary>
 /// The checks Kafka applies to RecordBatch v2 headers coming from producers
