@@ -9,23 +9,16 @@ public static class Errno
     public const int EPERM = 1;
     public const int ENOENT = 2;
     public const int EINTR = 4;
-    public const int EIO = 5;
     public const int EBADF = 9;
     public const int EAGAIN = 11;
     public const int ENOMEM = 12;
     public const int EBUSY = 16;
-    public const int EEXIST = 17;
     public const int EINVAL = 22;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
-    public const int EFBIG = 27;
-    public const int ENOSPC = 28;
-    public const int EPIPE = 32;
     public const int ETIME = 62;
     public const int EPROTO = 71;
     public const int ENOBUFS = 105;
     public const int ECONNABORTED = 103;
-    public const int ECONNRESET = 104;
-    public const int EDQUOT = 122;
     public const int ECANCELED = 125;
 }

@@ -73,6 +73,23 @@ public sealed class ShardGroup : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on shard <paramref name="target"/> from anywhere: from a shard of
+    /// this group through its SPSC ring (<see cref="Shard.SubmitTo"/>, the hot path), from any other
+    /// thread through <see cref="RunAsync{T}(int, Func{ValueTask{T}})"/>.
+    /// </summary>
+    public ValueTask<TResult> SubmitAsync<TState, TResult>(int target, TState state, Func<TState, ValueTask<TResult>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var current = Shard.Current;
+        if (current is not null && current.Group == this)
+        {
+            return current.SubmitTo(target, state, work);
+        }
+
+        return new ValueTask<TResult>(RunAsync(target, () => work(state)));
+    }
+
     /// <summary>Runs <paramref name="work"/> on shard <paramref name="shardId"/>; for callers that are not on a shard (not the hot path).</summary>
     public Task<T> RunAsync<T>(int shardId, Func<ValueTask<T>> work)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
 using FastLog.Server.Handlers;
@@ -108,35 +109,7 @@ public sealed class BrokerServer : IAsyncDisposable
         metrics.Cluster = _cluster;
         var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
-        RequestRouter? router = null;
-        router = new RequestRouter(
-        [
-            new ApiVersionsHandler(() => router!.ServedApis),
-            new MetadataHandler(),
-            new ProduceHandler(),
-            new FetchHandler(),
-            new ListOffsetsHandler(),
-            new InitProducerIdHandler(),
-            new CreateTopicsHandler(),
-            new DeleteTopicsHandler(),
-            new CreatePartitionsHandler(),
-            new DescribeConfigsHandler(),
-            new AlterConfigsHandler(),
-            new IncrementalAlterConfigsHandler(),
-            new DeleteRecordsHandler(),
-            new DescribeClusterHandler(),
-            new FindCoordinatorHandler(),
-            new JoinGroupHandler(),
-            new SyncGroupHandler(),
-            new HeartbeatHandler(),
-            new LeaveGroupHandler(),
-            new OffsetCommitHandler(),
-            new OffsetFetchHandler(),
-            new DescribeGroupsHandler(),
-            new ListGroupsHandler(),
-            new DeleteGroupsHandler(),
-            new OffsetDeleteHandler(),
-        ], services);
+        var router = new RequestRouter(ApiHandlers.All, services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
         _connections = Enumerable.Range(0, _shards.Count).Select(_ => new HashSet<KafkaConnection>()).ToArray();

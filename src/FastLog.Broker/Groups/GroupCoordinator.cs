@@ -28,7 +28,7 @@ public sealed class GroupCoordinator
         _dataDirectory = options.DataDirectory;
         _logger = logger;
         var settings = GroupSettings.From(options);
-        _shards = new GroupShard[partitions.ShardCount];
+        _shards = new GroupShard[partitions.Shards.Count];
         for (var i = 0; i < _shards.Length; i++)
         {
             _shards[i] = new GroupShard(settings, options.DataDirectory, logger);
@@ -37,11 +37,13 @@ public sealed class GroupCoordinator
 
     /// <summary>Runs <paramref name="work"/> on the shard coordinating <paramref name="groupId"/>.</summary>
     public ValueTask<TResult> OnOwnerAsync<TState, TResult>(string groupId, TState state, Func<GroupShard, TState, ValueTask<TResult>> work) =>
-        OnShardAsync(GroupPlacement.ShardFor(GroupPlacement.PartitionFor(groupId), _shards.Length), state, work);
+        OnShardAsync(ShardOf(groupId), state, work);
+
+    private int ShardOf(string groupId) => GroupPlacement.ShardFor(GroupPlacement.PartitionFor(groupId), _shards.Length);
 
     /// <summary>Runs <paramref name="work"/> for each item on the owner of its group, all in parallel; results in item order.</summary>
-    public Task<TResult[]> OnOwnersAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, string> groupIdOf, Func<GroupShard, TItem, ValueTask<TResult>> work) =>
-        Task.WhenAll(items.Select(item => OnOwnerAsync(groupIdOf(item), item, work).AsTask()));
+    public ValueTask<TResult[]> OnOwnersAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, string> groupIdOf, Func<GroupShard, TItem, ValueTask<TResult>> work) =>
+        OwnerFanOut.RunAsync(_partitions.Shards, items, item => ShardOf(groupIdOf(item)), (this, work), static (s, item) => s.work(s.Item1._shards[Shard.Current!.Id], item));
 
     /// <summary>Runs <paramref name="work"/> on every shard; results in shard order.</summary>
     public Task<TResult[]> OnEveryShardAsync<TState, TResult>(TState state, Func<GroupShard, TState, ValueTask<TResult>> work) =>

@@ -38,7 +38,8 @@ public sealed class PartitionManager
         }
     }
 
-    public int ShardCount => _shards.Count;
+    /// <summary>The shards partitions live on (one owner each, <see cref="PartitionPlacement"/>).</summary>
+    public ShardGroup Shards => _shards;
 
     public int OwnerOf(TopicPartition partition) => PartitionPlacement.ShardFor(partition, _shards.Count);
 
@@ -49,20 +50,16 @@ public sealed class PartitionManager
         return _tables[shard.Id].GetValueOrDefault(partition);
     }
 
-    /// <summary>Every replica the current shard owns.</summary>
-    public IEnumerable<PartitionReplica> OwnedByCurrentShard() => _tables[Shard.Current!.Id].Values;
-
     /// <summary>Runs <paramref name="work"/> on shard <paramref name="target"/>, from a shard or from any other thread.</summary>
-    public ValueTask<TResult> OnShardAsync<TState, TResult>(int target, TState state, Func<TState, ValueTask<TResult>> work)
-    {
-        var current = Shard.Current;
-        if (current is not null && current.Group == _shards)
-        {
-            return current.SubmitTo(target, state, work);
-        }
+    public ValueTask<TResult> OnShardAsync<TState, TResult>(int target, TState state, Func<TState, ValueTask<TResult>> work) =>
+        _shards.SubmitAsync(target, state, work);
 
-        return new ValueTask<TResult>(_shards.RunAsync(target, () => work(state)));
-    }
+    /// <summary>
+    /// Runs <paramref name="work"/> for every item on the owner shard of its partition (one message
+    /// per owner, see <see cref="OwnerFanOut"/>); results come back in the order of <paramref name="items"/>.
+    /// </summary>
+    public ValueTask<TResult[]> OnOwnersAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, TopicPartition> partitionOf, Func<PartitionManager, TItem, ValueTask<TResult>> work) =>
+        OwnerFanOut.RunAsync(_shards, items, item => OwnerOf(partitionOf(item)), this, work);
 
     /// <summary>Opens (creating when new) every partition of <paramref name="topic"/> from <paramref name="fromPartition"/> on, each on its owner.</summary>
     public async Task OpenTopicAsync(TopicDescription topic, int fromPartition = 0)

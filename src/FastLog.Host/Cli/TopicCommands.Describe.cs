@@ -33,7 +33,7 @@ public static partial class TopicCommands
             }
 
             var configs = await connection.SendAsync<DescribeConfigsResponse>(
-                new DescribeConfigsRequest { Resources = [new DescribeConfigsRequest.DescribeConfigsResource { ResourceType = TopicResource, ResourceName = topicName }] },
+                new DescribeConfigsRequest { Resources = [new DescribeConfigsRequest.DescribeConfigsResource { ResourceType = ConfigResourceType.Topic, ResourceName = topicName }] },
                 DescribeConfigsVersion, cancel);
             var result = configs.Results.Single();
             if (result.ErrorCode != ErrorCode.None)

@@ -18,7 +18,6 @@ public static partial class TopicCommands
     private const short DeleteTopicsVersion = 6;
     private const short DescribeConfigsVersion = 4;
     private const short ListOffsetsVersion = 7;
-    private const sbyte TopicResource = 2;
 
     public static Command Create()
     {

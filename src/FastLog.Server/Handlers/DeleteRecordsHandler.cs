@@ -19,7 +19,7 @@ internal sealed class DeleteRecordsHandler : ApiHandler<DeleteRecordsRequest>
         var response = new DeleteRecordsResponse();
         var deletions = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Topics, p => p.PartitionIndex,
             p => new Result { PartitionIndex = p.PartitionIndex, LowWatermark = -1 }, (slot, error) => slot.ErrorCode = error);
-        var done = await PartitionRequests.OnOwnersAsync(broker.Partitions, deletions, d => d.Partition,
+        var done = await broker.Partitions.OnOwnersAsync(deletions, d => d.Partition,
             static (partitions, d) => partitions.DeleteRecordsOnOwnerAsync(d.Partition, d.Request.Offset));
         for (var i = 0; i < done.Length; i++)
         {

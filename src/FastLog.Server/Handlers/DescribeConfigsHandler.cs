@@ -15,9 +15,6 @@ namespace FastLog.Server.Handlers;
 /// </summary>
 internal sealed class DescribeConfigsHandler : ApiHandler<DescribeConfigsRequest>
 {
-    public const sbyte TopicResource = 2;
-    public const sbyte BrokerResource = 4;
-
     public override ApiKey ApiKey => ApiKey.DescribeConfigs;
 
     protected override ValueTask<KafkaMessage?> HandleAsync(RequestContext context, DescribeConfigsRequest request)
@@ -30,20 +27,20 @@ internal sealed class DescribeConfigsHandler : ApiHandler<DescribeConfigsRequest
             IEnumerable<Config>? configs = null;
             switch (resource.ResourceType)
             {
-                case TopicResource when context.Broker.Topics.Find(resource.ResourceName) is { } topic:
+                case ConfigResourceType.Topic when context.Broker.Topics.Find(resource.ResourceName) is { } topic:
                     configs = DescribeTopic(context.Broker, topic, request.IncludeSynonyms);
                     break;
-                case TopicResource:
+                case ConfigResourceType.Topic:
                     (result.ErrorCode, result.ErrorMessage) = (ErrorCode.UnknownTopicOrPartition, $"Topic '{resource.ResourceName}' does not exist.");
                     break;
-                case BrokerResource when resource.ResourceName.Length == 0:
+                case ConfigResourceType.Broker when resource.ResourceName.Length == 0:
                     // Cluster-wide dynamic broker defaults: FastLog has none.
                     configs = [];
                     break;
-                case BrokerResource when resource.ResourceName == context.Broker.Options.NodeId.ToString(CultureInfo.InvariantCulture):
+                case ConfigResourceType.Broker when resource.ResourceName == context.Broker.Options.NodeId.ToString(CultureInfo.InvariantCulture):
                     configs = DescribeBroker(context.Broker);
                     break;
-                case BrokerResource:
+                case ConfigResourceType.Broker:
                     (result.ErrorCode, result.ErrorMessage) = (ErrorCode.InvalidRequest, $"This is broker {context.Broker.Options.NodeId}, not '{resource.ResourceName}'.");
                     break;
                 default:

@@ -75,20 +75,22 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
 
     private static readonly MemoryRecords Empty = new(ReadOnlyMemory<byte>.Empty);
 
-    /// <summary>Reads every item on its owner shard, long-polling until min_bytes or the deadline; results in item order.</summary>
+    /// <summary>
+    /// Reads every item on its owner shard, long-polling until min_bytes or the deadline; results in
+    /// item order. Not <see cref="PartitionManager.OnOwnersAsync"/>: the first owner with records
+    /// calls off the others' long-polls, so each owner's part is an object the fetch can reach again.
+    /// </summary>
     private static async ValueTask<PartitionRead[]> ReadAsync(PartitionManager partitions, List<FetchItem> items, int minBytes, long deadline)
     {
         var results = new PartitionRead[items.Count];
+        var byOwner = OwnerFanOut.GroupByOwner(items, item => partitions.OwnerOf(item.Partition), partitions.Shards.Count);
         var owners = new Dictionary<int, OwnerFetch>();
-        for (var i = 0; i < items.Count; i++)
+        for (var owner = 0; owner < byOwner.Length; owner++)
         {
-            var owner = partitions.OwnerOf(items[i].Partition);
-            if (!owners.TryGetValue(owner, out var fetch))
+            if (byOwner[owner] is { } indexes)
             {
-                owners[owner] = fetch = new OwnerFetch(partitions, minBytes, deadline);
+                owners[owner] = new OwnerFetch(partitions, indexes, indexes.ConvertAll(i => items[i]), minBytes, deadline);
             }
-
-            fetch.Add(i, items[i]);
         }
 
         var running = owners.ToDictionary(o => partitions.OnShardAsync(o.Key, o.Value, static f => f.RunAsync()).AsTask(), o => o);
@@ -117,18 +119,13 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
     }
 
     /// <summary>The part of a fetch one owner shard serves; <see cref="RunAsync"/> and <see cref="CallOffAsync"/> run on that shard.</summary>
-    private sealed class OwnerFetch(PartitionManager partitions, int minBytes, long deadline)
+    private sealed class OwnerFetch(PartitionManager partitions, List<int> indexes, List<FetchItem> items, int minBytes, long deadline)
     {
-        private readonly List<FetchItem> _items = [];
+        private readonly List<FetchItem> _items = items;
         private readonly FetchWaiter _waiter = new();
 
-        public List<int> Indexes { get; } = [];
-
-        public void Add(int index, FetchItem item)
-        {
-            Indexes.Add(index);
-            _items.Add(item);
-        }
+        /// <summary>Where this owner's reads go in the request's item order.</summary>
+        public List<int> Indexes { get; } = indexes;
 
         public ValueTask<bool> CallOffAsync()
         {

@@ -1,7 +1,7 @@
-using FastLog.Server.Requests;
 using FastLog.Broker.Topics;
 using FastLog.Protocol;
-using Change = FastLog.Server.Handlers.AlterConfigsHandler.ConfigChange;
+using FastLog.Server.Requests;
+using Change = FastLog.Server.Handlers.TopicConfigAlteration.ConfigChange;
 
 namespace FastLog.Server.Handlers;
 
@@ -22,7 +22,7 @@ internal sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlt
     protected override ValueTask<KafkaMessage?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
     {
         var registry = context.Broker.Topics;
-        return AlterConfigsHandler.AlterAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequest.AlterableConfig, IncrementalAlterConfigsResponse>(
+        return TopicConfigAlteration.AlterAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequest.AlterableConfig, IncrementalAlterConfigsResponse>(
             context.Broker, request, replaceAll: false, (topic, config) => ToChange(registry, topic, config));
     }
 

@@ -51,7 +51,7 @@ internal sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest>
             }
         }
 
-        var found = await PartitionRequests.OnOwnersAsync(broker.Partitions, lookups, l => l.Partition, LookUpOnOwnerAsync);
+        var found = await broker.Partitions.OnOwnersAsync(lookups, l => l.Partition, LookUpOnOwnerAsync);
         for (var i = 0; i < found.Length; i++)
         {
             (slots[i].ErrorCode, slots[i].Offset, slots[i].Timestamp) = found[i];

@@ -56,7 +56,7 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             }
         }
 
-        var outcomes = await PartitionRequests.OnOwnersAsync(broker.Partitions, appends, a => a.Partition, AppendOnOwnerAsync);
+        var outcomes = await broker.Partitions.OnOwnersAsync(appends, a => a.Partition, AppendOnOwnerAsync);
         for (var i = 0; i < outcomes.Length; i++)
         {
             var (slot, outcome) = (slots[i], outcomes[i]);

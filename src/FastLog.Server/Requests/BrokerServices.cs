@@ -1,3 +1,4 @@
+using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
 using FastLog.Server.Metrics;

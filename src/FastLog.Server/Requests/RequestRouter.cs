@@ -1,6 +1,6 @@
-using FastLog.Server.Network;
-using FastLog.Protocol;
 using System.Diagnostics;
+using FastLog.Protocol;
+using FastLog.Server.Network;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FastLog.Server.Requests;
@@ -18,14 +18,24 @@ internal sealed class RequestRouter : IRequestDispatcher
     private readonly BrokerServices _broker;
     private readonly ObjectPool<KafkaWriter> _writers = new DefaultObjectPool<KafkaWriter>(new KafkaWriterPoolPolicy(), maximumRetained: 256);
 
+    /// <summary>
+    /// A router for <paramref name="handlers"/>, which must cover exactly the APIs the codec
+    /// implements (<see cref="SupportedApis"/>): ApiVersions advertises those, so a missing handler
+    /// would be an advertised API that closes the connection. Throws when they differ.
+    /// </summary>
     public RequestRouter(IEnumerable<IApiHandler> handlers, BrokerServices broker)
     {
         _handlers = handlers.ToDictionary(h => h.ApiKey);
         _broker = broker;
+        var supported = SupportedApis.All.Select(api => api.ApiKey).ToHashSet();
+        var unhandled = supported.Where(key => !_handlers.ContainsKey(key)).ToList();
+        var undecodable = _handlers.Keys.Where(key => !supported.Contains(key)).ToList();
+        if (unhandled.Count > 0 || undecodable.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Handlers and SupportedApis differ: no handler for [{string.Join(", ", unhandled)}], not in SupportedApis [{string.Join(", ", undecodable)}].");
+        }
     }
-
-    /// <summary>The APIs (and versions) this broker serves: what the codec implements and a handler exists for.</summary>
-    public IEnumerable<SupportedApi> ServedApis => SupportedApis.All.Where(api => _handlers.ContainsKey(api.ApiKey));
 
     public async ValueTask<OutgoingResponse?> DispatchAsync(ConnectionContext connection, ReadOnlyMemory<byte> frame)
     {

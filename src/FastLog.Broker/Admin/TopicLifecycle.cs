@@ -1,11 +1,13 @@
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Topics;
 
-namespace FastLog.Broker.Topics;
+namespace FastLog.Broker.Admin;
 
 /// <summary>
-/// Creating, growing and deleting topics: the registry entry and the partition logs together.
-/// Shared by the admin APIs and topic auto-creation.
+/// Creating, growing, reconfiguring and deleting topics: the registry entry and the partition
+/// logs together. Shared by the admin APIs and topic auto-creation. It sits above both Topics and
+/// Partitions (which never reference it), so neither folder depends on the other's lifecycle.
 /// </summary>
 public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options)
 {
@@ -67,5 +69,22 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
         var topic = await registry.DeleteAsync(name).ConfigureAwait(false);
         await partitions.DeleteTopicAsync(topic).ConfigureAwait(false);
         return topic;
+    }
+
+    /// <summary>
+    /// Sets the topic's config overrides (<paramref name="replaceAll"/>: the given ones become the
+    /// whole set, as AlterConfigs does; otherwise only the given ones change, null removing an
+    /// override), persists them and applies them to the open partitions. Throws
+    /// <see cref="TopicRegistryException"/> for an unknown topic or an invalid config.
+    /// </summary>
+    public async Task<TopicDescription> AlterConfigsAsync(string name, IReadOnlyDictionary<string, string?> changes, bool replaceAll, bool validateOnly)
+    {
+        var changed = await registry.AlterConfigsAsync(name, changes, replaceAll, validateOnly).ConfigureAwait(false);
+        if (!validateOnly)
+        {
+            await partitions.ReconfigureTopicAsync(changed).ConfigureAwait(false);
+        }
+
+        return changed;
     }
 }
