@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FastLog.Core;
 
 namespace FastLog.Broker.Partitions;
 
