@@ -3,6 +3,7 @@ using FastLog.Core;
 using FastLog.Storage.Index;
 using FastLog.Storage.IO;
 using FastLog.Storage.Recovery;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastLog.Storage;
 
@@ -15,7 +16,8 @@ internal sealed partial class PartitionLog
     /// Opens (or creates) the partition log in <paramref name="directory"/> on the current shard,
     /// which then owns it. After a clean close nothing is scanned; after a crash the tail after
     /// the last checkpoint is verified batch by batch (length, CRC-32C, offsets) and the log is
-    /// truncated at the first torn or corrupt batch, with indexes rebuilt.
+    /// truncated at the first torn or corrupt batch, with indexes rebuilt. The producer state is
+    /// rebuilt too (<see cref="Producers"/>) before the log is returned.
     /// </summary>
     public static ValueTask<PartitionLog> OpenAsync(string directory, StorageOptions? options = null) =>
         OpenAsync(directory, options ?? new StorageOptions(), ShardStorageIo.ForCurrentShard());
@@ -83,6 +85,7 @@ internal sealed partial class PartitionLog
 
             // Clears the clean flag (a crash from now on must scan) and records the recovered end.
             await partition.WriteCheckpointAsync(clean: false);
+            await partition.RestoreProducerStateAsync();
             partition.ArmHousekeepingTimer();
             report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.HighWatermark}), {segments.Count} segment(s), "
                 + (partition.IsDirectIo ? "O_DIRECT" : "buffered") + " writes");
@@ -101,7 +104,7 @@ internal sealed partial class PartitionLog
         }
     }
 
-    private static PartitionCheckpoint? ReadCheckpoint(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    private static PartitionCheckpoint? ReadCheckpoint(SafeFileHandle file)
     {
         var bytes = new byte[PartitionCheckpoint.FileSize];
         var length = (int)Math.Min(RandomAccess.GetLength(file), bytes.Length);
@@ -173,6 +176,24 @@ internal sealed partial class PartitionLog
         LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, Action<string>? report)
     {
         var scanner = new LogScanner(position, nextOffset, opened.Indexer);
+        await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
+        if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
+        {
+            report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
+                + $"{scanner.Stop} {scanner.StopError}; truncating there");
+        }
+
+        opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
+        return opened;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="file"/> from the scanner's position up to <paramref name="end"/> in
+    /// large chunks (through the shard's io_uring) and feeds them to <paramref name="scanner"/>
+    /// until it stops.
+    /// </summary>
+    private static async ValueTask FeedAsync(LogScanner scanner, SafeFileHandle file, long end, IStorageIo io)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(ScanChunkBytes);
         try
         {
@@ -185,11 +206,11 @@ internal sealed partial class PartitionLog
                     buffer = ArrayPool<byte>.Shared.Rent(scanner.NeededBytes);
                 }
 
-                var want = (int)Math.Min(buffer.Length, fileLength - at);
+                var want = (int)Math.Min(buffer.Length, end - at);
                 var filled = 0;
                 while (filled < want)
                 {
-                    var read = await io.ReadAsync(opened.ReadHandle, buffer.AsMemory(filled, want - filled), at + filled);
+                    var read = await io.ReadAsync(file, buffer.AsMemory(filled, want - filled), at + filled);
                     if (read == 0)
                     {
                         break;
@@ -199,22 +220,13 @@ internal sealed partial class PartitionLog
                 }
 
                 // A short read means the file ended early: treat what was read as all there is.
-                scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : fileLength - at);
+                scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : end - at);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
-        {
-            report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
-                + $"{scanner.Stop} {scanner.StopError}; truncating there");
-        }
-
-        opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
-        return opened;
     }
 
     /// <summary>

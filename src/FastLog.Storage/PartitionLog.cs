@@ -104,9 +104,11 @@ internal sealed partial class PartitionLog
     private LogSegment Active => _segments[^1];
 
     /// <summary>
-    /// Flushes everything queued, seals the active segment (trimmed file, complete indexes) and
-    /// writes a clean-shutdown checkpoint, so the next open scans nothing. Appends queued after
-    /// this fail with <see cref="ObjectDisposedException"/>.
+    /// Flushes everything queued, seals the active segment (trimmed file, complete indexes),
+    /// writes a clean-shutdown checkpoint, so the next open scans nothing, and the producer state
+    /// snapshot, so it replays nothing. Appends queued after this fail with
+    /// <see cref="ObjectDisposedException"/>. A faulted log only lets go of its files: nothing
+    /// about it is known durable, so nothing is marked clean or snapshotted.
     /// </summary>
     public Task CloseAsync()
     {
@@ -131,6 +133,7 @@ internal sealed partial class PartitionLog
 
             await Active.SealAsync(_io);
             await WriteCheckpointAsync(clean: true);
+            await SaveProducerStateAsync();
             ReleaseFiles();
         });
     }

@@ -15,6 +15,7 @@ internal static class TestBatches
         long maxTimestamp = -2,
         short attributes = 0,
         long producerId = -1,
+        short producerEpoch = -1,
         int baseSequence = -1,
         int seed = 1)
     {
@@ -29,7 +30,7 @@ internal static class TestBatches
         BinaryPrimitives.WriteInt64BigEndian(span[27..], firstTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(span[35..], maxTimestamp == -2 ? firstTimestamp + recordCount - 1 : maxTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(span[43..], producerId);
-        BinaryPrimitives.WriteInt16BigEndian(span[51..], -1);
+        BinaryPrimitives.WriteInt16BigEndian(span[51..], producerEpoch);
         BinaryPrimitives.WriteInt32BigEndian(span[53..], baseSequence);
         BinaryPrimitives.WriteInt32BigEndian(span[57..], recordCount);
         new Random(seed).NextBytes(span[RecordBatchHeader.Size..]);
