@@ -17,11 +17,12 @@ internal sealed partial class PartitionLog
         var nextOffset = active.NextOffset;
         if (active.Appender is { } appender)
         {
-            await appender.SyncAsync();
+            await SyncAsync(appender);
             await active.PersistIndexesAsync(_io);
         }
+
         var checkpoint = new PartitionCheckpoint(
-            ++_checkpointSequence, clean, LogStartOffset, active.BaseOffset, position, nextOffset, active.Indexer.State);
+            ++_checkpointSequence, clean, LogStartOffset, active.BaseOffset, position, nextOffset, active.Indexer.State, HighWatermark);
         var slot = new byte[PartitionCheckpoint.SlotSize];
         checkpoint.Write(slot);
         var written = await _io.WriteAsync(_checkpointFile, slot, checkpoint.SlotOffset);

@@ -74,10 +74,15 @@ internal sealed partial class PartitionLog
             {
                 // Whatever lies past the verified end (torn writes, stale blocks) must never be read back as data.
                 active.Appender!.DiscardBeyondEnd();
+
+                // The verified tail was read back, not necessarily synced before the crash: make it
+                // durable before the checkpoint (and DurableEndOffset) say it is.
+                await io.DataSyncAsync(active.ReadHandle);
             }
 
             var logStart = Math.Max(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset);
-            var partition = new PartitionLog(directory, options, io, segments, logStart, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
+            var highWatermark = checkpoint?.HighWatermark ?? PartitionCheckpoint.NoHighWatermark;
+            var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
             {
                 BytesScannedAtOpen = scannedBytes,
             };

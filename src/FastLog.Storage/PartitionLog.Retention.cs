@@ -56,7 +56,7 @@ internal sealed partial class PartitionLog
             summaries[i] = _segments[i].Summary;
         }
 
-        var deletable = RetentionPolicy.DeletableSegments(summaries, LogStartOffset, _options, now);
+        var deletable = RetentionPolicy.DeletableSegments(summaries, LogStartOffset, HighWatermark, _options, now);
         if (deletable == 0)
         {
             return;
