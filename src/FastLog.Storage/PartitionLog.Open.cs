@@ -1,5 +1,7 @@
 using System.Buffers;
 using FastLog.Core;
+using FastLog.Storage.Epochs;
+using FastLog.Storage.Format;
 using FastLog.Storage.Index;
 using FastLog.Storage.IO;
 using FastLog.Storage.Recovery;
@@ -16,8 +18,9 @@ internal sealed partial class PartitionLog
     /// Opens (or creates) the partition log in <paramref name="directory"/> on the current shard,
     /// which then owns it. After a clean close nothing is scanned; after a crash the tail after
     /// the last checkpoint is verified batch by batch (length, CRC-32C, offsets) and the log is
-    /// truncated at the first torn or corrupt batch, with indexes rebuilt. The producer state is
-    /// rebuilt too (<see cref="Producers"/>) before the log is returned.
+    /// truncated at the first torn or corrupt batch, with indexes rebuilt. The leader epochs
+    /// (<see cref="LeaderEpochs"/>) and the producer state (<see cref="Producers"/>) are rebuilt too
+    /// before the log is returned.
     /// </summary>
     public static ValueTask<PartitionLog> OpenAsync(string directory, StorageOptions? options = null) =>
         OpenAsync(directory, options ?? new StorageOptions(), ShardStorageIo.ForCurrentShard());
@@ -37,6 +40,9 @@ internal sealed partial class PartitionLog
             var plan = RecoveryPlanner.Plan(SegmentFileNames.SegmentBaseOffsets(System.IO.Directory.EnumerateFiles(directory)), checkpoint);
             var now = options.UnixTimeMs();
             var report = options.Log is { } log ? (Action<string>)(m => log($"{directory}: {m}")) : null;
+
+            // Saved before every checkpoint: the batches a scan verifies add what the file lacks.
+            var epochs = LoadLeaderEpochs(directory, report, out var rebuildEpochs);
             var scannedTail = false;
             long scannedBytes = 0;
             for (var i = 0; i < plan.Count; i++)
@@ -49,7 +55,7 @@ internal sealed partial class PartitionLog
                 }
 
                 var nextBase = i + 1 < plan.Count ? plan[i + 1].BaseOffset : -1;
-                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, report);
+                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, epochs, report);
                 if (scannedTail)
                 {
                     // The previous segment was scanned and turned out not to be the last (a crash
@@ -82,13 +88,21 @@ internal sealed partial class PartitionLog
 
             var logStart = Math.Max(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset);
             var highWatermark = checkpoint?.HighWatermark ?? PartitionCheckpoint.NoHighWatermark;
-            var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
+            var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, epochs, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
             {
                 BytesScannedAtOpen = scannedBytes,
             };
+            if (rebuildEpochs)
+            {
+                await partition.RebuildLeaderEpochsAsync();
+            }
+
+            // Entries past a truncated tail (saved before the crash) or below the LogStartOffset go.
+            epochs.TruncateFromEnd(partition.LogEndOffset);
+            epochs.TruncateFromStart(logStart);
             await io.DataSyncAsync(directoryHandle);
 
-            // Clears the clean flag (a crash from now on must scan) and records the recovered end.
+            // Clears the clean flag (a crash from now on must scan) and records the recovered end (and epochs).
             await partition.WriteCheckpointAsync(clean: false);
             await partition.RestoreProducerStateAsync();
             partition.ArmHousekeepingTimer();
@@ -117,9 +131,12 @@ internal sealed partial class PartitionLog
         return PartitionCheckpoint.ReadLatest(bytes.AsSpan(0, length));
     }
 
-    /// <summary>Loads or scans one segment per its plan step; returns it and whether it was scanned.</summary>
+    /// <summary>
+    /// Loads or scans one segment per its plan step; returns it and whether it was scanned. Scanned
+    /// batches also go to <paramref name="epochs"/>.
+    /// </summary>
     private static async ValueTask<(LogSegment Segment, bool Scanned)> RecoverSegmentAsync(
-        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, Action<string>? report)
+        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, LeaderEpochCache epochs, Action<string>? report)
     {
         var baseOffset = step.BaseOffset;
         var fileLength = new FileInfo(SegmentFileNames.Log(directory, baseOffset)).Length;
@@ -146,7 +163,7 @@ internal sealed partial class PartitionLog
                 }
 
                 var segment = LogSegment.Open(directory, baseOffset, resumed, 0, 0, now);
-                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, report), true);
+                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, report), true);
             }
 
             report?.Invoke($"index files of segment {baseOffset} do not match the checkpoint; rebuilding them");
@@ -154,7 +171,7 @@ internal sealed partial class PartitionLog
 
         var fresh = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
         TruncateIndexFiles(directory, baseOffset);
-        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, report), true);
+        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, report), true);
     }
 
     private static SegmentIndexer LoadIndexes(
@@ -175,12 +192,12 @@ internal sealed partial class PartitionLog
 
     /// <summary>
     /// Verifies the segment from <paramref name="position"/> to the end of its file and returns a
-    /// segment object covering exactly the valid prefix (its indexer fed on the way).
+    /// segment object covering exactly the valid prefix (its indexer and <paramref name="epochs"/> fed on the way).
     /// </summary>
     private static async ValueTask<LogSegment> ScanAsync(
-        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, Action<string>? report)
+        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs, Action<string>? report)
     {
-        var scanner = new LogScanner(position, nextOffset, opened.Indexer);
+        var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset));
         await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
         if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
         {
@@ -190,6 +207,37 @@ internal sealed partial class PartitionLog
 
         opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
         return opened;
+    }
+
+    /// <summary>
+    /// Feeds the header of every batch from the one holding <paramref name="from"/> to the log end
+    /// to <paramref name="onBatch"/>, in log order (opening: what a log derives from its batch
+    /// headers). Segments are read in large chunks through the shard's io_uring.
+    /// </summary>
+    private async ValueTask ReplayBatchesAsync(long from, Action<RecordBatchHeader> onBatch, string what)
+    {
+        foreach (var segment in _segments)
+        {
+            if (segment.NextOffset <= from)
+            {
+                continue;
+            }
+
+            var (offset, position) = segment.Indexer.Offsets.Lookup(from);
+            var scanner = new LogScanner(position, offset, indexer: null, header =>
+            {
+                if (header.LastOffset >= from)
+                {
+                    onBatch(header);
+                }
+            });
+            await FeedAsync(scanner, segment.ReadHandle, segment.Size, _io);
+            if (scanner.Stop != ScanStop.EndOfData)
+            {
+                // Verified at open or when written: something changed the file since. Keep what is known.
+                Log($"{what} replay of segment {segment.BaseOffset} stopped at offset {scanner.NextOffset}: {scanner.Stop} {scanner.StopError}");
+            }
+        }
     }
 
     /// <summary>

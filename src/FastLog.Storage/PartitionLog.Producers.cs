@@ -1,5 +1,4 @@
 using FastLog.Storage.Producers;
-using FastLog.Storage.Recovery;
 
 namespace FastLog.Storage;
 
@@ -19,8 +18,7 @@ internal sealed partial class PartitionLog
     /// <summary>
     /// Rebuilds <see cref="Producers"/> at open: the snapshot (if any), then every batch after it,
     /// or without a snapshot the active segment's batches (older producers are then unknown and get
-    /// UNKNOWN_PRODUCER_ID, which makes the client bump its epoch). Only batch headers matter; the
-    /// segments are read in large chunks through the shard's io_uring.
+    /// UNKNOWN_PRODUCER_ID, which makes the client bump its epoch).
     /// </summary>
     private async ValueTask RestoreProducerStateAsync()
     {
@@ -31,28 +29,7 @@ internal sealed partial class PartitionLog
         }
 
         var from = Math.Max(snapshot?.EndOffset ?? ActiveSegmentBaseOffset, LogStartOffset);
-        foreach (var segment in _segments)
-        {
-            if (segment.NextOffset <= from)
-            {
-                continue;
-            }
-
-            var (offset, position) = segment.Indexer.Offsets.Lookup(from);
-            var scanner = new LogScanner(position, offset, indexer: null, header =>
-            {
-                if (header.LastOffset >= from)
-                {
-                    Producers.Replay(header);
-                }
-            });
-            await FeedAsync(scanner, segment.ReadHandle, segment.Size, _io);
-            if (scanner.Stop != ScanStop.EndOfData)
-            {
-                // Verified at open or when written: something changed the file since. Serve what is known.
-                Log($"producer state replay of segment {segment.BaseOffset} stopped at offset {scanner.NextOffset}: {scanner.Stop} {scanner.StopError}");
-            }
-        }
+        await ReplayBatchesAsync(from, Producers.Replay, "producer state");
     }
 
     /// <summary>

@@ -290,6 +290,7 @@ internal sealed partial class PartitionLog
             _options.Metrics?.AppendCommitted(now - pending.QueuedAt);
             active.Commit(pending.Data.Span);
             _cache.Add(pending.BaseOffset, pending.LastOffset, pending.Data);
+            _epochs.Assign(pending.LeaderEpoch, pending.BaseOffset);
         }
 
         if (durable)

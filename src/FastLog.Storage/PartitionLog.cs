@@ -1,3 +1,4 @@
+using FastLog.Storage.Epochs;
 using FastLog.Storage.IO;
 using FastLog.Storage.Read;
 using Microsoft.Win32.SafeHandles;
@@ -35,6 +36,7 @@ internal sealed partial class PartitionLog
     private readonly SafeFileHandle _directoryHandle;
     private readonly SafeFileHandle _checkpointFile;
     private readonly HighWatermarkMode _highWatermarkMode;
+    private readonly LeaderEpochCache _epochs;
     private long _highWatermark;
     private Task? _queuedFlush;
     private long _checkpointSequence;
@@ -48,6 +50,7 @@ internal sealed partial class PartitionLog
         List<LogSegment> segments,
         long logStartOffset,
         long checkpointedHighWatermark,
+        LeaderEpochCache epochs,
         SafeFileHandle directoryHandle,
         SafeFileHandle checkpointFile,
         long checkpointSequence)
@@ -62,6 +65,7 @@ internal sealed partial class PartitionLog
         DurableEndOffset = LogEndOffset;
         _highWatermarkMode = options.HighWatermarkMode;
         _highWatermark = Math.Min(Math.Max(checkpointedHighWatermark, logStartOffset), LogEndOffset);
+        _epochs = epochs;
         _directoryHandle = directoryHandle;
         _checkpointFile = checkpointFile;
         _checkpointSequence = checkpointSequence;

@@ -13,15 +13,8 @@ public sealed class ProducerStateTests : IDisposable
     private const short ProducerEpoch = 3;
     private readonly ShardHarness _shard = new();
 
-    // Long intervals: an abandoned instance's housekeeping must not run while the next one is open.
     // Small segments: replay crosses segment boundaries.
-    private readonly StorageOptions _options = new()
-    {
-        CheckpointInterval = TimeSpan.FromHours(1),
-        RetentionCheckInterval = TimeSpan.FromHours(1),
-        RetentionAge = null,
-        SegmentBytes = 4096,
-    };
+    private readonly StorageOptions _options = ShardHarness.AbandonableOptions with { SegmentBytes = 4096 };
 
     public void Dispose() => _shard.Dispose();
 

@@ -124,7 +124,7 @@ internal sealed class ProducerStateTable
     }
 
     /// <summary>Rebuilds state from a batch already in the log (recovery); batches without a producer id are not tracked.</summary>
-    public void Replay(in RecordBatchHeader batch)
+    public void Replay(RecordBatchHeader batch)
     {
         if (batch.ProducerId >= 0)
         {
