@@ -1,7 +1,7 @@
 namespace FastLog.Storage;
 
 /// <summary>Who moves a partition's high watermark (the offset below which consumers may read).</summary>
-internal enum HighWatermarkMode
+public enum HighWatermarkMode
 {
     /// <summary>
     /// A single copy: the high watermark is the log end, so every committed batch is readable at

@@ -106,7 +106,7 @@ internal sealed partial class PartitionLog
             await partition.WriteCheckpointAsync(clean: false);
             await partition.RestoreProducerStateAsync();
             partition.ArmHousekeepingTimer();
-            report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.HighWatermark}), {segments.Count} segment(s), "
+            report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.LogEndOffset}), {segments.Count} segment(s), "
                 + (partition.IsDirectIo ? "O_DIRECT" : "buffered") + " writes");
             return partition;
         }

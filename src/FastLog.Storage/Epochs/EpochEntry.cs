@@ -4,4 +4,4 @@ namespace FastLog.Storage.Epochs;
 /// One line of a <see cref="LeaderEpochCache"/>: the first batch written under leader epoch
 /// <see cref="Epoch"/> starts at <see cref="StartOffset"/> (Kafka's EpochEntry).
 /// </summary>
-internal readonly record struct EpochEntry(int Epoch, long StartOffset);
+public readonly record struct EpochEntry(int Epoch, long StartOffset);

@@ -16,7 +16,7 @@ namespace FastLog.Storage.Producers;
 /// batches) and <see cref="Complete"/> fills in the offsets; <see cref="Abandon"/> takes back a
 /// reservation whose append failed so the producer's retry is accepted.
 /// </summary>
-internal sealed class ProducerStateTable
+public sealed class ProducerStateTable
 {
     /// <summary>Kafka remembers the last 5 batches: max.in.flight.requests.per.connection for idempotence is at most 5.</summary>
     public const int RememberedBatches = 5;
@@ -26,7 +26,7 @@ internal sealed class ProducerStateTable
     public int Count => _producers.Count;
 
     /// <summary>A remembered batch; BaseOffset is -1 while its append is in flight.</summary>
-    internal sealed class BatchEntry(int firstSequence, int lastSequence)
+    public sealed class BatchEntry(int firstSequence, int lastSequence)
     {
         public int FirstSequence { get; } = firstSequence;
 
@@ -124,7 +124,7 @@ internal sealed class ProducerStateTable
     }
 
     /// <summary>Rebuilds state from a batch already in the log (recovery); batches without a producer id are not tracked.</summary>
-    public void Replay(RecordBatchHeader batch)
+    internal void Replay(RecordBatchHeader batch)
     {
         if (batch.ProducerId >= 0)
         {
@@ -179,9 +179,9 @@ internal sealed class ProducerStateTable
         }
     }
 
-    internal sealed record BatchSnapshot(int FirstSequence, int LastSequence, long BaseOffset, long LastOffset);
+    public sealed record BatchSnapshot(int FirstSequence, int LastSequence, long BaseOffset, long LastOffset);
 
-    internal sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
+    public sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
 
     /// <summary>The sequence of the last record of a batch (sequences wrap from int.MaxValue to 0, as in Kafka).</summary>
     public static int LastSequenceOf(int firstSequence, int recordCount) => NextSequenceAfter(firstSequence, recordCount - 1);
