@@ -245,7 +245,9 @@ internal sealed partial class PartitionLog
                 return;
             }
 
-            if (_options.Durability == DurabilityMode.Durable)
+            // Decided once for the sync and the commit: UpdateOptions may swap the options meanwhile.
+            var durable = _options.Durability == DurabilityMode.Durable;
+            if (durable)
             {
                 try
                 {
@@ -266,7 +268,7 @@ internal sealed partial class PartitionLog
                 _lastSyncMs = now;
             }
 
-            Commit(active, durable: _options.Durability == DurabilityMode.Durable);
+            Commit(active, durable);
         }
         finally
         {
