@@ -1,6 +1,6 @@
 namespace FastLog.Storage;
 
-/// <summary>When an append's ValueTask completes (and the high watermark moves).</summary>
+/// <summary>When an append's ValueTask completes (and its batches count in the LogEndOffset).</summary>
 public enum DurabilityMode
 {
     /// <summary>After fdatasync of the data: one fdatasync covers every append of a loop turn (group commit).</summary>

@@ -7,8 +7,9 @@ public sealed partial class PartitionLog
 {
     /// <summary>
     /// Records the active segment's committed end as durable and verified: syncs the log up to it,
-    /// persists the index entries (a sealed segment did both when it was sealed), then writes the next checkpoint slot and syncs it. Runs only in
-    /// the writer loop (or while opening), so nothing is appended in between.
+    /// persists the index entries (a sealed segment did both when it was sealed) and the leader
+    /// epochs, then writes the next checkpoint slot and syncs it. Runs only in the writer loop (or
+    /// while opening), so nothing is appended in between.
     /// </summary>
     private async ValueTask WriteCheckpointAsync(bool clean)
     {
@@ -17,11 +18,14 @@ public sealed partial class PartitionLog
         var nextOffset = active.NextOffset;
         if (active.Appender is { } appender)
         {
-            await appender.SyncAsync();
+            await SyncAsync(appender);
             await active.PersistIndexesAsync(_io);
         }
+
+        await SaveLeaderEpochsAsync();
+
         var checkpoint = new PartitionCheckpoint(
-            ++_checkpointSequence, clean, LogStartOffset, active.BaseOffset, position, nextOffset, active.Indexer.State);
+            ++_checkpointSequence, clean, LogStartOffset, active.BaseOffset, position, nextOffset, active.Indexer.State, HighWatermark);
         var slot = new byte[PartitionCheckpoint.SlotSize];
         checkpoint.Write(slot);
         var written = await _io.WriteAsync(_checkpointFile, slot, checkpoint.SlotOffset);

@@ -1,8 +1,11 @@
 using System.Buffers;
 using FastLog.Core;
+using FastLog.Records;
+using FastLog.Storage.Epochs;
 using FastLog.Storage.Index;
 using FastLog.Storage.IO;
 using FastLog.Storage.Recovery;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastLog.Storage;
 
@@ -15,7 +18,9 @@ public sealed partial class PartitionLog
     /// Opens (or creates) the partition log in <paramref name="directory"/> on the current shard,
     /// which then owns it. After a clean close nothing is scanned; after a crash the tail after
     /// the last checkpoint is verified batch by batch (length, CRC-32C, offsets) and the log is
-    /// truncated at the first torn or corrupt batch, with indexes rebuilt.
+    /// truncated at the first torn or corrupt batch, with indexes rebuilt. The leader epochs
+    /// (<see cref="LeaderEpochs"/>) and the producer state (<see cref="Producers"/>) are rebuilt too
+    /// before the log is returned.
     /// </summary>
     public static ValueTask<PartitionLog> OpenAsync(string directory, StorageOptions? options = null) =>
         OpenAsync(directory, options ?? new StorageOptions(), ShardStorageIo.ForCurrentShard());
@@ -35,6 +40,9 @@ public sealed partial class PartitionLog
             var plan = RecoveryPlanner.Plan(SegmentFileNames.SegmentBaseOffsets(System.IO.Directory.EnumerateFiles(directory)), checkpoint);
             var now = options.UnixTimeMs();
             var report = options.Log is { } log ? (Action<string>)(m => log($"{directory}: {m}")) : null;
+
+            // Saved before every checkpoint: the batches a scan verifies add what the file lacks.
+            var epochs = LoadLeaderEpochs(directory, report, out var rebuildEpochs);
             var scannedTail = false;
             long scannedBytes = 0;
             for (var i = 0; i < plan.Count; i++)
@@ -47,7 +55,7 @@ public sealed partial class PartitionLog
                 }
 
                 var nextBase = i + 1 < plan.Count ? plan[i + 1].BaseOffset : -1;
-                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, report);
+                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, epochs, report);
                 if (scannedTail)
                 {
                     // The previous segment was scanned and turned out not to be the last (a crash
@@ -72,19 +80,33 @@ public sealed partial class PartitionLog
             {
                 // Whatever lies past the verified end (torn writes, stale blocks) must never be read back as data.
                 active.Appender!.DiscardBeyondEnd();
+
+                // The verified tail was read back, not necessarily synced before the crash: make it
+                // durable before the checkpoint (and DurableEndOffset) say it is.
+                await io.DataSyncAsync(active.ReadHandle);
             }
 
             var logStart = Math.Max(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset);
-            var partition = new PartitionLog(directory, options, io, segments, logStart, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
+            var highWatermark = checkpoint?.HighWatermark ?? PartitionCheckpoint.NoHighWatermark;
+            var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, epochs, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
             {
                 BytesScannedAtOpen = scannedBytes,
             };
+            if (rebuildEpochs)
+            {
+                await partition.RebuildLeaderEpochsAsync();
+            }
+
+            // Entries past a truncated tail (saved before the crash) or below the LogStartOffset go.
+            epochs.TruncateFromEnd(partition.LogEndOffset);
+            epochs.TruncateFromStart(logStart);
             await io.DataSyncAsync(directoryHandle);
 
-            // Clears the clean flag (a crash from now on must scan) and records the recovered end.
+            // Clears the clean flag (a crash from now on must scan) and records the recovered end (and epochs).
             await partition.WriteCheckpointAsync(clean: false);
+            await partition.RestoreProducerStateAsync();
             partition.ArmHousekeepingTimer();
-            report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.HighWatermark}), {segments.Count} segment(s), "
+            report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.LogEndOffset}), {segments.Count} segment(s), "
                 + (partition.IsDirectIo ? "O_DIRECT" : "buffered") + " writes");
             return partition;
         }
@@ -101,7 +123,7 @@ public sealed partial class PartitionLog
         }
     }
 
-    private static PartitionCheckpoint? ReadCheckpoint(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    private static PartitionCheckpoint? ReadCheckpoint(SafeFileHandle file)
     {
         var bytes = new byte[PartitionCheckpoint.FileSize];
         var length = (int)Math.Min(RandomAccess.GetLength(file), bytes.Length);
@@ -109,9 +131,12 @@ public sealed partial class PartitionLog
         return PartitionCheckpoint.ReadLatest(bytes.AsSpan(0, length));
     }
 
-    /// <summary>Loads or scans one segment per its plan step; returns it and whether it was scanned.</summary>
+    /// <summary>
+    /// Loads or scans one segment per its plan step; returns it and whether it was scanned. Scanned
+    /// batches also go to <paramref name="epochs"/>.
+    /// </summary>
     private static async ValueTask<(LogSegment Segment, bool Scanned)> RecoverSegmentAsync(
-        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, Action<string>? report)
+        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, LeaderEpochCache epochs, Action<string>? report)
     {
         var baseOffset = step.BaseOffset;
         var fileLength = new FileInfo(SegmentFileNames.Log(directory, baseOffset)).Length;
@@ -138,7 +163,7 @@ public sealed partial class PartitionLog
                 }
 
                 var segment = LogSegment.Open(directory, baseOffset, resumed, 0, 0, now);
-                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, report), true);
+                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, report), true);
             }
 
             report?.Invoke($"index files of segment {baseOffset} do not match the checkpoint; rebuilding them");
@@ -146,7 +171,7 @@ public sealed partial class PartitionLog
 
         var fresh = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
         TruncateIndexFiles(directory, baseOffset);
-        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, report), true);
+        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, report), true);
     }
 
     private static SegmentIndexer LoadIndexes(
@@ -167,12 +192,61 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Verifies the segment from <paramref name="position"/> to the end of its file and returns a
-    /// segment object covering exactly the valid prefix (its indexer fed on the way).
+    /// segment object covering exactly the valid prefix (its indexer and <paramref name="epochs"/> fed on the way).
     /// </summary>
     private static async ValueTask<LogSegment> ScanAsync(
-        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, Action<string>? report)
+        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs, Action<string>? report)
     {
-        var scanner = new LogScanner(position, nextOffset, opened.Indexer);
+        var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset));
+        await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
+        if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
+        {
+            report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
+                + $"{scanner.Stop} {scanner.StopError}; truncating there");
+        }
+
+        opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
+        return opened;
+    }
+
+    /// <summary>
+    /// Feeds the header of every batch from the one holding <paramref name="from"/> to the log end
+    /// to <paramref name="onBatch"/>, in log order (opening: what a log derives from its batch
+    /// headers). Segments are read in large chunks through the shard's io_uring.
+    /// </summary>
+    private async ValueTask ReplayBatchesAsync(long from, Action<RecordBatchHeader> onBatch, string what)
+    {
+        foreach (var segment in _segments)
+        {
+            if (segment.NextOffset <= from)
+            {
+                continue;
+            }
+
+            var (offset, position) = segment.Indexer.Offsets.Lookup(from);
+            var scanner = new LogScanner(position, offset, indexer: null, header =>
+            {
+                if (header.LastOffset >= from)
+                {
+                    onBatch(header);
+                }
+            });
+            await FeedAsync(scanner, segment.ReadHandle, segment.Size, _io);
+            if (scanner.Stop != ScanStop.EndOfData)
+            {
+                // Verified at open or when written: something changed the file since. Keep what is known.
+                Log($"{what} replay of segment {segment.BaseOffset} stopped at offset {scanner.NextOffset}: {scanner.Stop} {scanner.StopError}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="file"/> from the scanner's position up to <paramref name="end"/> in
+    /// large chunks (through the shard's io_uring) and feeds them to <paramref name="scanner"/>
+    /// until it stops.
+    /// </summary>
+    private static async ValueTask FeedAsync(LogScanner scanner, SafeFileHandle file, long end, IStorageIo io)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(ScanChunkBytes);
         try
         {
@@ -185,11 +259,11 @@ public sealed partial class PartitionLog
                     buffer = ArrayPool<byte>.Shared.Rent(scanner.NeededBytes);
                 }
 
-                var want = (int)Math.Min(buffer.Length, fileLength - at);
+                var want = (int)Math.Min(buffer.Length, end - at);
                 var filled = 0;
                 while (filled < want)
                 {
-                    var read = await io.ReadAsync(opened.ReadHandle, buffer.AsMemory(filled, want - filled), at + filled);
+                    var read = await io.ReadAsync(file, buffer.AsMemory(filled, want - filled), at + filled);
                     if (read == 0)
                     {
                         break;
@@ -199,22 +273,13 @@ public sealed partial class PartitionLog
                 }
 
                 // A short read means the file ended early: treat what was read as all there is.
-                scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : fileLength - at);
+                scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : end - at);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
-        {
-            report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
-                + $"{scanner.Stop} {scanner.StopError}; truncating there");
-        }
-
-        opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
-        return opened;
     }
 
     /// <summary>

@@ -7,25 +7,38 @@ namespace FastLog.Storage;
 public sealed partial class PartitionLog
 {
     /// <summary>
+    /// A consumer's read: <see cref="ReadAsync(long, int, long, bool)"/> up to the
+    /// <see cref="HighWatermark"/>.
+    /// </summary>
+    public ValueTask<LogReadResult> ReadAsync(long offset, int maxBytes, bool minOneBatch = true)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        return ReadAsync(offset, maxBytes, HighWatermark, minOneBatch);
+    }
+
+    /// <summary>
     /// Whole batches from the one holding <paramref name="offset"/> up to <paramref name="maxBytes"/>
     /// (plus the first batch whole even if larger, when <paramref name="minOneBatch"/>, as Kafka
-    /// does for the first partition of a fetch), never past the high watermark and never across a
-    /// segment boundary. Recent batches come from the tail cache as memory, older ones as a leased
-    /// <see cref="FileRegion"/>. At the high watermark the result is empty; outside
-    /// [LogStartOffset, HighWatermark] it throws <see cref="LogOffsetOutOfRangeException"/>.
-    /// Dispose the result when its bytes are sent.
+    /// does for the first partition of a fetch), never a batch starting at or after
+    /// <paramref name="maxOffset"/> (consumers pass the high watermark, followers the log end; it
+    /// is capped at the log end) and never across a segment boundary. Recent batches come from the
+    /// tail cache as memory, older ones as a leased <see cref="FileRegion"/>. From
+    /// <paramref name="maxOffset"/> on the result is empty; outside [LogStartOffset, LogEndOffset]
+    /// it throws <see cref="LogOffsetOutOfRangeException"/>. Dispose the result when its bytes are sent.
     /// </summary>
-    public async ValueTask<LogReadResult> ReadAsync(long offset, int maxBytes, bool minOneBatch = true)
+    public async ValueTask<LogReadResult> ReadAsync(long offset, int maxBytes, long maxOffset, bool minOneBatch = true)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         var highWatermark = HighWatermark;
         var logStart = LogStartOffset;
-        if (offset < logStart || offset > highWatermark)
+        var logEnd = LogEndOffset;
+        if (offset < logStart || offset > logEnd)
         {
             throw new LogOffsetOutOfRangeException(offset, logStart, highWatermark);
         }
 
-        if (offset == highWatermark)
+        maxOffset = Math.Min(maxOffset, logEnd);
+        if (offset >= maxOffset)
         {
             return LogReadResult.Empty(highWatermark, logStart);
         }
@@ -34,7 +47,7 @@ public sealed partial class PartitionLog
         {
             var chunks = new List<ReadOnlyMemory<byte>>();
             var leases = new List<CacheChunk>();
-            _cache.TryRead(offset, maxBytes, minOneBatch, chunks, leases, out var length);
+            _cache.TryRead(offset, maxBytes, minOneBatch, maxOffset, chunks, leases, out var length);
             return LogReadResult.FromMemory(chunks, leases, length, highWatermark, logStart);
         }
 
@@ -51,6 +64,13 @@ public sealed partial class PartitionLog
             if (first is not { } header || (!minOneBatch && header.TotalSize > maxBytes))
             {
                 return LogReadResult.Empty(highWatermark, logStart);
+            }
+
+            if (maxOffset < segment.NextOffset)
+            {
+                // The bound lies inside this segment: end before the batch that starts at or after it.
+                var (_, bound) = segment.Indexer.Offsets.Lookup(maxOffset);
+                (end, _) = await segment.FindBatchAsync(_io, Math.Max(bound, start), end, (h, _) => h.BaseOffset >= maxOffset);
             }
 
             var limit = start + Math.Max(maxBytes, header.TotalSize);

@@ -33,8 +33,7 @@ public sealed partial class PartitionLog
 
             if (logStart != LogStartOffset)
             {
-                LogStartOffset = logStart;
-                _cache.DropBefore(logStart);
+                MoveLogStart(logStart);
                 await ApplyRetentionAsync(_options.UnixTimeMs());
                 await WriteCheckpointAsync(clean: false);
             }
@@ -56,7 +55,7 @@ public sealed partial class PartitionLog
             summaries[i] = _segments[i].Summary;
         }
 
-        var deletable = RetentionPolicy.DeletableSegments(summaries, LogStartOffset, _options, now);
+        var deletable = RetentionPolicy.DeletableSegments(summaries, LogStartOffset, HighWatermark, _options, now);
         if (deletable == 0)
         {
             return;
@@ -69,9 +68,16 @@ public sealed partial class PartitionLog
             _segments.RemoveAt(0);
         }
 
-        LogStartOffset = Math.Max(LogStartOffset, _segments[0].BaseOffset);
-        _cache.DropBefore(LogStartOffset);
+        MoveLogStart(Math.Max(LogStartOffset, _segments[0].BaseOffset));
         await _io.DataSyncAsync(_directoryHandle);
         await WriteCheckpointAsync(clean: false);
+    }
+
+    /// <summary>What lies below the new LogStartOffset is gone: from the tail cache and the leader epochs too.</summary>
+    private void MoveLogStart(long logStartOffset)
+    {
+        LogStartOffset = logStartOffset;
+        _cache.DropBefore(logStartOffset);
+        _epochs.TruncateFromStart(logStartOffset);
     }
 }

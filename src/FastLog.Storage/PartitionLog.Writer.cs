@@ -76,10 +76,23 @@ public sealed partial class PartitionLog
     {
         if (Active.Appender is { } appender && appender.SyncedEnd < appender.WrittenEnd)
         {
-            await appender.SyncAsync();
+            await SyncAsync(appender);
             _lastSyncMs = now;
         }
     }
+
+    /// <summary>
+    /// fdatasync of the active segment: every batch committed when it starts is durable when it
+    /// completes (a batch committed meanwhile may or may not be, so it is not counted).
+    /// </summary>
+    private async ValueTask SyncAsync(SegmentAppender appender)
+    {
+        var committed = LogEndOffset;
+        await appender.SyncAsync();
+        MarkDurable(committed);
+    }
+
+    private void MarkDurable(long endOffset) => DurableEndOffset = Math.Max(DurableEndOffset, endOffset);
 
     /// <summary>Runs <paramref name="operation"/> in the writer loop, after everything queued before it.</summary>
     private Task RunExclusiveAsync(Func<ValueTask> operation)
@@ -232,7 +245,9 @@ public sealed partial class PartitionLog
                 return;
             }
 
-            if (_options.Durability == DurabilityMode.Durable)
+            // Decided once for the sync and the commit: UpdateOptions may swap the options meanwhile.
+            var durable = _options.Durability == DurabilityMode.Durable;
+            if (durable)
             {
                 try
                 {
@@ -253,7 +268,7 @@ public sealed partial class PartitionLog
                 _lastSyncMs = now;
             }
 
-            Commit(active);
+            Commit(active, durable);
         }
         finally
         {
@@ -265,8 +280,11 @@ public sealed partial class PartitionLog
     /// <summary>The timestamp the append's batches will carry once stored.</summary>
     private long MaxTimestampOf(PendingAppend pending, long now) => _options.LogAppendTime ? now : pending.MaxTimestamp;
 
-    /// <summary>Makes the flushed appends visible, then completes them (their continuations see the new state).</summary>
-    private void Commit(LogSegment active)
+    /// <summary>
+    /// Makes the flushed appends visible (<paramref name="durable"/>: fdatasync'ed too), then
+    /// completes them (their continuations see the new state).
+    /// </summary>
+    private void Commit(LogSegment active, bool durable)
     {
         var now = Stopwatch.GetTimestamp();
         foreach (var pending in _flush)
@@ -274,6 +292,12 @@ public sealed partial class PartitionLog
             _options.Metrics?.AppendCommitted(now - pending.QueuedAt);
             active.Commit(pending.Data.Span);
             _cache.Add(pending.BaseOffset, pending.LastOffset, pending.Data);
+            _epochs.Assign(pending.LeaderEpoch, pending.BaseOffset);
+        }
+
+        if (durable)
+        {
+            MarkDurable(LogEndOffset);
         }
 
         _checkpointDirty = true;
@@ -307,6 +331,7 @@ public sealed partial class PartitionLog
         }
 
         await old.SealAsync(_io);
+        MarkDurable(old.NextOffset);
         _segments.Add(next);
         await _io.DataSyncAsync(_directoryHandle);
         await WriteCheckpointAsync(clean: false);
@@ -357,7 +382,7 @@ public sealed partial class PartitionLog
         _intervalSyncRunning = true;
         try
         {
-            await appender.SyncAsync();
+            await SyncAsync(appender);
         }
         catch (Exception error)
         {

@@ -1,3 +1,4 @@
+using FastLog.Storage.Epochs;
 using FastLog.Storage.IO;
 using FastLog.Storage.Read;
 using Microsoft.Win32.SafeHandles;
@@ -17,8 +18,14 @@ namespace FastLog.Storage;
 /// work strictly in order: appends are gathered into one aligned write (and, in
 /// <see cref="DurabilityMode.Durable"/>, one fdatasync) per turn; roll, retention,
 /// DeleteRecords and close run between flushes. Reads run concurrently with it at await points
-/// and see only committed state: <see cref="HighWatermark"/>, segment sizes and the tail cache
+/// and see only committed state: <see cref="LogEndOffset"/>, segment sizes and the tail cache
 /// change together, synchronously, when a flush commits.
+///
+/// Three ends, Kafka's: <see cref="LogEndOffset"/> (after the last committed batch) &gt;=
+/// <see cref="DurableEndOffset"/> (after the last batch fdatasync made durable) and
+/// <see cref="HighWatermark"/> (what consumers may read), which on a single copy
+/// (<see cref="HighWatermarkMode.FollowsLogEnd"/>) is the log end and under replication
+/// (<see cref="HighWatermarkMode.SetByOwner"/>) is what the owner says the ISR holds.
 /// </summary>
 public sealed partial class PartitionLog
 {
@@ -28,6 +35,9 @@ public sealed partial class PartitionLog
     private readonly TailCache _cache;
     private readonly SafeFileHandle _directoryHandle;
     private readonly SafeFileHandle _checkpointFile;
+    private readonly HighWatermarkMode _highWatermarkMode;
+    private readonly LeaderEpochCache _epochs;
+    private long _highWatermark;
     private Task? _queuedFlush;
     private long _checkpointSequence;
     private Exception? _fault;
@@ -39,6 +49,8 @@ public sealed partial class PartitionLog
         IStorageIo io,
         List<LogSegment> segments,
         long logStartOffset,
+        long checkpointedHighWatermark,
+        LeaderEpochCache epochs,
         SafeFileHandle directoryHandle,
         SafeFileHandle checkpointFile,
         long checkpointSequence)
@@ -48,6 +60,12 @@ public sealed partial class PartitionLog
         _io = io;
         _segments = segments;
         LogStartOffset = logStartOffset;
+
+        // What recovery found is durable: it was read back from the file (and the appender's synced end starts there too).
+        DurableEndOffset = LogEndOffset;
+        _highWatermarkMode = options.HighWatermarkMode;
+        _highWatermark = Math.Min(Math.Max(checkpointedHighWatermark, logStartOffset), LogEndOffset);
+        _epochs = epochs;
         _directoryHandle = directoryHandle;
         _checkpointFile = checkpointFile;
         _checkpointSequence = checkpointSequence;
@@ -64,16 +82,28 @@ public sealed partial class PartitionLog
     public long LogStartOffset { get; private set; }
 
     /// <summary>
-    /// The offset after the last committed batch: durable (Durable mode) or written (Interval
-    /// mode). Reads see exactly the offsets below it.
-    /// </summary>
-    public long HighWatermark => Active.NextOffset;
-
-    /// <summary>
-    /// The next offset to be assigned. Offsets are assigned when a flush takes an append and
-    /// become visible when it commits, so on a single node this equals <see cref="HighWatermark"/>.
+    /// The offset after the last committed batch — durable (Durable mode) or written (Interval
+    /// mode) — and so the next offset to assign: offsets are assigned when a flush takes an append
+    /// and count here once it commits (a failed write leaves no gap). Followers read up to it.
     /// </summary>
     public long LogEndOffset => Active.NextOffset;
+
+    /// <summary>
+    /// The offset after the last batch fdatasync has made durable: equal to
+    /// <see cref="LogEndOffset"/> in <see cref="DurabilityMode.Durable"/>; in
+    /// <see cref="DurabilityMode.Interval"/> it catches up when the interval fdatasync, a
+    /// <see cref="FlushAsync"/>, a roll or a checkpoint completes. What a replica may report as held.
+    /// </summary>
+    public long DurableEndOffset { get; private set; }
+
+    /// <summary>
+    /// The offset below which consumers may read (and DeleteRecords may delete, and retention
+    /// deletes whole segments). With <see cref="HighWatermarkMode.FollowsLogEnd"/> it is
+    /// <see cref="LogEndOffset"/>; with <see cref="HighWatermarkMode.SetByOwner"/> it moves only
+    /// by <see cref="AdvanceHighWatermark"/> and starts, after a restart, where the checkpoint left
+    /// it (at most the recovered log end).
+    /// </summary>
+    public long HighWatermark => _highWatermarkMode == HighWatermarkMode.FollowsLogEnd ? LogEndOffset : _highWatermark;
 
     /// <summary>Base offset of the active (last) segment: where a scan of recent batches starts.</summary>
     public long ActiveSegmentBaseOffset => Active.BaseOffset;
@@ -104,9 +134,11 @@ public sealed partial class PartitionLog
     private LogSegment Active => _segments[^1];
 
     /// <summary>
-    /// Flushes everything queued, seals the active segment (trimmed file, complete indexes) and
-    /// writes a clean-shutdown checkpoint, so the next open scans nothing. Appends queued after
-    /// this fail with <see cref="ObjectDisposedException"/>.
+    /// Flushes everything queued, seals the active segment (trimmed file, complete indexes),
+    /// writes a clean-shutdown checkpoint, so the next open scans nothing, and the producer state
+    /// snapshot, so it replays nothing. Appends queued after this fail with
+    /// <see cref="ObjectDisposedException"/>. A faulted log only lets go of its files: nothing
+    /// about it is known durable, so nothing is marked clean or snapshotted.
     /// </summary>
     public Task CloseAsync()
     {
@@ -130,9 +162,29 @@ public sealed partial class PartitionLog
             }
 
             await Active.SealAsync(_io);
+            MarkDurable(LogEndOffset);
             await WriteCheckpointAsync(clean: true);
+            await SaveProducerStateAsync();
             ReleaseFiles();
         });
+    }
+
+    /// <summary>
+    /// Replication's hook: moves the high watermark forward to <paramref name="offset"/> (at most
+    /// <see cref="LogEndOffset"/>, never backwards) and returns it; the next checkpoint records it.
+    /// With <see cref="HighWatermarkMode.FollowsLogEnd"/> it changes nothing (every committed batch
+    /// is already below the high watermark) and returns it. Call on the owner shard.
+    /// </summary>
+    public long AdvanceHighWatermark(long offset)
+    {
+        ThrowIfUnusable();
+        if (_highWatermarkMode == HighWatermarkMode.SetByOwner && Math.Min(offset, LogEndOffset) > _highWatermark)
+        {
+            _highWatermark = Math.Min(offset, LogEndOffset);
+            _checkpointDirty = true;
+        }
+
+        return HighWatermark;
     }
 
     /// <summary>Closes every descriptor and gives back the tail cache; read leases keep theirs until disposed.</summary>

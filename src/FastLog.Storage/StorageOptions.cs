@@ -31,6 +31,9 @@ public sealed record StorageOptions
     /// <summary>When an append counts as done: see <see cref="DurabilityMode"/>.</summary>
     public DurabilityMode Durability { get; init; } = DurabilityMode.Durable;
 
+    /// <summary>Who moves the high watermark: see <see cref="Storage.HighWatermarkMode"/>. Read at open only.</summary>
+    public HighWatermarkMode HighWatermarkMode { get; init; } = HighWatermarkMode.FollowsLogEnd;
+
     /// <summary>Interval mode: how often appended data is fdatasync'ed.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -6,7 +6,8 @@ namespace FastLog.Storage.Tests;
 /// <summary>
 /// The crash test's child process: opens a partition log (recovering whatever the previous
 /// child left) and appends forever in durable mode, keeping several appends in flight so group
-/// commit is exercised, printing "sequence baseOffset" for each acknowledged append. The test
+/// commit is exercised, printing "sequence baseOffset" for each acknowledged append. Each child
+/// appends under its own leader epoch (<see cref="EpochOf"/>), as a new leader would. The test
 /// kills it with SIGKILL; a line on stdout is a promise that the batch is durable.
 /// </summary>
 internal static class CrashChild
@@ -26,6 +27,9 @@ internal static class CrashChild
         RetentionAge = null,
     };
 
+    /// <summary>The leader epoch of the child whose first batch is <paramref name="firstSequence"/>: one per round.</summary>
+    public static int EpochOf(int firstSequence) => firstSequence / 1_000_000;
+
     /// <summary>Batch number <paramref name="sequence"/> of the crash stream: 1-7 records, 50-3050 bytes.</summary>
     public static byte[] Batch(int sequence) =>
         TestBatches.Create(recordCount: 1 + (sequence % 7), recordsBytes: 50 + ((sequence * 131) % 3000), firstTimestamp: 1_700_000_000_000 + sequence, seed: sequence);
@@ -43,7 +47,7 @@ internal static class CrashChild
             {
                 while (pending.Count < InFlight)
                 {
-                    pending.Enqueue((sequence, log.AppendAsync(Batch(sequence)).AsTask()));
+                    pending.Enqueue((sequence, log.AppendAsync(Batch(sequence), EpochOf(firstSequence)).AsTask()));
                     sequence++;
                 }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FastLog.Records;
+using FastLog.Storage.Epochs;
 using Xunit.Abstractions;
 
 namespace FastLog.Storage.Tests;
@@ -8,8 +9,10 @@ namespace FastLog.Storage.Tests;
 /// <summary>
 /// kill -9 at random moments: a child process appends in durable mode and prints every
 /// acknowledged append; after each kill the log is reopened (recovery) and every acknowledged
-/// batch must be there, in order, byte-identical and CRC-valid, with the whole log contiguous.
-/// Every other round the verifying open is not closed cleanly, so children also recover.
+/// batch must be there, in order, byte-identical and CRC-valid, with the whole log contiguous,
+/// and the leader epochs (one per child) must be what the batch headers say: recovery rebuilds
+/// those the epoch file lacks. Every other round the verifying open is not closed cleanly, so
+/// children also recover.
 /// </summary>
 public sealed class CrashTests : IDisposable
 {
@@ -120,17 +123,24 @@ public sealed class CrashTests : IDisposable
         // The whole log: contiguous offsets, every batch CRC-valid (ReadFrom checks each).
         var all = await _shard.ReadFrom(log, 0);
         var batches = new Dictionary<long, byte[]>();
+        var epochs = new List<EpochEntry>();
         long expectedOffset = 0;
         for (var at = 0; at < all.Length;)
         {
             var header = RecordBatchHeader.Read(all.AsSpan(at));
             Assert.Equal(expectedOffset, header.BaseOffset);
             batches[header.BaseOffset] = all.AsSpan(at, header.TotalSize).ToArray();
+            if (epochs.Count == 0 || header.PartitionLeaderEpoch > epochs[^1].Epoch)
+            {
+                epochs.Add(new EpochEntry(header.PartitionLeaderEpoch, header.BaseOffset));
+            }
+
             expectedOffset = header.LastOffset + 1;
             at += header.TotalSize;
         }
 
         Assert.Equal(log.HighWatermark, expectedOffset);
+        Assert.Equal(epochs, await _shard.Run(() => ValueTask.FromResult(log.LeaderEpochs.ToArray())));
 
         // Every acknowledged append, byte for byte, in acknowledgement order.
         long previous = -1;
@@ -141,6 +151,7 @@ public sealed class CrashTests : IDisposable
             Assert.True(batches.TryGetValue(baseOffset, out var stored), $"acknowledged batch {sequence} at offset {baseOffset} is missing (log end {expectedOffset})");
             var expected = CrashChild.Batch(sequence);
             RecordBatchHeader.SetBaseOffset(expected, baseOffset);
+            RecordBatchHeader.SetPartitionLeaderEpoch(expected, CrashChild.EpochOf(sequence));
             Assert.Equal(expected, stored);
         }
     }

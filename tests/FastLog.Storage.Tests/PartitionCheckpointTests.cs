@@ -46,6 +46,33 @@ public sealed class PartitionCheckpointTests
     }
 
     [Fact]
+    public void HighWatermark_RoundTrips_AndWithoutItTheSlotIsTheFirstFormat()
+    {
+        var withHighWatermark = Sample(7) with { HighWatermark = 950 };
+        var slot = new byte[PartitionCheckpoint.SlotSize];
+        withHighWatermark.Write(slot);
+        Assert.Equal(withHighWatermark, PartitionCheckpoint.ReadLatest(slot));
+
+        // Written without it, a slot is byte for byte what builds before the field wrote: flags bit 1
+        // clear and nothing after the first CRC.
+        Sample(7).Write(slot);
+        Assert.Equal(0, slot[7] & 2);
+        Assert.True(slot.AsSpan(80).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(PartitionCheckpoint.NoHighWatermark, PartitionCheckpoint.ReadLatest(slot)?.HighWatermark);
+    }
+
+    [Fact]
+    public void DamagedHighWatermark_InvalidatesItsSlot()
+    {
+        var file = new byte[PartitionCheckpoint.FileSize];
+        (Sample(4) with { HighWatermark = 900 }).Write(file.AsSpan(0, PartitionCheckpoint.SlotSize));
+        (Sample(5) with { HighWatermark = 950 }).Write(file.AsSpan(PartitionCheckpoint.SlotSize, PartitionCheckpoint.SlotSize));
+        file[PartitionCheckpoint.SlotSize + 85] ^= 1;
+
+        Assert.Equal(900, PartitionCheckpoint.ReadLatest(file)?.HighWatermark);
+    }
+
+    [Fact]
     public void NoValidSlot_IsNull()
     {
         Assert.Null(PartitionCheckpoint.ReadLatest(new byte[PartitionCheckpoint.FileSize]));

@@ -70,9 +70,9 @@ public sealed class PolicyTests
         SegmentSummary[] segments = [Segment(0, 10, 100), Segment(10, 20, 100), Segment(20, 30, 100), Segment(30, 40, 100)];
 
         // 400 bytes: dropping the first leaves 300 >= 250; dropping the second would leave 200 < 250.
-        Assert.Equal(1, RetentionPolicy.DeletableSegments(segments, 0, options, Now));
-        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 0, options with { RetentionBytes = -1 }, Now));
-        Assert.Equal(3, RetentionPolicy.DeletableSegments(segments, 0, options with { RetentionBytes = 0 }, Now));
+        Assert.Equal(1, RetentionPolicy.DeletableSegments(segments, 0, segments[^1].NextOffset, options, Now));
+        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 0, segments[^1].NextOffset, options with { RetentionBytes = -1 }, Now));
+        Assert.Equal(3, RetentionPolicy.DeletableSegments(segments, 0, segments[^1].NextOffset, options with { RetentionBytes = 0 }, Now));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class PolicyTests
             Segment(20, 30, 100, maxTimestamp: Now - (2 * Hour)),
         ];
 
-        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 0, options, Now));
+        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 0, segments[^1].NextOffset, options, Now));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class PolicyTests
             Segment(20, 30, 100),
         ];
 
-        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 0, options, Now));
+        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 0, segments[^1].NextOffset, options, Now));
     }
 
     [Fact]
@@ -109,9 +109,21 @@ public sealed class PolicyTests
         var options = new StorageOptions { RetentionAge = null };
         SegmentSummary[] segments = [Segment(0, 10, 100), Segment(10, 20, 100), Segment(20, 30, 100)];
 
-        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 9, options, Now));
-        Assert.Equal(1, RetentionPolicy.DeletableSegments(segments, 10, options, Now));
-        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 30, options, Now));
+        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 9, segments[^1].NextOffset, options, Now));
+        Assert.Equal(1, RetentionPolicy.DeletableSegments(segments, 10, segments[^1].NextOffset, options, Now));
+        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 30, segments[^1].NextOffset, options, Now));
+    }
+
+    [Fact]
+    public void Retention_DeletesOnlySegmentsWhollyBelowTheHighWatermark()
+    {
+        var options = new StorageOptions { RetentionBytes = 0, RetentionAge = null };
+        SegmentSummary[] segments = [Segment(0, 10, 100), Segment(10, 20, 100), Segment(20, 30, 100), Segment(30, 40, 100)];
+
+        Assert.Equal(0, RetentionPolicy.DeletableSegments(segments, 0, 9, options, Now));
+        Assert.Equal(1, RetentionPolicy.DeletableSegments(segments, 0, 19, options, Now));
+        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 0, 20, options, Now));
+        Assert.Equal(2, RetentionPolicy.DeletableSegments(segments, 30, 20, options, Now));
     }
 
     [Fact]

@@ -8,13 +8,7 @@ public sealed class RecoveryTests : IDisposable
 {
     private readonly ShardHarness _shard = new();
 
-    // Long intervals: the abandoned instance's housekeeping must not run while the new one is open.
-    private readonly StorageOptions _options = new()
-    {
-        CheckpointInterval = TimeSpan.FromHours(1),
-        RetentionCheckInterval = TimeSpan.FromHours(1),
-        RetentionAge = null,
-    };
+    private readonly StorageOptions _options = ShardHarness.AbandonableOptions;
 
     public void Dispose() => _shard.Dispose();
 

@@ -20,6 +20,18 @@ internal sealed class ShardHarness : IDisposable
         _group.Start();
     }
 
+    /// <summary>
+    /// For tests that abandon a log without CloseAsync (as if the process died) and open its
+    /// directory again: only opens, rolls, retention and closes checkpoint, and the abandoned
+    /// instance's housekeeping never runs while the next one is open. Nothing expires by age.
+    /// </summary>
+    public static StorageOptions AbandonableOptions { get; } = new()
+    {
+        CheckpointInterval = TimeSpan.FromHours(1),
+        RetentionCheckInterval = TimeSpan.FromHours(1),
+        RetentionAge = null,
+    };
+
     public string Root { get; }
 
     /// <summary>The partition directory (created by the first open).</summary>

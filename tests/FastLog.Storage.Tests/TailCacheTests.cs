@@ -18,10 +18,10 @@ public sealed class TailCacheTests
     private static void Add(TailCache cache, long baseOffset, long lastOffset, byte[] batches) =>
         cache.Add(baseOffset, lastOffset, cache.Copy(batches));
 
-    private static bool TryRead(TailCache cache, long offset, int maxBytes, bool minOneBatch, List<ReadOnlyMemory<byte>> chunks, out int length)
+    private static bool TryRead(TailCache cache, long offset, int maxBytes, bool minOneBatch, List<ReadOnlyMemory<byte>> chunks, out int length, long maxOffset = long.MaxValue)
     {
         var leases = new List<CacheChunk>();
-        var found = cache.TryRead(offset, maxBytes, minOneBatch, chunks, leases, out length);
+        var found = cache.TryRead(offset, maxBytes, minOneBatch, maxOffset, chunks, leases, out length);
         leases.ForEach(lease => lease.Release());
         return found;
     }
@@ -54,6 +54,25 @@ public sealed class TailCacheTests
 
         Assert.Equal([3L, 6, 9], BaseOffsets(chunks));
         Assert.Equal(300, length);
+    }
+
+    [Fact]
+    public void TryRead_StopsBeforeTheFirstBatchStartingAtOrAfterMaxOffset()
+    {
+        var chunks = new List<ReadOnlyMemory<byte>>();
+
+        // Inside an append: the batch starting at 3 is left out; at an append boundary, so is the next append.
+        Assert.True(TryRead(Filled(), 0, 1000, true, chunks, out var length, maxOffset: 3));
+        Assert.Equal([0L], BaseOffsets(chunks));
+        Assert.Equal(100, length);
+        chunks.Clear();
+        Assert.True(TryRead(Filled(), 4, 1000, true, chunks, out length, maxOffset: 9));
+        Assert.Equal([3L, 6], BaseOffsets(chunks));
+
+        // A batch that only ends past maxOffset started before it: it is returned.
+        chunks.Clear();
+        Assert.True(TryRead(Filled(), 0, 1000, true, chunks, out length, maxOffset: 7));
+        Assert.Equal([0L, 3, 6], BaseOffsets(chunks));
     }
 
     [Fact]
@@ -155,7 +174,7 @@ public sealed class TailCacheTests
         Add(cache, 0, 2, original);
         var chunks = new List<ReadOnlyMemory<byte>>();
         var leases = new List<CacheChunk>();
-        Assert.True(cache.TryRead(0, 1000, true, chunks, leases, out _));
+        Assert.True(cache.TryRead(0, 1000, true, long.MaxValue, chunks, leases, out _));
         var leased = Assert.Single(leases);
 
         // Far more than the chunk holds: the cache evicts offset 0 and moves on to new chunks,
@@ -178,7 +197,7 @@ public sealed class TailCacheTests
         var cache = Filled();
         var chunks = new List<ReadOnlyMemory<byte>>();
         var leases = new List<CacheChunk>();
-        Assert.True(cache.TryRead(0, 1000, true, chunks, leases, out _));
+        Assert.True(cache.TryRead(0, 1000, true, long.MaxValue, chunks, leases, out _));
         var chunk = Assert.Single(leases);
 
         cache.Clear();

@@ -15,6 +15,9 @@ internal static class TestBatches
         int recordsBytes = 32,
         long firstTimestamp = 1_700_000_000_000,
         long? maxTimestamp = null,
+        long producerId = -1,
+        short producerEpoch = -1,
+        int baseSequence = -1,
         int seed = 1)
     {
         var records = new byte[recordsBytes];
@@ -24,6 +27,9 @@ internal static class TestBatches
             BaseOffset = baseOffset,
             FirstTimestamp = firstTimestamp,
             MaxTimestamp = maxTimestamp ?? firstTimestamp + recordCount - 1,
+            ProducerId = producerId,
+            ProducerEpoch = producerEpoch,
+            BaseSequence = baseSequence,
         }.BuildPassthrough(records, recordCount, CompressionCodec.None);
     }
 

@@ -166,7 +166,7 @@ public sealed class PartitionManager
     /// <summary>Opens every partition of every known topic (startup); recovery runs on each owner shard in parallel.</summary>
     public Task OpenAllAsync() => Task.WhenAll(_topics.Current.ByName.Values.Select(t => OpenTopicAsync(t)));
 
-    /// <summary>Closes every partition cleanly (flush, checkpoint, clean-shutdown marker).</summary>
+    /// <summary>Closes every partition cleanly (flush, checkpoint, clean-shutdown marker, producer state snapshot).</summary>
     public Task CloseAllAsync() =>
         Task.WhenAll(Enumerable.Range(0, _shards.Count).Select(shard =>
             OnShardAsync(shard, this, static async self =>
@@ -175,7 +175,6 @@ public sealed class PartitionManager
                 foreach (var replica in table.Values.ToList())
                 {
                     await self.CloseReplicaAsync(replica);
-                    await Task.Run(() => self.SaveProducerState(replica));
                 }
 
                 table.Clear();
@@ -198,9 +197,7 @@ public sealed class PartitionManager
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        var replica = new PartitionReplica(partition, log, _options.AckDurability);
-        await replica.RestoreProducerStateAsync();
-        table[partition] = replica;
+        table[partition] = new PartitionReplica(partition, log, _options.AckDurability);
         return true;
     }
 
@@ -225,19 +222,6 @@ public sealed class PartitionManager
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             _logger.LogError(e, "{Partition}: close failed; the next start recovers it from the log", replica.Id);
-        }
-    }
-
-    private void SaveProducerState(PartitionReplica replica)
-    {
-        try
-        {
-            replica.SaveProducerState(replica.Log.HighWatermark);
-        }
-        catch (IOException e)
-        {
-            // Not fatal: the next start rebuilds the state from the active segment.
-            _logger.LogWarning("{Partition}: producer state snapshot not written: {Error}", replica.Id, e.Message);
         }
     }
 

@@ -2,11 +2,13 @@ using FastLog.Broker.Configuration;
 using FastLog.Protocol;
 using FastLog.Records;
 using FastLog.Storage;
+using FastLog.Storage.Producers;
 
 namespace FastLog.Broker.Partitions;
 
 /// <summary>
-/// A partition as its owner shard serves it: the log, the idempotent-producer state and the
+/// A partition as its owner shard serves it: the log (which keeps the idempotent-producer state),
+/// the Kafka-facing produce checks against that state (their verdicts as Kafka error codes) and the
 /// signal that wakes fetch long-polls when records arrive. Every member runs on the owner shard
 /// (reached from other shards through Shard.SubmitTo), so nothing here is synchronized.
 /// </summary>
@@ -25,8 +27,6 @@ public sealed class PartitionReplica
     public TopicPartition Id { get; }
 
     public PartitionLog Log { get; }
-
-    public ProducerStateTable Producers { get; } = new();
 
     /// <summary>The outcome of appending one partition's records from a Produce request.</summary>
     public readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
@@ -54,7 +54,7 @@ public sealed class PartitionReplica
         ProducerStateTable.BatchEntry? reservation = null;
         if (header.ProducerId >= 0)
         {
-            switch (Producers.Check(header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount, out reservation))
+            switch (Log.Producers.Check(header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount, out reservation))
             {
                 case ProducerBatchCheck.Duplicate when reservation!.BaseOffset >= 0:
                     return new AppendOutcome(ErrorCode.None, reservation.BaseOffset, LogStartOffset: Log.LogStartOffset);
@@ -83,7 +83,7 @@ public sealed class PartitionReplica
         {
             if (reservation is not null)
             {
-                Producers.Abandon(header.ProducerId, reservation);
+                Log.Producers.Abandon(header.ProducerId, reservation);
             }
 
             return new AppendOutcome(StorageErrors.ToErrorCode(e), Message: e.Message);
@@ -97,49 +97,6 @@ public sealed class PartitionReplica
         SignalAppended();
         return new AppendOutcome(ErrorCode.None, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
     }
-
-    /// <summary>
-    /// Rebuilds the idempotent-producer state at open: the snapshot (if any), then every batch after
-    /// it, or without a snapshot the active segment's batches (older producers are then unknown and
-    /// get UNKNOWN_PRODUCER_ID, which makes the client bump its epoch). Runs before the partition serves.
-    /// </summary>
-    public async ValueTask RestoreProducerStateAsync()
-    {
-        var snapshot = ProducerStateSnapshot.Load(Log.Directory);
-        if (snapshot is not null)
-        {
-            Producers.Restore(snapshot.Producers);
-        }
-
-        var offset = Math.Max(snapshot?.EndOffset ?? Log.ActiveSegmentBaseOffset, Log.LogStartOffset);
-        while (offset < Log.HighWatermark)
-        {
-            using var read = await Log.ReadAsync(offset, ReplayChunkBytes);
-            if (read.Length == 0)
-            {
-                break;
-            }
-
-            var bytes = read.ToArray().AsSpan();
-            while (bytes.Length >= RecordBatchHeader.Size)
-            {
-                var header = RecordBatchHeader.Read(bytes);
-                if (header.ProducerId >= 0)
-                {
-                    Producers.Replay(header.ProducerId, header.ProducerEpoch, header.BaseSequence,
-                        ProducerStateTable.LastSequenceOf(header.BaseSequence, header.RecordCount), header.BaseOffset, header.LastOffset);
-                }
-
-                offset = header.LastOffset + 1;
-                bytes = bytes[header.TotalSize..];
-            }
-        }
-    }
-
-    /// <summary>Writes the producer state snapshot (at clean close). Blocking file I/O: call off the shard.</summary>
-    public void SaveProducerState(long endOffset) => new ProducerStateSnapshot(endOffset, Producers.Snapshot()).Save(Log.Directory);
-
-    private const int ReplayChunkBytes = 1 << 20;
 
     /// <summary>Wakes <paramref name="waiter"/> at the next append to this partition (fetch long-polls).</summary>
     public void AddWaiter(FetchWaiter waiter) => _waiters.Add(waiter);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FastLog.Core;
 
 namespace FastLog.Broker.Producers;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using FastLog.Core;
 
 namespace FastLog.Broker.Topics;
 

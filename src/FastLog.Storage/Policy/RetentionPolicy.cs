@@ -9,11 +9,18 @@ internal static class RetentionPolicy
     /// <summary>
     /// How many of the oldest <paramref name="segments"/> (ascending, active last) to delete: those
     /// entirely below <paramref name="logStartOffset"/>, those whose newest batch is older than
-    /// retention.ms, and as many as needed to bring the total size within retention.bytes.
+    /// retention.ms, and as many as needed to bring the total size within retention.bytes — but
+    /// only segments wholly below <paramref name="highWatermark"/> (Kafka's rule: what the ISR has
+    /// not confirmed is not deleted, so the LogStartOffset never passes the high watermark).
     /// </summary>
-    public static int DeletableSegments(IReadOnlyList<SegmentSummary> segments, long logStartOffset, StorageOptions options, long nowMs)
+    public static int DeletableSegments(IReadOnlyList<SegmentSummary> segments, long logStartOffset, long highWatermark, StorageOptions options, long nowMs)
     {
         var closed = segments.Count - 1;
+        while (closed > 0 && segments[closed - 1].NextOffset > highWatermark)
+        {
+            closed--;
+        }
+
         var byStart = 0;
         while (byStart < closed && segments[byStart].NextOffset <= logStartOffset)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using FastLog.Records;
 
 namespace FastLog.Storage.Read;
@@ -108,11 +109,12 @@ internal sealed class TailCache
     /// <summary>
     /// Whole batches from the one holding <paramref name="offset"/> on, up to
     /// <paramref name="maxBytes"/> (the first batch even if larger, when
-    /// <paramref name="minOneBatch"/>). Entries that lie back to back in one chunk come out as one
+    /// <paramref name="minOneBatch"/>) and before the first batch starting at or after
+    /// <paramref name="maxOffset"/>. Entries that lie back to back in one chunk come out as one
     /// memory range. Every chunk read from gets a reference, added to <paramref name="leases"/>:
     /// release each once the bytes are sent. False when <paramref name="offset"/> is older than the cache.
     /// </summary>
-    public bool TryRead(long offset, int maxBytes, bool minOneBatch, List<ReadOnlyMemory<byte>> chunks, List<CacheChunk> leases, out int length)
+    public bool TryRead(long offset, int maxBytes, bool minOneBatch, long maxOffset, List<ReadOnlyMemory<byte>> chunks, List<CacheChunk> leases, out int length)
     {
         length = 0;
         if (offset < FirstOffset)
@@ -133,7 +135,8 @@ internal sealed class TailCache
             {
                 var size = (int)RecordBatchHeader.ReadTotalSize(bytes[end..]);
                 var first = length == 0 && end == start;
-                if (length + (end - start) + size > maxBytes && !(first && minOneBatch))
+                if ((length + (end - start) + size > maxBytes && !(first && minOneBatch))
+                    || BinaryPrimitives.ReadInt64BigEndian(bytes[(end + RecordBatchHeader.BaseOffsetOffset)..]) >= maxOffset)
                 {
                     break;
                 }

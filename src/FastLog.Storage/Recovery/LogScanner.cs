@@ -9,20 +9,24 @@ namespace FastLog.Storage.Recovery;
 /// Fed incrementally so a 1 GiB segment is scanned through a bounded buffer: every
 /// <see cref="Scan"/> call receives data starting at <see cref="Position"/> and consumes
 /// whole valid batches. Valid batches are reported to the segment's
-/// <see cref="SegmentIndexer"/>, which rebuilds the indexes on the way.
+/// <see cref="SegmentIndexer"/>, which rebuilds the indexes on the way, and to an observer
+/// (what else a log rebuilds from batch headers: producer state, leader epochs).
 /// </summary>
 internal sealed class LogScanner
 {
     private readonly SegmentIndexer? _indexer;
+    private readonly Action<RecordBatchHeader>? _onBatch;
 
     /// <param name="position">File position the first chunk starts at.</param>
     /// <param name="nextOffset">BaseOffset the first batch must have.</param>
     /// <param name="indexer">Receives every valid batch (null to only validate).</param>
-    public LogScanner(long position, long nextOffset, SegmentIndexer? indexer)
+    /// <param name="onBatch">Also receives every valid batch's header, in log order (null: nobody).</param>
+    public LogScanner(long position, long nextOffset, SegmentIndexer? indexer, Action<RecordBatchHeader>? onBatch = null)
     {
         Position = position;
         NextOffset = nextOffset;
         _indexer = indexer;
+        _onBatch = onBatch;
     }
 
     /// <summary>File position just after the last valid batch: where the log must be truncated.</summary>
@@ -105,6 +109,7 @@ internal sealed class LogScanner
             }
 
             _indexer?.OnBatch(header.BaseOffset, header.MaxTimestamp, checked((int)Position), size);
+            _onBatch?.Invoke(header);
             NextOffset = header.LastOffset + 1;
             Position += size;
             Batches++;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FastLog.Broker.Partitions;
+namespace FastLog.Storage.Producers;
 
 /// <summary>Source-generated JSON for producer state snapshots.</summary>
 [JsonSerializable(typeof(ProducerStateSnapshot))]

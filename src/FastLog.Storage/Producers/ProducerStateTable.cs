@@ -1,4 +1,6 @@
-namespace FastLog.Broker.Partitions;
+using FastLog.Records;
+
+namespace FastLog.Storage.Producers;
 
 /// <summary>
 /// Idempotent-producer state of one partition, as Kafka keeps it: per producer id, the current
@@ -6,7 +8,10 @@ namespace FastLog.Broker.Partitions;
 /// sequence ranges and offsets) so a retried batch is recognised and answered with its original
 /// offsets instead of being written twice.
 ///
-/// Owned by the partition's shard (no synchronization). Appends are queued in order but complete
+/// Kept by the <see cref="PartitionLog"/> it describes (Kafka's ProducerStateManager beside its
+/// log): rebuilt when the log opens (snapshot + replay of later batches), snapshotted when it
+/// closes cleanly (<see cref="ProducerStateSnapshot"/>). The produce path checks and completes
+/// entries. Owned by the partition's shard (no synchronization). Appends are queued in order but complete
 /// later, so <see cref="Check"/> reserves the sequence range at once (a producer pipelines up to 5
 /// batches) and <see cref="Complete"/> fills in the offsets; <see cref="Abandon"/> takes back a
 /// reservation whose append failed so the producer's retry is accepted.
@@ -115,6 +120,15 @@ public sealed class ProducerStateTable
             {
                 producer.Batches.Enqueue(b);
             }
+        }
+    }
+
+    /// <summary>Rebuilds state from a batch already in the log (recovery); batches without a producer id are not tracked.</summary>
+    internal void Replay(RecordBatchHeader batch)
+    {
+        if (batch.ProducerId >= 0)
+        {
+            Replay(batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, LastSequenceOf(batch.BaseSequence, batch.RecordCount), batch.BaseOffset, batch.LastOffset);
         }
     }
 

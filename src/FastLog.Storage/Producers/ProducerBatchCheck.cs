@@ -1,4 +1,4 @@
-namespace FastLog.Broker.Partitions;
+namespace FastLog.Storage.Producers;
 
 /// <summary>The verdict of the idempotent-producer check on one incoming batch.</summary>
 public enum ProducerBatchCheck

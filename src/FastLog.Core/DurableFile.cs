@@ -1,9 +1,10 @@
-using FastLog.Core;
+namespace FastLog.Core;
 
-namespace FastLog.Broker;
-
-/// <summary>Small metadata files (topics.json, producer_ids) replaced atomically and durably.</summary>
-internal static class DurableFile
+/// <summary>
+/// Small metadata files replaced atomically and durably (the broker's topics.json and
+/// producer_ids; a partition's producer-state snapshot). Public: Storage and the broker share it.
+/// </summary>
+public static class DurableFile
 {
     /// <summary>
     /// Writes <paramref name="contents"/> to a temporary file, fsyncs it, renames it over
