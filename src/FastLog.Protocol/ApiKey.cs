@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>Kafka API keys (the int16 that opens every request header), with Kafka's numbers.</summary>
-internal enum ApiKey : short
+public enum ApiKey : short
 {
     Produce = 0,
     Fetch = 1,

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 /// Kafka's defaults for those fields. In flexible versions every struct ends with a
 /// tagged-field section (<see cref="MapTaggedFields"/>); the codec adds it after <see cref="Map"/>.
 /// </summary>
-internal abstract class KafkaStruct
+public abstract class KafkaStruct
 {
     /// <summary>The struct's regular fields, in wire order, for <see cref="KafkaCodec.Version"/>.</summary>
     internal abstract void Map(ref KafkaCodec codec);
