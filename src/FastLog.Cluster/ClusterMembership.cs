@@ -16,7 +16,7 @@ namespace FastLog.Cluster;
 /// <see cref="View"/> and <see cref="Counters"/> are safe from any thread (see <see cref="GossipNode"/>).
 /// The fields below are touched only on the gossip shard once started.</para>
 /// </summary>
-internal sealed class ClusterMembership
+public sealed class ClusterMembership
 {
     private const int ReceiveBufferBytes = 65536; // a whole UDP datagram, so an oversized one is read (and dropped) whole
 

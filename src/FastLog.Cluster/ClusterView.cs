@@ -5,7 +5,7 @@ namespace FastLog.Cluster;
 /// read lock-free by any shard (see <see cref="GossipNode.View"/>). Members are sorted by node id
 /// and include this node; Dead and Left members stay listed (as tombstones) until the process ends.
 /// </summary>
-internal sealed class ClusterView
+public sealed class ClusterView
 {
     public ClusterView(IEnumerable<MemberRecord> members)
     {

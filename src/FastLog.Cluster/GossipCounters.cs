@@ -5,7 +5,7 @@ namespace FastLog.Cluster;
 /// single-writer increments); the /metrics scraper reads from another thread with Volatile.Read.
 /// Aligned 64-bit reads are atomic on 64-bit platforms, so a scrape never sees a torn value.
 /// </summary>
-internal sealed class GossipCounters
+public sealed class GossipCounters
 {
     private long _sent;
     private long _received;

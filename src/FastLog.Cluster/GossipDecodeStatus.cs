@@ -1,7 +1,7 @@
 namespace FastLog.Cluster;
 
 /// <summary>What <see cref="GossipCodec.TryDecode"/> made of a datagram; everything but Ok is dropped and counted.</summary>
-internal enum GossipDecodeStatus
+public enum GossipDecodeStatus
 {
     Ok,
 

@@ -9,7 +9,7 @@ namespace FastLog.Cluster;
 /// multiplier 4 up to 6× that while unconfirmed, retransmit multiplier 4, 30 s full state sync,
 /// 1400-byte datagrams).
 /// </summary>
-internal sealed record GossipOptions
+public sealed record GossipOptions
 {
     /// <summary>Datagrams never exceed this (below a typical 1500-byte MTU minus IP/UDP headers).</summary>
     public const int DefaultMaxDatagramBytes = 1400;

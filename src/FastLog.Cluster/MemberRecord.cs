@@ -17,7 +17,7 @@ namespace FastLog.Cluster;
 /// <param name="KafkaHost">Host of the Kafka endpoint it advertises to clients.</param>
 /// <param name="KafkaPort">Port of that Kafka endpoint.</param>
 /// <param name="Rack">Kafka's broker.rack, or null.</param>
-internal sealed record MemberRecord(
+public sealed record MemberRecord(
     int NodeId,
     uint Incarnation,
     MemberState State,

@@ -6,7 +6,7 @@ namespace FastLog.Cluster;
 /// <see cref="Left"/> outranks <see cref="Dead"/>, which outranks <see cref="Suspect"/>, which
 /// outranks <see cref="Alive"/>. The values are on the wire: never renumber.
 /// </summary>
-internal enum MemberState : byte
+public enum MemberState : byte
 {
     /// <summary>Answering probes (or not yet suspected).</summary>
     Alive = 0,

@@ -23,7 +23,7 @@ namespace FastLog.Core;
 /// its own padded cache-line pair (<see cref="SpscRingIndices"/>). Debug builds assert the single
 /// producer and single consumer threads.
 /// </summary>
-internal sealed class SpscRing<T>
+public sealed class SpscRing<T>
 {
     private readonly T[] _slots;
     private readonly long _mask;

@@ -4,7 +4,7 @@ namespace FastLog.Protocol;
 /// Kafka error codes (the int16 carried in responses), with the numbers of Kafka's Errors.java.
 /// Member names are Kafka's constant names in PascalCase; the numbers are the wire contract.
 /// </summary>
-internal enum ErrorCode : short
+public enum ErrorCode : short
 {
     UnknownServerError = -1,
     None = 0,

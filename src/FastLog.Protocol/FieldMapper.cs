@@ -1,4 +1,4 @@
 namespace FastLog.Protocol;
 
 /// <summary>Reads or writes one value (an array element) through a <see cref="KafkaCodec"/>.</summary>
-internal delegate void FieldMapper<T>(ref KafkaCodec codec, ref T value);
+public delegate void FieldMapper<T>(ref KafkaCodec codec, ref T value);

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 /// and the broker's sender, which knows the concrete type, sends them in place
 /// (see <see cref="ResponseSegment"/>). The length must not change once written.
 /// </summary>
-internal interface IRecordsPayload
+public interface IRecordsPayload
 {
     int Length { get; }
 }

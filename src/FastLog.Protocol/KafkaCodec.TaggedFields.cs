@@ -15,7 +15,7 @@ namespace FastLog.Protocol;
 /// Reading yields only known tags (unknown ones are skipped); writing yields each present tag
 /// and gives the value its size prefix once written. In non-flexible versions both are no-ops.
 /// </summary>
-internal ref partial struct KafkaCodec
+public ref partial struct KafkaCodec
 {
     /// <summary>A tagged-field section with no known tags: skipped on read, written empty.</summary>
     public void TaggedFields()

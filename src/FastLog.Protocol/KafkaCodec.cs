@@ -9,7 +9,7 @@ namespace FastLog.Protocol;
 /// first flexible version) selects compact lengths and tagged-field sections, so message types
 /// only state which fields exist in which <see cref="Version"/>.
 /// </summary>
-internal ref partial struct KafkaCodec
+public ref partial struct KafkaCodec
 {
     public KafkaReader Reader;
     private readonly KafkaWriter? _writer;

@@ -9,14 +9,14 @@ public abstract class KafkaMessage : KafkaStruct
 {
     public abstract ApiKey ApiKey { get; }
 
-    internal void Write(KafkaWriter writer, short version)
+    public void Write(KafkaWriter writer, short version)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var codec = KafkaCodec.ForWriting(writer, version, SupportedApis.IsFlexibleChecked(ApiKey, version));
         MapAll(ref codec);
     }
 
-    internal void ReadFrom(ref KafkaReader reader, short version)
+    public void ReadFrom(ref KafkaReader reader, short version)
     {
         var codec = KafkaCodec.ForReading(reader, version, SupportedApis.IsFlexibleChecked(ApiKey, version));
         MapAll(ref codec);

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using FastLog.Records;
 
 namespace FastLog.Protocol;
 
@@ -20,7 +22,7 @@ namespace FastLog.Protocol;
 /// Constructed over <see cref="ReadOnlyMemory{T}"/>, the reader can hand out slices of the frame
 /// without copying (<see cref="ReadRecords"/>); over a bare span it copies those instead.
 /// </summary>
-internal ref struct KafkaReader
+public ref struct KafkaReader
 {
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly ReadOnlyMemory<byte> _memory;
@@ -63,45 +65,28 @@ internal ref struct KafkaReader
     /// <summary>Kafka's UUID: 16 bytes, most significant first (the order of its text form).</summary>
     public Guid ReadUuid() => new(Take(16), bigEndian: true);
 
-    /// <summary>UNSIGNED_VARINT: 7 bits a byte, low group first, at most 5 bytes for 32 bits.</summary>
+    /// <summary>UNSIGNED_VARINT (<see cref="VarIntCodec"/>): at most 5 bytes for 32 bits.</summary>
     public uint ReadUnsignedVarInt()
     {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            var b = Take(1)[0];
-            if (shift == 28 && b > 0x0F)
-                throw new ProtocolException("Unsigned varint does not fit in 32 bits.");
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-                return value;
-        }
-
-        throw new ProtocolException("Unsigned varint longer than 5 bytes.");
+        var status = VarIntCodec.ReadUnsignedVarInt(_buffer[_position..], out var value, out var length);
+        Consume(status, length, "Unsigned varint does not fit in 32 bits.");
+        return value;
     }
 
     /// <summary>VARINT: zigzag-encoded signed 32-bit value.</summary>
     public int ReadVarInt()
     {
-        var raw = ReadUnsignedVarInt();
-        return (int)(raw >> 1) ^ -(int)(raw & 1);
+        var status = VarIntCodec.ReadVarInt(_buffer[_position..], out var value, out var length);
+        Consume(status, length, "Unsigned varint does not fit in 32 bits.");
+        return value;
     }
 
     /// <summary>VARLONG: zigzag-encoded signed 64-bit value, at most 10 bytes.</summary>
     public long ReadVarLong()
     {
-        ulong raw = 0;
-        for (var shift = 0; shift < 70; shift += 7)
-        {
-            var b = Take(1)[0];
-            if (shift == 63 && b > 0x01)
-                throw new ProtocolException("Varlong does not fit in 64 bits.");
-            raw |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-                return (long)(raw >> 1) ^ -(long)(raw & 1);
-        }
-
-        throw new ProtocolException("Varlong longer than 10 bytes.");
+        var status = VarIntCodec.ReadVarLong(_buffer[_position..], out var value, out var length);
+        Consume(status, length, "Varlong does not fit in 64 bits.");
+        return value;
     }
 
     /// <summary>
@@ -179,6 +164,22 @@ internal ref struct KafkaReader
     }
 
     public void Skip(int count) => Take(count);
+
+    /// <summary>Moves past a varint <see cref="VarIntCodec"/> read, or throws what a malformed one means here.</summary>
+    private void Consume(OperationStatus status, int length, string overflow)
+    {
+        switch (status)
+        {
+            case OperationStatus.Done:
+                _position += length;
+                return;
+            case OperationStatus.NeedMoreData:
+                // The varint ran past the end: one more byte was needed and none was left.
+                throw ProtocolException.Truncated(1, 0);
+            default:
+                throw new ProtocolException(overflow);
+        }
+    }
 
     private ReadOnlySpan<byte> Take(int count)
     {

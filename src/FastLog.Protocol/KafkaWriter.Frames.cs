@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
+using FastLog.Records;
 
 namespace FastLog.Protocol;
 
 /// <summary>Length prefixes patched after the fact, splice points and the segment view of a frame.</summary>
-internal sealed partial class KafkaWriter
+public sealed partial class KafkaWriter
 {
     /// <summary>Reserves 4 bytes (e.g. the frame size) to fill in later with <see cref="PatchInt32"/>; returns their position.</summary>
     public int ReserveInt32()
@@ -72,8 +73,8 @@ internal sealed partial class KafkaWriter
             throw new ArgumentOutOfRangeException(nameof(position));
         if (_splices.Count > 0 && _splices[^1].Offset > position)
             throw new InvalidOperationException("Cannot shift bytes across an external payload.");
-        Span<byte> prefix = stackalloc byte[5];
-        var size = EncodeUnsignedVarInt(prefix, value);
+        Span<byte> prefix = stackalloc byte[VarIntCodec.MaxVarIntBytes];
+        var size = VarIntCodec.WriteUnsignedVarInt(prefix, value);
         Ensure(size);
         _buffer.AsSpan(position, _length - position).CopyTo(_buffer.AsSpan(position + size));
         prefix[..size].CopyTo(_buffer.AsSpan(position));

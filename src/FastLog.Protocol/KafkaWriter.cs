@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using FastLog.Records;
 
 namespace FastLog.Protocol;
 
@@ -21,7 +22,7 @@ namespace FastLog.Protocol;
 ///   segments: encoded 0..a, external A, encoded a..b, external B, encoded b..end
 /// </code>
 /// </summary>
-internal sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
+public sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
 {
     private readonly List<Splice> _splices = [];
     private byte[] _buffer;
@@ -99,24 +100,11 @@ internal sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
 
     public void WriteUuid(Guid value) => value.TryWriteBytes(Take(16), bigEndian: true, out _);
 
-    public void WriteUnsignedVarInt(uint value) => _length += EncodeUnsignedVarInt(GetSpan(5), value);
+    public void WriteUnsignedVarInt(uint value) => _length += VarIntCodec.WriteUnsignedVarInt(GetSpan(VarIntCodec.MaxVarIntBytes), value);
 
-    public void WriteVarInt(int value) => WriteUnsignedVarInt((uint)((value << 1) ^ (value >> 31)));
+    public void WriteVarInt(int value) => _length += VarIntCodec.WriteVarInt(GetSpan(VarIntCodec.MaxVarIntBytes), value);
 
-    public void WriteVarLong(long value)
-    {
-        var raw = (ulong)((value << 1) ^ (value >> 63));
-        var span = GetSpan(10);
-        var i = 0;
-        while (raw >= 0x80)
-        {
-            span[i++] = (byte)(raw | 0x80);
-            raw >>= 7;
-        }
-
-        span[i++] = (byte)raw;
-        _length += i;
-    }
+    public void WriteVarLong(long value) => _length += VarIntCodec.WriteVarLong(GetSpan(VarIntCodec.MaxVarLongBytes), value);
 
     /// <summary>Writes a length prefix (N, or -1 for null) in the form <see cref="KafkaReader.ReadLength"/> reads.</summary>
     public void WriteLength(int length, bool compact, bool isString = false)
@@ -156,19 +144,6 @@ internal sealed partial class KafkaWriter : IBufferWriter<byte>, IDisposable
 
     /// <summary>An empty tagged-field section (count 0), the common case in flexible versions.</summary>
     public void WriteEmptyTaggedFields() => WriteUnsignedVarInt(0);
-
-    internal static int EncodeUnsignedVarInt(Span<byte> span, uint value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[i++] = (byte)value;
-        return i;
-    }
 
     private Span<byte> Take(int count)
     {

@@ -5,7 +5,7 @@ namespace FastLog.Protocol;
 /// splicing them (use another <see cref="IRecordsPayload"/> type to avoid the copy), and the
 /// decoder hands records it reads back in this form.
 /// </summary>
-internal sealed class MemoryRecords(ReadOnlyMemory<byte> bytes) : IRecordsPayload
+public sealed class MemoryRecords(ReadOnlyMemory<byte> bytes) : IRecordsPayload
 {
     public ReadOnlyMemory<byte> Bytes { get; } = bytes;
 

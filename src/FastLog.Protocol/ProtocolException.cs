@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 /// The broker catches this type alone and closes the connection; anything else escaping the
 /// decoder is a bug (the fuzz tests assert exactly that).
 /// </summary>
-internal sealed class ProtocolException : Exception
+public sealed class ProtocolException : Exception
 {
     public ProtocolException()
     {

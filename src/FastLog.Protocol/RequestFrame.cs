@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | RequestHeader (v1 or v2) | body (the API's request at header.ApiVersion)
 /// </code>
 /// </summary>
-internal sealed class RequestFrame
+public sealed class RequestFrame
 {
     private RequestFrame(RequestHeader header, RequestStatus status, KafkaMessage? body)
     {

@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 /// The version follows from (api key, api version): v2 for flexible versions, else v1
 /// (<see cref="SupportedApis.RequestHeaderVersion"/>).
 /// </summary>
-internal sealed class RequestHeader
+public sealed class RequestHeader
 {
     public ApiKey ApiKey;
     public short ApiVersion;

@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>What <see cref="RequestFrame.Decode"/> made of a frame's header.</summary>
-internal enum RequestStatus
+public enum RequestStatus
 {
     /// <summary>Header and body decoded.</summary>
     Ok,

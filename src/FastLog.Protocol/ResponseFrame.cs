@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   size INT32 (counts external records payloads) | ResponseHeader (v0 or v1) | body
 /// </code>
 /// </summary>
-internal static class ResponseFrame
+public static class ResponseFrame
 {
     /// <summary>
     /// Encodes the response to <paramref name="request"/>: size, header (v0/v1 per the API and

@@ -9,7 +9,7 @@ namespace FastLog.Protocol;
 /// v1 for flexible versions, except ApiVersions which always answers with v0
 /// (<see cref="SupportedApis.ResponseHeaderVersion"/>).
 /// </summary>
-internal static class ResponseHeader
+public static class ResponseHeader
 {
     public static void Write(KafkaWriter writer, int correlationId, short headerVersion)
     {

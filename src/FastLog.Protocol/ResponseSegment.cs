@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 /// whose bytes the broker supplies itself (sendfile of a file range, a cached chunk).
 /// See <see cref="KafkaWriter.GetSegments"/>.
 /// </summary>
-internal readonly struct ResponseSegment
+public readonly struct ResponseSegment
 {
     private ResponseSegment(ReadOnlyMemory<byte> encoded, IRecordsPayload? external)
     {

@@ -5,7 +5,7 @@ namespace FastLog.Protocol;
 /// encodings, tagged fields, request header v2 / response header v1; <see cref="NeverFlexible"/>
 /// if none) and factories for its request and response bodies.
 /// </summary>
-internal sealed record SupportedApi(
+public sealed record SupportedApi(
     ApiKey ApiKey,
     short MinVersion,
     short MaxVersion,

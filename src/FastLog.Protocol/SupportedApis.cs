@@ -4,7 +4,7 @@ namespace FastLog.Protocol;
 /// The APIs and versions this codec implements (facts from Kafka's message definitions), used
 /// for dispatch, header versions and the ApiVersions response.
 /// </summary>
-internal static class SupportedApis
+public static class SupportedApis
 {
     private static readonly SupportedApi?[] ByKey = Build(
         new(ApiKey.Produce, 3, 9, 9, static () => new ProduceRequest(), static () => new ProduceResponse()),

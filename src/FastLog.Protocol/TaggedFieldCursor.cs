@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>State of one tagged-field walk (see <see cref="KafkaCodec.BeginTaggedFields"/>).</summary>
-internal struct TaggedFieldCursor
+public struct TaggedFieldCursor
 {
     /// <summary>Reading: fields left to read. Writing: bit mask of tags left to write.</summary>
     internal uint Pending;

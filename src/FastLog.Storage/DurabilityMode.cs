@@ -1,7 +1,7 @@
 namespace FastLog.Storage;
 
 /// <summary>When an append's ValueTask completes (and the high watermark moves).</summary>
-internal enum DurabilityMode
+public enum DurabilityMode
 {
     /// <summary>After fdatasync of the data: one fdatasync covers every append of a loop turn (group commit).</summary>
     Durable,

@@ -6,7 +6,7 @@ namespace FastLog.Storage;
 /// on the partition's owner shard, synchronously and often: implementations must be cheap and
 /// must not block. Durations are Stopwatch ticks.
 /// </summary>
-internal interface IStorageMetrics
+public interface IStorageMetrics
 {
     /// <summary>An append waited this long in the writer queue before its flush started (behind a write in flight, a roll or a checkpoint).</summary>
     void AppendQueued(long ticks);

@@ -4,7 +4,7 @@ namespace FastLog.Storage;
 /// A read or DeleteRecords named an offset outside [LogStartOffset, HighWatermark]: Kafka's
 /// OFFSET_OUT_OF_RANGE. Carries both bounds so the broker can answer (and consumers reset).
 /// </summary>
-internal sealed class LogOffsetOutOfRangeException : Exception
+public sealed class LogOffsetOutOfRangeException : Exception
 {
     public LogOffsetOutOfRangeException(long offset, long logStartOffset, long highWatermark)
         : base($"Offset {offset} is outside the log [{logStartOffset}, {highWatermark}].")

@@ -1,6 +1,6 @@
 using System.Buffers;
 using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Index;
 using FastLog.Storage.IO;
 using FastLog.Storage.Policy;

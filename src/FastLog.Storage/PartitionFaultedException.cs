@@ -6,7 +6,7 @@ namespace FastLog.Storage;
 /// acknowledge lost data). Reopening the partition recovers it from disk. Kafka's
 /// KAFKA_STORAGE_ERROR at the broker.
 /// </summary>
-internal sealed class PartitionFaultedException : IOException
+public sealed class PartitionFaultedException : IOException
 {
     public PartitionFaultedException(string directory, Exception cause)
         : base($"Partition log {directory} is faulted and must be reopened: {cause.Message}", cause)

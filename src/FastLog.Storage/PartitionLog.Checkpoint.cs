@@ -3,7 +3,7 @@ using FastLog.Storage.Recovery;
 namespace FastLog.Storage;
 
 /// <summary>Writing the recovery checkpoint (format and rules: <see cref="PartitionCheckpoint"/>).</summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     /// <summary>
     /// Records the active segment's committed end as durable and verified: syncs the log up to it,

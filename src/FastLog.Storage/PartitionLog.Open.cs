@@ -7,7 +7,7 @@ using FastLog.Storage.Recovery;
 namespace FastLog.Storage;
 
 /// <summary>Opening a partition directory: recovery per <see cref="RecoveryPlanner"/>.</summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     private const int ScanChunkBytes = 1 << 20;
 

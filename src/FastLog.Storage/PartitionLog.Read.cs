@@ -1,10 +1,10 @@
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Read;
 
 namespace FastLog.Storage;
 
 /// <summary>Reads (fetch) and ListOffsets lookups by timestamp.</summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     /// <summary>
     /// Whole batches from the one holding <paramref name="offset"/> up to <paramref name="maxBytes"/>

@@ -3,7 +3,7 @@ using FastLog.Storage.Policy;
 namespace FastLog.Storage;
 
 /// <summary>Retention by size and age, and DeleteRecords (LogStartOffset advance).</summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     /// <summary>
     /// Applies retention now (it also runs every <see cref="StorageOptions.RetentionCheckInterval"/>):

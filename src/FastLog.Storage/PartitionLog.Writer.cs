@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Index;
 using FastLog.Storage.Policy;
 using FastLog.Storage.Write;
@@ -8,7 +8,7 @@ using FastLog.Storage.Write;
 namespace FastLog.Storage;
 
 /// <summary>The append path and the writer loop (see the class comment in PartitionLog.cs).</summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     private readonly Queue<PendingWork> _queue = new();
     private readonly List<PendingAppend> _flush = [];

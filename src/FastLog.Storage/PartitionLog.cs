@@ -20,7 +20,7 @@ namespace FastLog.Storage;
 /// and see only committed state: <see cref="HighWatermark"/>, segment sizes and the tail cache
 /// change together, synchronously, when a flush commits.
 /// </summary>
-internal sealed partial class PartitionLog
+public sealed partial class PartitionLog
 {
     private StorageOptions _options;
     private readonly IStorageIo _io;

@@ -4,7 +4,7 @@ namespace FastLog.Storage;
 /// Per-partition storage settings (Kafka topic-config names in the comments). Immutable once a
 /// partition log is opened with it.
 /// </summary>
-internal sealed record StorageOptions
+public sealed record StorageOptions
 {
     /// <summary>segment.bytes: roll the active segment before it would exceed this. Capped below 2 GiB
     /// because index positions are i32.</summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
-using FastLog.Broker.Cli;
+using FastLog.Host.Cli;
 
 namespace FastLog.Broker.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Confluent.Kafka;
 using FastLog.Broker.Configuration;
 using FastLog.Client;
+using FastLog.Host.Configuration;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;

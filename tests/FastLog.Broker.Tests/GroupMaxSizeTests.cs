@@ -15,7 +15,7 @@ public sealed class GroupMaxSizeTests
     {
         var options = new Configuration.BrokerOptions();
         Assert.Equal(int.MaxValue, options.GroupMaxSize);
-        Assert.True(Configuration.BrokerOptionsLoader.Apply(options, "group.max.size", "5"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "group.max.size", "5"));
         Assert.Equal(5, options.GroupMaxSize);
         options.GroupMaxSize = 0;
         Assert.Throws<ArgumentException>(options.Validate);

@@ -1,7 +1,6 @@
 using FastLog.Broker.Groups;
 using FastLog.Broker.Partitions;
-using FastLog.Broker.Records;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Broker.Tests;
 
@@ -19,7 +18,7 @@ public sealed class GroupOffsetsLogTests
             new(OffsetCommitRecord.EncodeKey("g", new TopicPartition("t", 0)), OffsetCommitRecord.EncodeValue(noMetadata)),
             new(OffsetCommitRecord.EncodeKey("g", new TopicPartition(new string('t', 200), 1)), null),
         };
-        var batch = PlainRecordBatch.Encode(records, 1_700_000_000_000);
+        var batch = new RecordBatchBuilder { FirstTimestamp = 1_700_000_000_000 }.Build(records);
         Assert.True(RecordBatchValidator.ValidateForAppend(batch, 1 << 20).IsValid);
 
         var decoded = new List<(string Group, TopicPartition Partition, CommittedOffset? Offset)>();

@@ -1,5 +1,6 @@
 using FastLog.Broker.Configuration;
 using FastLog.Client;
+using FastLog.Server;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Tests;

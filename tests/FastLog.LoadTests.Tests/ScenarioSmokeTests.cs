@@ -1,4 +1,4 @@
-using FastLog.Broker;
+using FastLog.Server;
 using FastLog.Broker.Configuration;
 using FastLog.LoadTests.Scenarios;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,12 +2,14 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using FastLog.Records;
 
 namespace FastLog.Protocol.Tests;
 
 /// <summary>
-/// A minimal, single-partition "broker" built from nothing but this codec, so a real client
-/// (librdkafka through Confluent.Kafka) can check our encodings and we can check its frames.
+/// A minimal, single-partition "broker" built from nothing but this codec and the batch header of
+/// FastLog.Records (the codec's one dependency), so a real client (librdkafka through
+/// Confluent.Kafka) can check our encodings and we can check its frames.
 /// Test-only: blocking sockets, one thread per connection, in-memory log of produced batches.
 /// Every request frame received is kept (raw bytes) for the caller to inspect.
 /// Dispose closes the listener and every connection and joins the threads.
@@ -225,7 +227,7 @@ internal sealed class CodecOnlyBroker : IDisposable
                     baseOffset = LogEndOffset();
                     // Assign offsets as a broker does: rewrite BaseOffset (CRC does not cover it).
                     var batch = partition.Records!.Value.ToArray();
-                    BinaryPrimitives.WriteInt64BigEndian(batch, baseOffset);
+                    RecordBatchHeader.SetBaseOffset(batch, baseOffset);
                     _batches.Add(batch);
                 }
 
@@ -344,10 +346,8 @@ internal sealed class CodecOnlyBroker : IDisposable
         };
     }
 
-    /// <summary>Next offset: after the last batch (BaseOffset + LastOffsetDelta + 1).</summary>
-    private long LogEndOffset() => _batches.Count == 0
-        ? 0
-        : BinaryPrimitives.ReadInt64BigEndian(_batches[^1]) + BinaryPrimitives.ReadInt32BigEndian(_batches[^1].AsSpan(23)) + 1;
+    /// <summary>Next offset: after the last batch.</summary>
+    private long LogEndOffset() => _batches.Count == 0 ? 0 : RecordBatchHeader.Read(_batches[^1]).LastOffset + 1;
 
     private static bool ReadExactly(Socket socket, byte[] buffer)
     {

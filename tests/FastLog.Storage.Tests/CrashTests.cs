@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using Xunit.Abstractions;
 
 namespace FastLog.Storage.Tests;

@@ -1,4 +1,4 @@
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Index;
 using FastLog.Storage.Recovery;
 

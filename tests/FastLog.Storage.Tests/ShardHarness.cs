@@ -1,5 +1,5 @@
 using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.IO;
 
 namespace FastLog.Storage.Tests;

@@ -1,45 +1,31 @@
-using System.Buffers.Binary;
-using FastLog.Core;
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Storage.Tests;
 
-/// <summary>Builds RecordBatch v2 bytes for tests: a valid header and CRC over opaque "records" bytes.</summary>
+/// <summary>
+/// Batches for the log's tests: a valid header and CRC over seeded random "records" bytes, which
+/// the log never reads (so any size and record count will do), and whole logs of them.
+/// </summary>
 internal static class TestBatches
 {
+    /// <summary>MaxTimestamp defaults to one millisecond per record after <paramref name="firstTimestamp"/>.</summary>
     public static byte[] Create(
         long baseOffset = 0,
         int recordCount = 1,
         int recordsBytes = 32,
         long firstTimestamp = 1_700_000_000_000,
-        long maxTimestamp = -2,
-        short attributes = 0,
-        long producerId = -1,
-        int baseSequence = -1,
+        long? maxTimestamp = null,
         int seed = 1)
     {
-        var batch = new byte[RecordBatchHeader.Size + recordsBytes];
-        var span = batch.AsSpan();
-        BinaryPrimitives.WriteInt64BigEndian(span, baseOffset);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], batch.Length - RecordBatchHeader.LogOverhead);
-        BinaryPrimitives.WriteInt32BigEndian(span[12..], -1);
-        span[16] = 2;
-        BinaryPrimitives.WriteInt16BigEndian(span[21..], attributes);
-        BinaryPrimitives.WriteInt32BigEndian(span[23..], recordCount - 1);
-        BinaryPrimitives.WriteInt64BigEndian(span[27..], firstTimestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[35..], maxTimestamp == -2 ? firstTimestamp + recordCount - 1 : maxTimestamp);
-        BinaryPrimitives.WriteInt64BigEndian(span[43..], producerId);
-        BinaryPrimitives.WriteInt16BigEndian(span[51..], -1);
-        BinaryPrimitives.WriteInt32BigEndian(span[53..], baseSequence);
-        BinaryPrimitives.WriteInt32BigEndian(span[57..], recordCount);
-        new Random(seed).NextBytes(span[RecordBatchHeader.Size..]);
-        Reseal(batch);
-        return batch;
+        var records = new byte[recordsBytes];
+        new Random(seed).NextBytes(records);
+        return new RecordBatchBuilder
+        {
+            BaseOffset = baseOffset,
+            FirstTimestamp = firstTimestamp,
+            MaxTimestamp = maxTimestamp ?? firstTimestamp + recordCount - 1,
+        }.BuildPassthrough(records, recordCount, CompressionCodec.None);
     }
-
-    /// <summary>Recomputes the CRC after a test edited bytes inside its range.</summary>
-    public static void Reseal(Span<byte> batch) =>
-        BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchHeader.CrcOffset..], Crc32C.Compute(batch[RecordBatchHeader.AttributesOffset..]));
 
     /// <summary>A contiguous log of <paramref name="count"/> batches starting at <paramref name="baseOffset"/>; returns the bytes and each batch's start position.</summary>
     public static (byte[] Log, List<int> Positions) Log(int count, long baseOffset = 0, int recordsPerBatch = 3, int recordsBytes = 200, long firstTimestamp = 1_700_000_000_000)

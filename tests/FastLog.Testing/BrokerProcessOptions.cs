@@ -6,8 +6,8 @@ public sealed record BrokerProcessOptions
     public required string DataDirectory { get; init; }
 
     /// <summary>
-    /// The executable: by default the fastlog.dll next to the running assembly (the test and bench
-    /// projects reference the broker's executable project, which copies it there, whichever project builds it).
+    /// The executable: by default the fastlog.dll next to the running assembly, where a reference
+    /// to the executable's project copies it, whichever project builds it (the bench passes the one it built).
     /// </summary>
     public string BrokerDll { get; init; } = Path.Combine(AppContext.BaseDirectory, "fastlog.dll");
 

@@ -1,6 +1,6 @@
-using FastLog.Broker.Records;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
+using FastLog.Records;
 
 namespace FastLog.LoadTests.Wire;
 
@@ -35,7 +35,7 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
             _nextPartition = (_nextPartition + 1) % _perPartition.Length;
         }
 
-        long timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var builder = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
         _batches.Reset();
         _encoded.Clear();
         for (int p = 0; p < _perPartition.Length; p++)
@@ -46,8 +46,9 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
                 continue;
             }
 
-            int start = PlainRecordBatch.Encode(_batches, records, timestamp);
-            _encoded.Add((partitions[p], start, _batches.Position - start));
+            int start = _batches.Position;
+            int length = builder.WriteTo(_batches, records);
+            _encoded.Add((partitions[p], start, length));
             foreach (var record in records)
             {
                 _values.Push(record.Value!);

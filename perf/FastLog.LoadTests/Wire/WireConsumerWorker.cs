@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using FastLog.Broker.Records;
 using FastLog.Client;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
+using FastLog.Records;
 
 namespace FastLog.LoadTests.Wire;
 

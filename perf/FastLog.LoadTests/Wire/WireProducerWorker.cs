@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FastLog.Broker.Records;
 using FastLog.Client;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
+using FastLog.Records;
 
 namespace FastLog.LoadTests.Wire;
 
@@ -106,7 +106,8 @@ internal sealed class WireProducerWorker : IProducerWorker
     private void RunClosed(long stopAt, Thread receiver, CancellationToken cancel)
     {
         var value = RecordStamp.NewValue(_options.RecordSize);
-        var batch = PlainRecordBatch.Encode(Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var batch = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }
+            .Build(Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList());
         var requests = _partitions.Select(p => _connection.EncodeRequest(Request([(p, batch)]), ProduceVersion)).ToArray();
         while (!cancel.IsCancellationRequested && !Finished(Stopwatch.GetTimestamp(), stopAt) && receiver.IsAlive)
         {

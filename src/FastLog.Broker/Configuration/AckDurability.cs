@@ -4,7 +4,7 @@ namespace FastLog.Broker.Configuration;
 /// When a produce with acks=1 is acknowledged. acks=-1 (all) always waits for fdatasync;
 /// acks=0 never waits.
 /// </summary>
-internal enum AckDurability
+public enum AckDurability
 {
     /// <summary>acks=1 is acknowledged once the batch is written; the interval flush makes it durable soon after.
     /// Kafka's own default trades the same way (it relies on the page cache and replication).</summary>

@@ -6,9 +6,9 @@ namespace FastLog.Broker.Configuration;
 /// <summary>
 /// Everything a broker is started with. Defaults are the embedded default of the README:
 /// 127.0.0.1:9092, ./data, one shard per core, topics auto-created.
-/// Kafka's server.properties names are accepted in the config file (see <see cref="BrokerOptionsLoader"/>).
+/// Kafka's server.properties names are accepted in the config file (the host's BrokerOptionsLoader maps them).
 /// </summary>
-internal sealed class BrokerOptions
+public sealed class BrokerOptions
 {
     public HostPort Listen { get; set; } = new("127.0.0.1", 9092);
 

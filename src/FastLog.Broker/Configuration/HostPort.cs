@@ -4,7 +4,7 @@ using System.Net;
 namespace FastLog.Broker.Configuration;
 
 /// <summary>A "host:port" pair as written on the command line and in config files.</summary>
-internal readonly record struct HostPort(string Host, int Port)
+public readonly record struct HostPort(string Host, int Port)
 {
     public static HostPort Parse(string text)
     {

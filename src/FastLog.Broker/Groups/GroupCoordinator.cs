@@ -15,7 +15,7 @@ namespace FastLog.Broker.Groups;
 /// Concurrency protocol: <see cref="_shards"/>[s] is touched only by shard s's thread, reached
 /// through <see cref="PartitionManager.OnShardAsync{TState,TResult}"/> (Shard.SubmitTo). No locks.
 /// </summary>
-internal sealed class GroupCoordinator
+public sealed class GroupCoordinator
 {
     private readonly PartitionManager _partitions;
     private readonly string _dataDirectory;

@@ -3,7 +3,7 @@ using FastLog.Broker.Configuration;
 namespace FastLog.Broker.Groups;
 
 /// <summary>The group coordinator's settings (Kafka's group.* and offsets.* broker configs), from <see cref="BrokerOptions"/>.</summary>
-internal sealed record GroupSettings
+public sealed record GroupSettings
 {
     /// <summary>group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members.</summary>
     public TimeSpan InitialRebalanceDelay { get; init; }

@@ -1,9 +1,8 @@
 using FastLog.Broker.Partitions;
-using FastLog.Broker.Records;
 using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Protocol;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Groups;
@@ -13,7 +12,7 @@ namespace FastLog.Broker.Groups;
 /// memory), OffsetFetch and OffsetDelete from memory, replay at startup, and the periodic cleanup
 /// that expires empty groups' offsets and compacts the offsets log.
 /// </summary>
-internal sealed partial class GroupShard
+public sealed partial class GroupShard
 {
     /// <summary>Compaction runs once the log holds several times as many records as are live (and at least <see cref="GroupSettings.CompactionMinRecords"/>).</summary>
     private const int CompactionRatio = 4;

@@ -1,5 +1,5 @@
-using FastLog.Broker.Records;
 using FastLog.Protocol;
+using FastLog.Records;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Groups;
@@ -9,7 +9,7 @@ namespace FastLog.Broker.Groups;
 /// that shard's thread (requests arrive through <see cref="GroupCoordinator"/>), so nothing is
 /// synchronized.
 /// </summary>
-internal sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger)
+public sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger)
 {
     private readonly Dictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
 

@@ -1,4 +1,4 @@
-using FastLog.Broker.Records;
+using FastLog.Records;
 using FastLog.Storage;
 
 namespace FastLog.Broker.Groups;
@@ -60,7 +60,7 @@ internal sealed class OffsetsLog
         {
             if (records.Count > 0)
             {
-                await _log.AppendAsync(PlainRecordBatch.Encode(records, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                await _log.AppendAsync(new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }.Build(records));
             }
 
             onDurable?.Invoke();

@@ -5,7 +5,7 @@ namespace FastLog.Broker.Partitions;
 /// for its deadline, or for the fetching shard to call it off (another owner already has data).
 /// Lives on the owner shard: every member runs there, so nothing is synchronized.
 /// </summary>
-internal sealed class FetchWaiter
+public sealed class FetchWaiter
 {
     private TaskCompletionSource _wake = NewSignal();
 

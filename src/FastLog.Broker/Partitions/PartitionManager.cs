@@ -15,7 +15,7 @@ namespace FastLog.Broker.Partitions;
 /// other shards and off-shard callers reach it through <see cref="OnShardAsync{TState,TResult}"/>
 /// (Shard.SubmitTo from a shard, ShardGroup.RunAsync otherwise). No locks.
 /// </summary>
-internal sealed class PartitionManager
+public sealed class PartitionManager
 {
     private readonly ShardGroup _shards;
     private readonly TopicRegistry _topics;

@@ -1,7 +1,7 @@
 using FastLog.Broker.Configuration;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
-using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Partitions;
 
@@ -10,7 +10,7 @@ namespace FastLog.Broker.Partitions;
 /// signal that wakes fetch long-polls when records arrive. Every member runs on the owner shard
 /// (reached from other shards through Shard.SubmitTo), so nothing here is synchronized.
 /// </summary>
-internal sealed class PartitionReplica
+public sealed class PartitionReplica
 {
     private readonly AckDurability _ackDurability;
     private readonly List<FetchWaiter> _waiters = [];
@@ -29,7 +29,7 @@ internal sealed class PartitionReplica
     public ProducerStateTable Producers { get; } = new();
 
     /// <summary>The outcome of appending one partition's records from a Produce request.</summary>
-    internal readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
+    public readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
 
     /// <summary>
     /// Appends the producer's records (exactly one RecordBatch, as Kafka requires from Produce v3 on),

@@ -1,7 +1,7 @@
 namespace FastLog.Broker.Partitions;
 
 /// <summary>The verdict of the idempotent-producer check on one incoming batch.</summary>
-internal enum ProducerBatchCheck
+public enum ProducerBatchCheck
 {
     /// <summary>Next in sequence (or not idempotent): append it.</summary>
     Accept,

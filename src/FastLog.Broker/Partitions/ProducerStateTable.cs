@@ -11,7 +11,7 @@ namespace FastLog.Broker.Partitions;
 /// batches) and <see cref="Complete"/> fills in the offsets; <see cref="Abandon"/> takes back a
 /// reservation whose append failed so the producer's retry is accepted.
 /// </summary>
-internal sealed class ProducerStateTable
+public sealed class ProducerStateTable
 {
     /// <summary>Kafka remembers the last 5 batches: max.in.flight.requests.per.connection for idempotence is at most 5.</summary>
     public const int RememberedBatches = 5;
@@ -21,7 +21,7 @@ internal sealed class ProducerStateTable
     public int Count => _producers.Count;
 
     /// <summary>A remembered batch; BaseOffset is -1 while its append is in flight.</summary>
-    internal sealed class BatchEntry(int firstSequence, int lastSequence)
+    public sealed class BatchEntry(int firstSequence, int lastSequence)
     {
         public int FirstSequence { get; } = firstSequence;
 
@@ -165,9 +165,9 @@ internal sealed class ProducerStateTable
         }
     }
 
-    internal sealed record BatchSnapshot(int FirstSequence, int LastSequence, long BaseOffset, long LastOffset);
+    public sealed record BatchSnapshot(int FirstSequence, int LastSequence, long BaseOffset, long LastOffset);
 
-    internal sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
+    public sealed record ProducerSnapshot(long ProducerId, short Epoch, List<BatchSnapshot> Batches);
 
     /// <summary>The sequence of the last record of a batch (sequences wrap from int.MaxValue to 0, as in Kafka).</summary>
     public static int LastSequenceOf(int firstSequence, int recordCount) => NextSequenceAfter(firstSequence, recordCount - 1);

@@ -1,12 +1,12 @@
 using FastLog.Core;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
-using FastLog.Storage.Format;
 
 namespace FastLog.Broker.Partitions;
 
 /// <summary>Maps storage failures to the Kafka error a client gets for them.</summary>
-internal static class StorageErrors
+public static class StorageErrors
 {
     public static ErrorCode ToErrorCode(Exception error) => error switch
     {

@@ -13,7 +13,7 @@ namespace FastLog.Broker.Producers;
 /// come from Interlocked.Increment on <see cref="_next"/> (lock-free); reserving a new block is rare
 /// and serialized by <see cref="_reserveGate"/> (off the produce/fetch path).
 /// </summary>
-internal sealed class ProducerIdAllocator
+public sealed class ProducerIdAllocator
 {
     private const long BlockSize = 1000;
     private const string FileName = "producer_ids";

@@ -1,7 +1,7 @@
 namespace FastLog.Broker.Topics;
 
 /// <summary>Where a config value in force comes from (DescribeConfigs' config_source).</summary>
-internal enum ConfigSource
+public enum ConfigSource
 {
     Topic,
     BrokerDefault,

@@ -8,7 +8,7 @@ namespace FastLog.Broker.Topics;
 /// Anything else is rejected with INVALID_CONFIG rather than silently ignored, because a user who
 /// sets a config expects it to take effect.
 /// </summary>
-internal static class TopicConfigCatalog
+public static class TopicConfigCatalog
 {
     public const string CleanupPolicy = "cleanup.policy";
     public const string RetentionMs = "retention.ms";
@@ -21,7 +21,7 @@ internal static class TopicConfigCatalog
     public const string CompressionType = "compression.type";
 
     /// <summary>One known config: its default, its broker-level synonym, and what values it accepts.</summary>
-    internal sealed record Definition(string Name, string Default, string BrokerSynonym, Func<string, string?> Check);
+    public sealed record Definition(string Name, string Default, string BrokerSynonym, Func<string, string?> Check);
 
     public static readonly IReadOnlyList<Definition> All =
     [

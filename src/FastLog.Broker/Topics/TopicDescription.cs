@@ -6,7 +6,7 @@ namespace FastLog.Broker.Topics;
 /// <see cref="Configs"/> holds only the values set on the topic; <see cref="TopicRegistry.EffectiveConfig"/>
 /// folds in broker defaults and Kafka's defaults.
 /// </summary>
-internal sealed record TopicDescription(string Name, Guid TopicId, int PartitionCount, IReadOnlyDictionary<string, string> Configs)
+public sealed record TopicDescription(string Name, Guid TopicId, int PartitionCount, IReadOnlyDictionary<string, string> Configs)
 {
     public bool IsInternal => TopicName.IsInternal(Name);
 }

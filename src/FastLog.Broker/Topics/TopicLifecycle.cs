@@ -7,7 +7,7 @@ namespace FastLog.Broker.Topics;
 /// Creating, growing and deleting topics: the registry entry and the partition logs together.
 /// Shared by the admin APIs and topic auto-creation.
 /// </summary>
-internal sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options)
+public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options)
 {
     /// <summary>Creates a topic and opens its partitions; returns once producers can write to it.</summary>
     public async Task<TopicDescription> CreateAsync(string name, int partitionCount, IReadOnlyDictionary<string, string> configs)

@@ -1,7 +1,7 @@
 namespace FastLog.Broker.Topics;
 
 /// <summary>Kafka's topic name rules: 1-249 characters of [a-zA-Z0-9._-], and not "." or "..".</summary>
-internal static class TopicName
+public static class TopicName
 {
     public const int MaxLength = 249;
 

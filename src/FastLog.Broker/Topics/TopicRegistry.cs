@@ -13,7 +13,7 @@ namespace FastLog.Broker.Topics;
 /// state durably (temp file, fsync, rename, fsync directory) and only then publish the new snapshot
 /// with Volatile.Write, so a topic is never visible to clients before it would survive a crash.
 /// </summary>
-internal sealed class TopicRegistry
+public sealed class TopicRegistry
 {
     private const string FileName = "topics.json";
 
@@ -30,7 +30,7 @@ internal sealed class TopicRegistry
     }
 
     /// <summary>An immutable view of all topics, by name and by id.</summary>
-    internal sealed record Snapshot(ImmutableSortedDictionary<string, TopicDescription> ByName, ImmutableDictionary<Guid, TopicDescription> ById)
+    public sealed record Snapshot(ImmutableSortedDictionary<string, TopicDescription> ByName, ImmutableDictionary<Guid, TopicDescription> ById)
     {
         public static readonly Snapshot Empty = new(ImmutableSortedDictionary.Create<string, TopicDescription>(StringComparer.Ordinal), ImmutableDictionary<Guid, TopicDescription>.Empty);
 

@@ -1,7 +1,7 @@
 namespace FastLog.Broker.Topics;
 
 /// <summary>Why a topic change was refused; admin handlers map each to its Kafka error code.</summary>
-internal enum TopicRegistryError
+public enum TopicRegistryError
 {
     AlreadyExists,
     NotFound,

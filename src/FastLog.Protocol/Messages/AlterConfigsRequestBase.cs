@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   resources ARRAY[ConfigResource&lt;TConfig&gt;] | validate_only BOOL
 /// </code>
 /// </summary>
-internal abstract class AlterConfigsRequestBase<TSelf, TConfig> : KafkaMessage<TSelf>
+public abstract class AlterConfigsRequestBase<TSelf, TConfig> : KafkaMessage<TSelf>
     where TSelf : AlterConfigsRequestBase<TSelf, TConfig>, new()
     where TConfig : KafkaStruct, new()
 {

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | responses ARRAY[error_code INT16, error_message NULLABLE_STRING, resource_type INT8, resource_name STRING]
 /// </code>
 /// </summary>
-internal abstract class AlterConfigsResponseBase<TSelf> : KafkaMessage<TSelf>
+public abstract class AlterConfigsResponseBase<TSelf> : KafkaMessage<TSelf>
     where TSelf : AlterConfigsResponseBase<TSelf>, new()
 {
     public int ThrottleTimeMs;
@@ -19,7 +19,7 @@ internal abstract class AlterConfigsResponseBase<TSelf> : KafkaMessage<TSelf>
         codec.Array(ref Responses);
     }
 
-    internal sealed class AlterConfigsResourceResponse : KafkaStruct
+    public sealed class AlterConfigsResourceResponse : KafkaStruct
     {
         public ErrorCode ErrorCode;
         public string? ErrorMessage;

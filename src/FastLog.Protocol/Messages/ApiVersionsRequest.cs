@@ -4,7 +4,7 @@ namespace FastLog.Protocol;
 /// ApiVersions request (key 18), v0–3. v0–2 have no fields; v3 (flexible) adds
 /// client_software_name and client_software_version (COMPACT_STRING each), then tagged fields.
 /// </summary>
-internal sealed class ApiVersionsRequest : KafkaMessage<ApiVersionsRequest>
+public sealed class ApiVersionsRequest : KafkaMessage<ApiVersionsRequest>
 {
     public string ClientSoftwareName = "";
     public string ClientSoftwareVersion = "";

@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 /// A request above the supported version is answered with <see cref="ForUnsupportedVersion"/>
 /// encoded as v0, as Kafka does (KIP-511), so the client can retry with a version it finds there.
 /// </summary>
-internal sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
+public sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
 {
     public ErrorCode ErrorCode;
     public List<ApiVersion> ApiKeys = [];
@@ -68,7 +68,7 @@ internal sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
         }
     }
 
-    internal sealed class ApiVersion : KafkaStruct
+    public sealed class ApiVersion : KafkaStruct
     {
         public short ApiKey;
         public short MinVersion;
@@ -89,7 +89,7 @@ internal sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
         }
     }
 
-    internal sealed class SupportedFeatureKey : KafkaStruct
+    public sealed class SupportedFeatureKey : KafkaStruct
     {
         public string Name = "";
         public short MinVersion;
@@ -103,7 +103,7 @@ internal sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
         }
     }
 
-    internal sealed class FinalizedFeatureKey : KafkaStruct
+    public sealed class FinalizedFeatureKey : KafkaStruct
     {
         public string Name = "";
         public short MaxVersionLevel;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   node_id INT32 | host STRING | port INT32 | rack NULLABLE_STRING | tagged fields (flexible)
 /// </code>
 /// </summary>
-internal sealed class BrokerEndpoint : KafkaStruct
+public sealed class BrokerEndpoint : KafkaStruct
 {
     public int NodeId;
     public string Host = "";

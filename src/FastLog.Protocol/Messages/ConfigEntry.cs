@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   name STRING | value NULLABLE_STRING | tagged fields (flexible)
 /// </code>
 /// </summary>
-internal sealed class ConfigEntry : KafkaStruct
+public sealed class ConfigEntry : KafkaStruct
 {
     public string Name = "";
     public string? Value;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   resource_type INT8 | resource_name STRING | configs ARRAY[TConfig] | tagged fields (flexible)
 /// </code>
 /// </summary>
-internal sealed class ConfigResource<TConfig> : KafkaStruct
+public sealed class ConfigResource<TConfig> : KafkaStruct
     where TConfig : KafkaStruct, new()
 {
     public sbyte ResourceType;

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | timeout_ms INT32 | validate_only BOOL
 /// </code>
 /// </summary>
-internal sealed class CreatePartitionsRequest : KafkaMessage<CreatePartitionsRequest>
+public sealed class CreatePartitionsRequest : KafkaMessage<CreatePartitionsRequest>
 {
     public List<CreatePartitionsTopic> Topics = [];
     public int TimeoutMs;
@@ -22,7 +22,7 @@ internal sealed class CreatePartitionsRequest : KafkaMessage<CreatePartitionsReq
         codec.Bool(ref ValidateOnly);
     }
 
-    internal sealed class CreatePartitionsTopic : KafkaStruct
+    public sealed class CreatePartitionsTopic : KafkaStruct
     {
         public string Name = "";
         public int Count;
@@ -36,7 +36,7 @@ internal sealed class CreatePartitionsRequest : KafkaMessage<CreatePartitionsReq
         }
     }
 
-    internal sealed class CreatePartitionsAssignment : KafkaStruct
+    public sealed class CreatePartitionsAssignment : KafkaStruct
     {
         public List<int> BrokerIds = [];
 

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   throttle_time_ms INT32 | results ARRAY[name STRING, error_code INT16, error_message NULLABLE_STRING]
 /// </code>
 /// </summary>
-internal sealed class CreatePartitionsResponse : KafkaMessage<CreatePartitionsResponse>
+public sealed class CreatePartitionsResponse : KafkaMessage<CreatePartitionsResponse>
 {
     public int ThrottleTimeMs;
     public List<CreatePartitionsTopicResult> Results = [];
@@ -19,7 +19,7 @@ internal sealed class CreatePartitionsResponse : KafkaMessage<CreatePartitionsRe
         codec.Array(ref Results);
     }
 
-    internal sealed class CreatePartitionsTopicResult : KafkaStruct
+    public sealed class CreatePartitionsTopicResult : KafkaStruct
     {
         public string Name = "";
         public ErrorCode ErrorCode;

@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 /// </code>
 /// num_partitions / replication_factor -1 mean "broker default".
 /// </summary>
-internal sealed class CreateTopicsRequest : KafkaMessage<CreateTopicsRequest>
+public sealed class CreateTopicsRequest : KafkaMessage<CreateTopicsRequest>
 {
     public List<CreatableTopic> Topics = [];
     public int TimeoutMs = 60000;
@@ -25,7 +25,7 @@ internal sealed class CreateTopicsRequest : KafkaMessage<CreateTopicsRequest>
         codec.Bool(ref ValidateOnly);
     }
 
-    internal sealed class CreatableTopic : KafkaStruct
+    public sealed class CreatableTopic : KafkaStruct
     {
         public string Name = "";
         public int NumPartitions;
@@ -43,7 +43,7 @@ internal sealed class CreateTopicsRequest : KafkaMessage<CreateTopicsRequest>
         }
     }
 
-    internal sealed class CreatableReplicaAssignment : KafkaStruct
+    public sealed class CreatableReplicaAssignment : KafkaStruct
     {
         public int PartitionIndex;
         public List<int> BrokerIds = [];

@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 ///       tagged (v5+): 0 topic_config_error_code INT16]
 /// </code>
 /// </summary>
-internal sealed class CreateTopicsResponse : KafkaMessage<CreateTopicsResponse>
+public sealed class CreateTopicsResponse : KafkaMessage<CreateTopicsResponse>
 {
     public int ThrottleTimeMs;
     public List<CreatableTopicResult> Topics = [];
@@ -23,7 +23,7 @@ internal sealed class CreateTopicsResponse : KafkaMessage<CreateTopicsResponse>
         codec.Array(ref Topics);
     }
 
-    internal sealed class CreatableTopicResult : KafkaStruct
+    public sealed class CreatableTopicResult : KafkaStruct
     {
         public string Name = "";
         public Guid TopicId;
@@ -57,7 +57,7 @@ internal sealed class CreateTopicsResponse : KafkaMessage<CreateTopicsResponse>
         }
     }
 
-    internal sealed class CreatableTopicConfigs : KafkaStruct
+    public sealed class CreatableTopicConfigs : KafkaStruct
     {
         public string Name = "";
         public string? Value;

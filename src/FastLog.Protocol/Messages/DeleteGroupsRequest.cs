@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   groups_names ARRAY[STRING]
 /// </code>
 /// </summary>
-internal sealed class DeleteGroupsRequest : KafkaMessage<DeleteGroupsRequest>
+public sealed class DeleteGroupsRequest : KafkaMessage<DeleteGroupsRequest>
 {
     public List<string> GroupsNames = [];
 

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   throttle_time_ms INT32 | results ARRAY[group_id STRING, error_code INT16]
 /// </code>
 /// </summary>
-internal sealed class DeleteGroupsResponse : KafkaMessage<DeleteGroupsResponse>
+public sealed class DeleteGroupsResponse : KafkaMessage<DeleteGroupsResponse>
 {
     public int ThrottleTimeMs;
     public List<DeletableGroupResult> Results = [];
@@ -19,7 +19,7 @@ internal sealed class DeleteGroupsResponse : KafkaMessage<DeleteGroupsResponse>
         codec.Array(ref Results);
     }
 
-    internal sealed class DeletableGroupResult : KafkaStruct
+    public sealed class DeletableGroupResult : KafkaStruct
     {
         public string GroupId = "";
         public ErrorCode ErrorCode;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   topics ARRAY[name STRING, partitions ARRAY[partition_index INT32, offset INT64]] | timeout_ms INT32
 /// </code>
 /// </summary>
-internal sealed class DeleteRecordsRequest : KafkaMessage<DeleteRecordsRequest>
+public sealed class DeleteRecordsRequest : KafkaMessage<DeleteRecordsRequest>
 {
     public List<TopicData<DeleteRecordsPartition>> Topics = [];
     public int TimeoutMs;
@@ -19,7 +19,7 @@ internal sealed class DeleteRecordsRequest : KafkaMessage<DeleteRecordsRequest>
         codec.Int32(ref TimeoutMs);
     }
 
-    internal sealed class DeleteRecordsPartition : KafkaStruct
+    public sealed class DeleteRecordsPartition : KafkaStruct
     {
         public int PartitionIndex;
         public long Offset;

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | topics ARRAY[name STRING, partitions ARRAY[partition_index INT32, low_watermark INT64, error_code INT16]]
 /// </code>
 /// </summary>
-internal sealed class DeleteRecordsResponse : KafkaMessage<DeleteRecordsResponse>
+public sealed class DeleteRecordsResponse : KafkaMessage<DeleteRecordsResponse>
 {
     public int ThrottleTimeMs;
     public List<TopicData<DeleteRecordsPartitionResult>> Topics = [];
@@ -20,7 +20,7 @@ internal sealed class DeleteRecordsResponse : KafkaMessage<DeleteRecordsResponse
         codec.Array(ref Topics);
     }
 
-    internal sealed class DeleteRecordsPartitionResult : KafkaStruct
+    public sealed class DeleteRecordsPartitionResult : KafkaStruct
     {
         public int PartitionIndex;
         public long LowWatermark;

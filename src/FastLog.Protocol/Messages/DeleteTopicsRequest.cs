@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   v6:   topics ARRAY[name NULLABLE_STRING, topic_id UUID] | timeout_ms INT32
 /// </code>
 /// </summary>
-internal sealed class DeleteTopicsRequest : KafkaMessage<DeleteTopicsRequest>
+public sealed class DeleteTopicsRequest : KafkaMessage<DeleteTopicsRequest>
 {
     public List<DeleteTopicState> Topics = [];
     public List<string> TopicNames = [];
@@ -24,7 +24,7 @@ internal sealed class DeleteTopicsRequest : KafkaMessage<DeleteTopicsRequest>
         codec.Int32(ref TimeoutMs);
     }
 
-    internal sealed class DeleteTopicState : KafkaStruct
+    public sealed class DeleteTopicState : KafkaStruct
     {
         public string? Name;
         public Guid TopicId;

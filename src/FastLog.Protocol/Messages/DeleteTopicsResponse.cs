@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | responses ARRAY[name STRING (nullable v6+), topic_id UUID (v6+), error_code INT16, error_message NULLABLE_STRING (v5+)]
 /// </code>
 /// </summary>
-internal sealed class DeleteTopicsResponse : KafkaMessage<DeleteTopicsResponse>
+public sealed class DeleteTopicsResponse : KafkaMessage<DeleteTopicsResponse>
 {
     public int ThrottleTimeMs;
     public List<DeletableTopicResult> Responses = [];
@@ -20,7 +20,7 @@ internal sealed class DeleteTopicsResponse : KafkaMessage<DeleteTopicsResponse>
         codec.Array(ref Responses);
     }
 
-    internal sealed class DeletableTopicResult : KafkaStruct
+    public sealed class DeletableTopicResult : KafkaStruct
     {
         public string? Name;
         public Guid TopicId;

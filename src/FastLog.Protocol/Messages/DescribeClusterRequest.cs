@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   include_cluster_authorized_operations BOOL | endpoint_type INT8 (v1+, 1 = brokers, 2 = controllers)
 /// </code>
 /// </summary>
-internal sealed class DescribeClusterRequest : KafkaMessage<DescribeClusterRequest>
+public sealed class DescribeClusterRequest : KafkaMessage<DescribeClusterRequest>
 {
     public bool IncludeClusterAuthorizedOperations;
     public sbyte EndpointType = 1;

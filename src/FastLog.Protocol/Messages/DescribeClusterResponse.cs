@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | cluster_authorized_operations INT32
 /// </code>
 /// </summary>
-internal sealed class DescribeClusterResponse : KafkaMessage<DescribeClusterResponse>
+public sealed class DescribeClusterResponse : KafkaMessage<DescribeClusterResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 /// </code>
 /// Resource types: 2 topic, 4 broker (Kafka's ConfigResource.Type).
 /// </summary>
-internal sealed class DescribeConfigsRequest : KafkaMessage<DescribeConfigsRequest>
+public sealed class DescribeConfigsRequest : KafkaMessage<DescribeConfigsRequest>
 {
     public List<DescribeConfigsResource> Resources = [];
     public bool IncludeSynonyms;
@@ -25,7 +25,7 @@ internal sealed class DescribeConfigsRequest : KafkaMessage<DescribeConfigsReque
             codec.Bool(ref IncludeDocumentation);
     }
 
-    internal sealed class DescribeConfigsResource : KafkaStruct
+    public sealed class DescribeConfigsResource : KafkaStruct
     {
         public sbyte ResourceType;
         public string ResourceName = "";

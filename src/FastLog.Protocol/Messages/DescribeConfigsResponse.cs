@@ -11,7 +11,7 @@ namespace FastLog.Protocol;
 ///         config_type INT8 (v3+), documentation NULLABLE_STRING (v3+)]]
 /// </code>
 /// </summary>
-internal sealed class DescribeConfigsResponse : KafkaMessage<DescribeConfigsResponse>
+public sealed class DescribeConfigsResponse : KafkaMessage<DescribeConfigsResponse>
 {
     public int ThrottleTimeMs;
     public List<DescribeConfigsResult> Results = [];
@@ -24,7 +24,7 @@ internal sealed class DescribeConfigsResponse : KafkaMessage<DescribeConfigsResp
         codec.Array(ref Results);
     }
 
-    internal sealed class DescribeConfigsResult : KafkaStruct
+    public sealed class DescribeConfigsResult : KafkaStruct
     {
         public ErrorCode ErrorCode;
         public string? ErrorMessage;
@@ -42,7 +42,7 @@ internal sealed class DescribeConfigsResponse : KafkaMessage<DescribeConfigsResp
         }
     }
 
-    internal sealed class DescribeConfigsResourceResult : KafkaStruct
+    public sealed class DescribeConfigsResourceResult : KafkaStruct
     {
         public string Name = "";
         public string? Value;
@@ -74,7 +74,7 @@ internal sealed class DescribeConfigsResponse : KafkaMessage<DescribeConfigsResp
         }
     }
 
-    internal sealed class DescribeConfigsSynonym : KafkaStruct
+    public sealed class DescribeConfigsSynonym : KafkaStruct
     {
         public string Name = "";
         public string? Value;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   groups ARRAY[STRING] | include_authorized_operations BOOL (v3+)
 /// </code>
 /// </summary>
-internal sealed class DescribeGroupsRequest : KafkaMessage<DescribeGroupsRequest>
+public sealed class DescribeGroupsRequest : KafkaMessage<DescribeGroupsRequest>
 {
     public List<string> Groups = [];
     public bool IncludeAuthorizedOperations;

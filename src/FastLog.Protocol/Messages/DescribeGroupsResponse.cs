@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 ///       authorized_operations INT32 (v3+)]
 /// </code>
 /// </summary>
-internal sealed class DescribeGroupsResponse : KafkaMessage<DescribeGroupsResponse>
+public sealed class DescribeGroupsResponse : KafkaMessage<DescribeGroupsResponse>
 {
     public int ThrottleTimeMs;
     public List<DescribedGroup> Groups = [];
@@ -24,7 +24,7 @@ internal sealed class DescribeGroupsResponse : KafkaMessage<DescribeGroupsRespon
         codec.Array(ref Groups);
     }
 
-    internal sealed class DescribedGroup : KafkaStruct
+    public sealed class DescribedGroup : KafkaStruct
     {
         public ErrorCode ErrorCode;
         public string GroupId = "";
@@ -47,7 +47,7 @@ internal sealed class DescribeGroupsResponse : KafkaMessage<DescribeGroupsRespon
         }
     }
 
-    internal sealed class DescribedGroupMember : KafkaStruct
+    public sealed class DescribedGroupMember : KafkaStruct
     {
         public string MemberId = "";
         public string? GroupInstanceId;

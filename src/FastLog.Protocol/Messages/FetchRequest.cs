@@ -12,7 +12,7 @@ namespace FastLog.Protocol;
 ///   | tagged (v12): 0 cluster_id COMPACT_NULLABLE_STRING
 /// </code>
 /// </summary>
-internal sealed class FetchRequest : KafkaMessage<FetchRequest>
+public sealed class FetchRequest : KafkaMessage<FetchRequest>
 {
     public string? ClusterId;
     public int ReplicaId = -1;
@@ -55,7 +55,7 @@ internal sealed class FetchRequest : KafkaMessage<FetchRequest>
             codec.NullableString(ref ClusterId);
     }
 
-    internal sealed class FetchPartition : KafkaStruct
+    public sealed class FetchPartition : KafkaStruct
     {
         public int Partition;
         public int CurrentLeaderEpoch = -1;

@@ -14,7 +14,7 @@ namespace FastLog.Protocol;
 /// copied but left as a splice point in the <see cref="KafkaWriter"/>, so the broker sends file
 /// ranges and cached chunks in place (see the project README).
 /// </summary>
-internal sealed class FetchResponse : KafkaMessage<FetchResponse>
+public sealed class FetchResponse : KafkaMessage<FetchResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;
@@ -35,7 +35,7 @@ internal sealed class FetchResponse : KafkaMessage<FetchResponse>
         codec.Array(ref Responses);
     }
 
-    internal sealed class PartitionData : KafkaStruct
+    public sealed class PartitionData : KafkaStruct
     {
         public int PartitionIndex;
         public ErrorCode ErrorCode;
@@ -79,7 +79,7 @@ internal sealed class FetchResponse : KafkaMessage<FetchResponse>
         }
     }
 
-    internal sealed class AbortedTransaction : KafkaStruct
+    public sealed class AbortedTransaction : KafkaStruct
     {
         public long ProducerId;
         public long FirstOffset;
@@ -92,7 +92,7 @@ internal sealed class FetchResponse : KafkaMessage<FetchResponse>
     }
 
     /// <summary>Tagged diverging_epoch: epoch INT32, end_offset INT64 (both default -1).</summary>
-    internal sealed class EpochEndOffset : KafkaStruct
+    public sealed class EpochEndOffset : KafkaStruct
     {
         public int Epoch = -1;
         public long EndOffset = -1;
@@ -107,7 +107,7 @@ internal sealed class FetchResponse : KafkaMessage<FetchResponse>
     }
 
     /// <summary>Tagged current_leader: leader_id INT32, leader_epoch INT32 (both default -1).</summary>
-    internal sealed class LeaderIdAndEpoch : KafkaStruct
+    public sealed class LeaderIdAndEpoch : KafkaStruct
     {
         public int LeaderId = -1;
         public int LeaderEpoch = -1;
@@ -122,7 +122,7 @@ internal sealed class FetchResponse : KafkaMessage<FetchResponse>
     }
 
     /// <summary>Tagged snapshot_id: end_offset INT64, epoch INT32 (both default -1).</summary>
-    internal sealed class SnapshotId : KafkaStruct
+    public sealed class SnapshotId : KafkaStruct
     {
         public long EndOffset = -1;
         public int Epoch = -1;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   key STRING (v0–3) | key_type INT8 (v1+, 0 group, 1 transaction) | coordinator_keys ARRAY[STRING] (v4+)
 /// </code>
 /// </summary>
-internal sealed class FindCoordinatorRequest : KafkaMessage<FindCoordinatorRequest>
+public sealed class FindCoordinatorRequest : KafkaMessage<FindCoordinatorRequest>
 {
     public string Key = "";
     public sbyte KeyType;

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | v4+:  coordinators ARRAY[key STRING, node_id INT32, host STRING, port INT32, error_code INT16, error_message NULLABLE_STRING]
 /// </code>
 /// </summary>
-internal sealed class FindCoordinatorResponse : KafkaMessage<FindCoordinatorResponse>
+public sealed class FindCoordinatorResponse : KafkaMessage<FindCoordinatorResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;
@@ -38,7 +38,7 @@ internal sealed class FindCoordinatorResponse : KafkaMessage<FindCoordinatorResp
         codec.Int32(ref Port);
     }
 
-    internal sealed class Coordinator : KafkaStruct
+    public sealed class Coordinator : KafkaStruct
     {
         public string Key = "";
         public int NodeId;

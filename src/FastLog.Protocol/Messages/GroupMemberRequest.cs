@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   group_id STRING | generation_id INT32 | member_id STRING | group_instance_id NULLABLE_STRING (v3+)
 /// </code>
 /// </summary>
-internal abstract class GroupMemberRequest<TSelf> : KafkaMessage<TSelf>
+public abstract class GroupMemberRequest<TSelf> : KafkaMessage<TSelf>
     where TSelf : GroupMemberRequest<TSelf>, new()
 {
     public string GroupId = "";

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   throttle_time_ms INT32 (v1+) | error_code INT16
 /// </code>
 /// </summary>
-internal sealed class HeartbeatResponse : KafkaMessage<HeartbeatResponse>
+public sealed class HeartbeatResponse : KafkaMessage<HeartbeatResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;

@@ -4,12 +4,12 @@ namespace FastLog.Protocol;
 /// IncrementalAlterConfigs request (key 44), v0–1 (flexible from v1); each config carries an
 /// operation: <c>name STRING | config_operation INT8 (0 set, 1 delete, 2 append, 3 subtract) | value NULLABLE_STRING</c>.
 /// </summary>
-internal sealed class IncrementalAlterConfigsRequest
+public sealed class IncrementalAlterConfigsRequest
     : AlterConfigsRequestBase<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequest.AlterableConfig>
 {
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 
-    internal sealed class AlterableConfig : KafkaStruct
+    public sealed class AlterableConfig : KafkaStruct
     {
         public string Name = "";
         public sbyte ConfigOperation;

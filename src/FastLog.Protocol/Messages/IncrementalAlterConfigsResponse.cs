@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>IncrementalAlterConfigs response (key 44), v0–1 (flexible from v1); same body as AlterConfigs.</summary>
-internal sealed class IncrementalAlterConfigsResponse : AlterConfigsResponseBase<IncrementalAlterConfigsResponse>
+public sealed class IncrementalAlterConfigsResponse : AlterConfigsResponseBase<IncrementalAlterConfigsResponse>
 {
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 }

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | producer_id INT64 (v3+, default -1) | producer_epoch INT16 (v3+, default -1)
 /// </code>
 /// </summary>
-internal sealed class InitProducerIdRequest : KafkaMessage<InitProducerIdRequest>
+public sealed class InitProducerIdRequest : KafkaMessage<InitProducerIdRequest>
 {
     public string? TransactionalId;
     public int TransactionTimeoutMs;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   throttle_time_ms INT32 | error_code INT16 | producer_id INT64 | producer_epoch INT16
 /// </code>
 /// </summary>
-internal sealed class InitProducerIdResponse : KafkaMessage<InitProducerIdResponse>
+public sealed class InitProducerIdResponse : KafkaMessage<InitProducerIdResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;

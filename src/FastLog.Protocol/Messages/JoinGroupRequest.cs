@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | protocols ARRAY[name STRING, metadata BYTES]
 /// </code>
 /// </summary>
-internal sealed class JoinGroupRequest : KafkaMessage<JoinGroupRequest>
+public sealed class JoinGroupRequest : KafkaMessage<JoinGroupRequest>
 {
     public string GroupId = "";
     public int SessionTimeoutMs;
@@ -33,7 +33,7 @@ internal sealed class JoinGroupRequest : KafkaMessage<JoinGroupRequest>
         codec.Array(ref Protocols);
     }
 
-    internal sealed class JoinGroupRequestProtocol : KafkaStruct
+    public sealed class JoinGroupRequestProtocol : KafkaStruct
     {
         public string Name = "";
         public byte[] Metadata = [];

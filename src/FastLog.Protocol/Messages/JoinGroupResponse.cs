@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | members ARRAY[member_id STRING, group_instance_id NULLABLE_STRING (v5+), metadata BYTES]
 /// </code>
 /// </summary>
-internal sealed class JoinGroupResponse : KafkaMessage<JoinGroupResponse>
+public sealed class JoinGroupResponse : KafkaMessage<JoinGroupResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;
@@ -35,7 +35,7 @@ internal sealed class JoinGroupResponse : KafkaMessage<JoinGroupResponse>
         codec.Array(ref Members);
     }
 
-    internal sealed class JoinGroupResponseMember : KafkaStruct
+    public sealed class JoinGroupResponseMember : KafkaStruct
     {
         public string MemberId = "";
         public string? GroupInstanceId;

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | v3+:  members ARRAY[member_id STRING, group_instance_id NULLABLE_STRING]
 /// </code>
 /// </summary>
-internal sealed class LeaveGroupRequest : KafkaMessage<LeaveGroupRequest>
+public sealed class LeaveGroupRequest : KafkaMessage<LeaveGroupRequest>
 {
     public string GroupId = "";
     public string MemberId = "";
@@ -25,7 +25,7 @@ internal sealed class LeaveGroupRequest : KafkaMessage<LeaveGroupRequest>
             codec.Array(ref Members);
     }
 
-    internal sealed class MemberIdentity : KafkaStruct
+    public sealed class MemberIdentity : KafkaStruct
     {
         public string MemberId = "";
         public string? GroupInstanceId;

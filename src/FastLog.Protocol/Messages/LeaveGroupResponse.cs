@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | members ARRAY[member_id STRING, group_instance_id NULLABLE_STRING, error_code INT16] (v3+)
 /// </code>
 /// </summary>
-internal sealed class LeaveGroupResponse : KafkaMessage<LeaveGroupResponse>
+public sealed class LeaveGroupResponse : KafkaMessage<LeaveGroupResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;
@@ -24,7 +24,7 @@ internal sealed class LeaveGroupResponse : KafkaMessage<LeaveGroupResponse>
             codec.Array(ref Members);
     }
 
-    internal sealed class MemberResponse : KafkaStruct
+    public sealed class MemberResponse : KafkaStruct
     {
         public string MemberId = "";
         public string? GroupInstanceId;

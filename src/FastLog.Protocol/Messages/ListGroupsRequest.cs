@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   states_filter ARRAY[STRING] (v4+; empty = all states)
 /// </code>
 /// </summary>
-internal sealed class ListGroupsRequest : KafkaMessage<ListGroupsRequest>
+public sealed class ListGroupsRequest : KafkaMessage<ListGroupsRequest>
 {
     public List<string> StatesFilter = [];
 

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | groups ARRAY[group_id STRING, protocol_type STRING, group_state STRING (v4+)]
 /// </code>
 /// </summary>
-internal sealed class ListGroupsResponse : KafkaMessage<ListGroupsResponse>
+public sealed class ListGroupsResponse : KafkaMessage<ListGroupsResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;
@@ -23,7 +23,7 @@ internal sealed class ListGroupsResponse : KafkaMessage<ListGroupsResponse>
         codec.Array(ref Groups);
     }
 
-    internal sealed class ListedGroup : KafkaStruct
+    public sealed class ListedGroup : KafkaStruct
     {
         public string GroupId = "";
         public string ProtocolType = "";

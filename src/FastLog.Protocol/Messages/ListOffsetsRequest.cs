@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 /// </code>
 /// Timestamp -1 asks for the latest offset, -2 for the earliest.
 /// </summary>
-internal sealed class ListOffsetsRequest : KafkaMessage<ListOffsetsRequest>
+public sealed class ListOffsetsRequest : KafkaMessage<ListOffsetsRequest>
 {
     public const long LatestTimestamp = -1;
     public const long EarliestTimestamp = -2;
@@ -27,7 +27,7 @@ internal sealed class ListOffsetsRequest : KafkaMessage<ListOffsetsRequest>
         codec.Array(ref Topics);
     }
 
-    internal sealed class ListOffsetsPartition : KafkaStruct
+    public sealed class ListOffsetsPartition : KafkaStruct
     {
         public int PartitionIndex;
         public int CurrentLeaderEpoch = -1;

@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///       timestamp INT64, offset INT64, leader_epoch INT32 (v4+)]]
 /// </code>
 /// </summary>
-internal sealed class ListOffsetsResponse : KafkaMessage<ListOffsetsResponse>
+public sealed class ListOffsetsResponse : KafkaMessage<ListOffsetsResponse>
 {
     public int ThrottleTimeMs;
     public List<TopicData<ListOffsetsPartitionResponse>> Topics = [];
@@ -22,7 +22,7 @@ internal sealed class ListOffsetsResponse : KafkaMessage<ListOffsetsResponse>
         codec.Array(ref Topics);
     }
 
-    internal sealed class ListOffsetsPartitionResponse : KafkaStruct
+    public sealed class ListOffsetsPartitionResponse : KafkaStruct
     {
         public int PartitionIndex;
         public ErrorCode ErrorCode;

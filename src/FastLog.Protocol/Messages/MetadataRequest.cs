@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | include_cluster_authorized_operations BOOL (v8–10) | include_topic_authorized_operations BOOL (v8+)
 /// </code>
 /// </summary>
-internal sealed class MetadataRequest : KafkaMessage<MetadataRequest>
+public sealed class MetadataRequest : KafkaMessage<MetadataRequest>
 {
     public List<MetadataRequestTopic>? Topics = [];
     public bool AllowAutoTopicCreation = true;
@@ -28,7 +28,7 @@ internal sealed class MetadataRequest : KafkaMessage<MetadataRequest>
             codec.Bool(ref IncludeTopicAuthorizedOperations);
     }
 
-    internal sealed class MetadataRequestTopic : KafkaStruct
+    public sealed class MetadataRequestTopic : KafkaStruct
     {
         public Guid TopicId;
         public string? Name;

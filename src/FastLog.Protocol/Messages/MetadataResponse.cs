@@ -12,7 +12,7 @@ namespace FastLog.Protocol;
 ///   | cluster_authorized_operations INT32 (v8–10)
 /// </code>
 /// </summary>
-internal sealed class MetadataResponse : KafkaMessage<MetadataResponse>
+public sealed class MetadataResponse : KafkaMessage<MetadataResponse>
 {
     /// <summary>Kafka's "authorized operations not requested" sentinel (INT32 min).</summary>
     public const int AuthorizedOperationsOmitted = int.MinValue;
@@ -39,7 +39,7 @@ internal sealed class MetadataResponse : KafkaMessage<MetadataResponse>
             codec.Int32(ref ClusterAuthorizedOperations);
     }
 
-    internal sealed class MetadataResponseTopic : KafkaStruct
+    public sealed class MetadataResponseTopic : KafkaStruct
     {
         public ErrorCode ErrorCode;
         public string? Name;
@@ -61,7 +61,7 @@ internal sealed class MetadataResponse : KafkaMessage<MetadataResponse>
         }
     }
 
-    internal sealed class MetadataResponsePartition : KafkaStruct
+    public sealed class MetadataResponsePartition : KafkaStruct
     {
         public ErrorCode ErrorCode;
         public int PartitionIndex;

@@ -9,7 +9,7 @@ namespace FastLog.Protocol;
 ///       committed_leader_epoch INT32 (v6+), commit_timestamp INT64 (v1 only), committed_metadata NULLABLE_STRING]]
 /// </code>
 /// </summary>
-internal sealed class OffsetCommitRequest : KafkaMessage<OffsetCommitRequest>
+public sealed class OffsetCommitRequest : KafkaMessage<OffsetCommitRequest>
 {
     public string GroupId = "";
     public int GenerationIdOrMemberEpoch = -1;
@@ -36,7 +36,7 @@ internal sealed class OffsetCommitRequest : KafkaMessage<OffsetCommitRequest>
         codec.Array(ref Topics);
     }
 
-    internal sealed class OffsetCommitRequestPartition : KafkaStruct
+    public sealed class OffsetCommitRequestPartition : KafkaStruct
     {
         public int PartitionIndex;
         public long CommittedOffset;

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   throttle_time_ms INT32 (v3+) | topics ARRAY[name STRING, partitions ARRAY[partition_index INT32, error_code INT16]]
 /// </code>
 /// </summary>
-internal sealed class OffsetCommitResponse : KafkaMessage<OffsetCommitResponse>
+public sealed class OffsetCommitResponse : KafkaMessage<OffsetCommitResponse>
 {
     public int ThrottleTimeMs;
     public List<TopicData<PartitionError>> Topics = [];

@@ -6,7 +6,7 @@ namespace FastLog.Protocol;
 ///   group_id STRING | topics ARRAY[name STRING, partitions ARRAY[partition_index INT32]]
 /// </code>
 /// </summary>
-internal sealed class OffsetDeleteRequest : KafkaMessage<OffsetDeleteRequest>
+public sealed class OffsetDeleteRequest : KafkaMessage<OffsetDeleteRequest>
 {
     public string GroupId = "";
     public List<TopicPartitionIndexes> Topics = [];

@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | topics ARRAY[name STRING, partitions ARRAY[partition_index INT32, error_code INT16]]
 /// </code>
 /// </summary>
-internal sealed class OffsetDeleteResponse : KafkaMessage<OffsetDeleteResponse>
+public sealed class OffsetDeleteResponse : KafkaMessage<OffsetDeleteResponse>
 {
     public ErrorCode ErrorCode;
     public int ThrottleTimeMs;

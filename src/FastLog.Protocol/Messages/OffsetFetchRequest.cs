@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   | require_stable BOOL (v7+)
 /// </code>
 /// </summary>
-internal sealed class OffsetFetchRequest : KafkaMessage<OffsetFetchRequest>
+public sealed class OffsetFetchRequest : KafkaMessage<OffsetFetchRequest>
 {
     public string GroupId = "";
     public List<TopicPartitionIndexes>? Topics = [];
@@ -33,7 +33,7 @@ internal sealed class OffsetFetchRequest : KafkaMessage<OffsetFetchRequest>
             codec.Bool(ref RequireStable);
     }
 
-    internal sealed class OffsetFetchRequestGroup : KafkaStruct
+    public sealed class OffsetFetchRequestGroup : KafkaStruct
     {
         public string GroupId = "";
         public List<TopicPartitionIndexes>? Topics = [];

@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 ///              | metadata NULLABLE_STRING | error_code INT16
 /// </code>
 /// </summary>
-internal sealed class OffsetFetchResponse : KafkaMessage<OffsetFetchResponse>
+public sealed class OffsetFetchResponse : KafkaMessage<OffsetFetchResponse>
 {
     public int ThrottleTimeMs;
     public List<TopicData<OffsetFetchResponsePartition>> Topics = [];
@@ -34,7 +34,7 @@ internal sealed class OffsetFetchResponse : KafkaMessage<OffsetFetchResponse>
             codec.Error(ref ErrorCode);
     }
 
-    internal sealed class OffsetFetchResponseGroup : KafkaStruct
+    public sealed class OffsetFetchResponseGroup : KafkaStruct
     {
         public string GroupId = "";
         public List<TopicData<OffsetFetchResponsePartition>> Topics = [];
@@ -48,7 +48,7 @@ internal sealed class OffsetFetchResponse : KafkaMessage<OffsetFetchResponse>
         }
     }
 
-    internal sealed class OffsetFetchResponsePartition : KafkaStruct
+    public sealed class OffsetFetchResponsePartition : KafkaStruct
     {
         public int PartitionIndex;
         public long CommittedOffset;

@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>A partition index and its error code (OffsetCommit and OffsetDelete responses).</summary>
-internal sealed class PartitionError : KafkaStruct
+public sealed class PartitionError : KafkaStruct
 {
     public int PartitionIndex;
     public ErrorCode ErrorCode;

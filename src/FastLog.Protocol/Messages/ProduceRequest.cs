@@ -9,7 +9,7 @@ namespace FastLog.Protocol;
 /// Records are RecordBatch v2 bytes the codec does not parse. Read over a frame's memory they
 /// are slices of that frame (no copy), valid only as long as the frame buffer is.
 /// </summary>
-internal sealed class ProduceRequest : KafkaMessage<ProduceRequest>
+public sealed class ProduceRequest : KafkaMessage<ProduceRequest>
 {
     public string? TransactionalId;
     public short Acks;
@@ -26,7 +26,7 @@ internal sealed class ProduceRequest : KafkaMessage<ProduceRequest>
         codec.Array(ref TopicData);
     }
 
-    internal sealed class PartitionProduceData : KafkaStruct
+    public sealed class PartitionProduceData : KafkaStruct
     {
         public int Index;
         public ReadOnlyMemory<byte>? Records;

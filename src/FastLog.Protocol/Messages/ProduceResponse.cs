@@ -10,7 +10,7 @@ namespace FastLog.Protocol;
 ///   | throttle_time_ms INT32
 /// </code>
 /// </summary>
-internal sealed class ProduceResponse : KafkaMessage<ProduceResponse>
+public sealed class ProduceResponse : KafkaMessage<ProduceResponse>
 {
     public List<TopicData<PartitionProduceResponse>> Responses = [];
     public int ThrottleTimeMs;
@@ -23,7 +23,7 @@ internal sealed class ProduceResponse : KafkaMessage<ProduceResponse>
         codec.Int32(ref ThrottleTimeMs);
     }
 
-    internal sealed class PartitionProduceResponse : KafkaStruct
+    public sealed class PartitionProduceResponse : KafkaStruct
     {
         public int Index;
         public ErrorCode ErrorCode;
@@ -49,7 +49,7 @@ internal sealed class ProduceResponse : KafkaMessage<ProduceResponse>
         }
     }
 
-    internal sealed class BatchIndexAndErrorMessage : KafkaStruct
+    public sealed class BatchIndexAndErrorMessage : KafkaStruct
     {
         public int BatchIndex;
         public string? BatchIndexErrorMessage;

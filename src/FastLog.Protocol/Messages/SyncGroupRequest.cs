@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | assignments ARRAY[member_id STRING, assignment BYTES]
 /// </code>
 /// </summary>
-internal sealed class SyncGroupRequest : GroupMemberRequest<SyncGroupRequest>
+public sealed class SyncGroupRequest : GroupMemberRequest<SyncGroupRequest>
 {
     public string? ProtocolType;
     public string? ProtocolName;
@@ -27,7 +27,7 @@ internal sealed class SyncGroupRequest : GroupMemberRequest<SyncGroupRequest>
         codec.Array(ref Assignments);
     }
 
-    internal sealed class SyncGroupRequestAssignment : KafkaStruct
+    public sealed class SyncGroupRequestAssignment : KafkaStruct
     {
         public string MemberId = "";
         public byte[] Assignment = [];

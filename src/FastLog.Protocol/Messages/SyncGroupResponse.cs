@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 ///   | protocol_type NULLABLE_STRING (v5+) | protocol_name NULLABLE_STRING (v5+) | assignment BYTES
 /// </code>
 /// </summary>
-internal sealed class SyncGroupResponse : KafkaMessage<SyncGroupResponse>
+public sealed class SyncGroupResponse : KafkaMessage<SyncGroupResponse>
 {
     public int ThrottleTimeMs;
     public ErrorCode ErrorCode;

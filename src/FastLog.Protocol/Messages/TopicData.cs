@@ -8,7 +8,7 @@ namespace FastLog.Protocol;
 ///   name STRING | partitions ARRAY[TPartition] | tagged fields (flexible)
 /// </code>
 /// </summary>
-internal sealed class TopicData<TPartition> : KafkaStruct
+public sealed class TopicData<TPartition> : KafkaStruct
     where TPartition : KafkaStruct, new()
 {
     public string Name = "";

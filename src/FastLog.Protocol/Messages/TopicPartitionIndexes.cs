@@ -9,7 +9,7 @@ namespace FastLog.Protocol;
 /// OffsetDelete (never flexible) declares its partitions as structs of one INT32, which is the
 /// same bytes.
 /// </summary>
-internal sealed class TopicPartitionIndexes : KafkaStruct
+public sealed class TopicPartitionIndexes : KafkaStruct
 {
     public string Name = "";
     public List<int> PartitionIndexes = [];

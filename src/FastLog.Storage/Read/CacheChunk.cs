@@ -17,7 +17,7 @@ namespace FastLog.Storage.Read;
 /// shard). Whoever drops the last reference returns the array to the pool; nothing touches the
 /// chunk after that. A lease that is never released only costs the pool that array (the GC frees it).
 /// </summary>
-internal sealed class CacheChunk
+public sealed class CacheChunk
 {
     /// <summary>Smallest chunk: what a partition's first append gets, so idle partitions stay small.</summary>
     public const int MinBytes = 64 * 1024;

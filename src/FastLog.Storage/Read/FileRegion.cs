@@ -15,7 +15,7 @@ namespace FastLog.Storage.Read;
 /// SafeHandle's own ref-count is thread-safe. A region that is never disposed keeps its
 /// descriptor open: always dispose (the <see cref="LogReadResult"/> owning it does).
 /// </summary>
-internal sealed class FileRegion : IDisposable
+public sealed class FileRegion : IDisposable
 {
     private int _released;
 

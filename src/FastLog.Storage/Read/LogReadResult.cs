@@ -9,7 +9,7 @@ namespace FastLog.Storage.Read;
 /// segment file open; both stay valid until this result is disposed (the cache chunks are leased,
 /// see <see cref="CacheChunk"/>). Dispose it once the bytes are sent, on any thread.
 /// </summary>
-internal sealed class LogReadResult : IDisposable
+public sealed class LogReadResult : IDisposable
 {
     private static readonly IReadOnlyList<ReadOnlyMemory<byte>> NoChunks = [];
     private static readonly IReadOnlyList<CacheChunk> NoLeases = [];

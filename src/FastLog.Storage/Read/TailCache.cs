@@ -1,4 +1,4 @@
-using FastLog.Storage.Format;
+using FastLog.Records;
 
 namespace FastLog.Storage.Read;
 

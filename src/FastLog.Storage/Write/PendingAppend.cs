@@ -1,5 +1,5 @@
 using System.Threading.Tasks.Sources;
-using FastLog.Storage.Format;
+using FastLog.Records;
 using FastLog.Storage.Read;
 
 namespace FastLog.Storage.Write;

@@ -1,4 +1,0 @@
-namespace FastLog.Broker.Records;
-
-/// <summary>One record of a <see cref="PlainRecordBatch"/>: a key and a value (null = tombstone in a compacted log).</summary>
-internal readonly record struct KeyValueRecord(byte[] Key, byte[]? Value);

@@ -1,0 +1,144 @@
+using System.Globalization;
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Topics;
+
+namespace FastLog.Host.Configuration;
+
+/// <summary>
+/// Reads a Kafka-style server.properties file (key=value, '#' and '!' comments) into <see cref="BrokerOptions"/>.
+/// Kafka's own key names are used where a Kafka setting means the same thing, so an existing
+/// server.properties mostly carries over; FastLog-only settings are prefixed "fastlog.".
+/// Unknown keys are reported back (and logged by the caller), not fatal: real Kafka configs carry
+/// many settings (SASL, replication) that have no meaning on a single FastLog node.
+/// </summary>
+public static class BrokerOptionsLoader
+{
+    public static IReadOnlyList<string> ApplyFile(BrokerOptions options, string path)
+    {
+        var unknown = new List<string>();
+        var lineNumber = 0;
+        foreach (var rawLine in File.ReadLines(path))
+        {
+            lineNumber++;
+            var line = rawLine.Trim();
+            if (line.Length == 0 || line[0] is '#' or '!')
+            {
+                continue;
+            }
+
+            var separator = line.IndexOfAny(['=', ':']);
+            if (separator <= 0)
+            {
+                throw new FormatException($"{path}:{lineNumber}: expected key=value");
+            }
+
+            var key = line[..separator].Trim();
+            var value = line[(separator + 1)..].Trim();
+            try
+            {
+                if (!Apply(options, key, value))
+                {
+                    unknown.Add(key);
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+            {
+                throw new FormatException($"{path}:{lineNumber}: {key}: {e.Message}", e);
+            }
+        }
+
+        return unknown;
+    }
+
+    /// <summary>Applies one setting; false when the key is not one FastLog knows.</summary>
+    public static bool Apply(BrokerOptions options, string key, string value)
+    {
+        switch (key)
+        {
+            case "listeners":
+                options.Listen = HostPort.Parse(FirstListener(value));
+                return true;
+            case "advertised.listeners":
+                options.Advertise = HostPort.Parse(FirstListener(value));
+                return true;
+            case "log.dirs" or "log.dir":
+                options.DataDirectory = FirstListener(value);
+                return true;
+            case "node.id" or "broker.id":
+                options.NodeId = Int(value);
+                return true;
+            case "cluster.id":
+                options.ClusterId = value;
+                return true;
+            case "broker.rack":
+                options.Rack = value.Length == 0 ? null : value;
+                return true;
+            case "fastlog.cluster.listen":
+                options.ClusterListen = value.Length == 0 ? null : HostPort.Parse(value);
+                return true;
+            case "fastlog.cluster.seeds":
+                options.ClusterSeeds = ParseSeeds(value);
+                return true;
+            case "num.partitions":
+                options.DefaultPartitions = Int(value);
+                return true;
+            case "auto.create.topics.enable":
+                options.AutoCreateTopics = bool.Parse(value);
+                return true;
+            case "socket.request.max.bytes":
+                options.MaxRequestBytes = Int(value);
+                return true;
+            case "log.flush.interval.ms":
+                options.FlushIntervalMs = Int(value);
+                return true;
+            case "group.initial.rebalance.delay.ms":
+                options.GroupInitialRebalanceDelayMs = Int(value);
+                return true;
+            case "group.min.session.timeout.ms":
+                options.GroupMinSessionTimeoutMs = Int(value);
+                return true;
+            case "group.max.session.timeout.ms":
+                options.GroupMaxSessionTimeoutMs = Int(value);
+                return true;
+            case "group.max.size":
+                options.GroupMaxSize = Int(value);
+                return true;
+            case "offsets.retention.minutes":
+                options.OffsetsRetentionMs = Int(value) * 60_000L;
+                return true;
+            case "offsets.retention.check.interval.ms":
+                options.OffsetsRetentionCheckIntervalMs = Int(value);
+                return true;
+            case "fastlog.shards":
+                options.ShardCount = Int(value);
+                return true;
+            case "fastlog.idle.poll.us":
+                options.IdlePollMicroseconds = Int(value);
+                return true;
+            case "fastlog.ack.durability":
+                options.AckDurability = Enum.Parse<AckDurability>(value, ignoreCase: true);
+                return true;
+            case "fastlog.metrics.listen":
+                options.MetricsListen = value.Length == 0 ? null : HostPort.Parse(value);
+                return true;
+        }
+
+        if (TopicConfigCatalog.TryMapBrokerKey(key, value, out var topicConfig, out var topicValue))
+        {
+            TopicConfigCatalog.Validate(topicConfig, topicValue);
+            options.TopicDefaults[topicConfig] = topicValue;
+            return true;
+        }
+
+        return false;
+    }
+
+    // Kafka lists are comma separated; FastLog serves one listener and one log directory.
+    private static string FirstListener(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0];
+
+    /// <summary>"host:port,host:port" (empty: none).</summary>
+    public static List<HostPort> ParseSeeds(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(HostPort.Parse).ToList();
+
+    private static int Int(string value) => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using FastLog.Broker.Configuration;
+
+namespace FastLog.Host.Configuration;
+
+/// <summary>
+/// The `fastlog serve` command line. A config file (Kafka server.properties style) is applied
+/// first; options given on the command line override it.
+/// </summary>
+internal sealed class ServeCommandOptions
+{
+    public Option<string?> ConfigFile { get; } = new("--config") { Description = "server.properties-style config file (Kafka key names; see README)" };
+    public Option<string?> Listen { get; } = new("--listen") { Description = "HOST:PORT to accept Kafka clients on (default 127.0.0.1:9092)" };
+    public Option<string?> Advertise { get; } = new("--advertise") { Description = "HOST:PORT clients are told to connect to (default: the listen address)" };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "directory holding the logs (default ./data)" };
+    public Option<int?> Shards { get; } = new("--shards") { Description = "number of shards, one pinned thread each (default: one per core)" };
+    public Option<int?> IdlePoll { get; } = new("--idle-poll-us") { Description = "microseconds an idle shard polls before sleeping in the kernel (default 0: sleep at once)" };
+    public Option<int?> NodeId { get; } = new("--node-id") { Description = "this broker's node id (default 0)" };
+    public Option<int?> Partitions { get; } = new("--partitions") { Description = "partitions of auto-created topics (default 1)" };
+    public Option<bool?> AutoCreateTopics { get; } = new("--auto-create-topics") { Description = "create unknown topics on Metadata/Produce (default true)" };
+    public Option<string?> AckDurability { get; } = new("--ack-durability") { Description = "when acks=1 is answered: 'written' (default) or 'durable' (after fdatasync); acks=all always waits for fdatasync" };
+    public Option<string?> ClusterListen { get; } = new("--cluster-listen") { Description = "HOST:PORT (UDP) to gossip cluster membership on, reachable by the other brokers (default: off, single node)" };
+    public Option<string?> ClusterSeeds { get; } = new("--cluster-seeds") { Description = "HOST:PORT,... gossip addresses of brokers to join through" };
+    public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "cluster id (default fastlog-cluster); brokers of another id never join this cluster" };
+    public Option<string?> Rack { get; } = new("--rack") { Description = "this broker's rack (Kafka's broker.rack), reported by DescribeCluster" };
+    public Option<string?> Metrics { get; } = new("--metrics") { Description = "HOST:PORT of the Prometheus /metrics endpoint (default 127.0.0.1:9644; 'off' disables)" };
+
+    public Command CreateCommand(string name, string description)
+    {
+        var command = new Command(name, description);
+        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack })
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    /// <summary>Builds the options: defaults, then the config file, then the command line.</summary>
+    public BrokerOptions Bind(ParseResult parse, out IReadOnlyList<string> unknownConfigKeys)
+    {
+        var options = new BrokerOptions { MetricsListen = new HostPort("127.0.0.1", 9644) };
+        var configFile = parse.GetValue(ConfigFile);
+        unknownConfigKeys = configFile is null ? [] : BrokerOptionsLoader.ApplyFile(options, configFile);
+
+        if (parse.GetValue(Listen) is { } listen)
+        {
+            options.Listen = HostPort.Parse(listen);
+        }
+
+        if (parse.GetValue(Advertise) is { } advertise)
+        {
+            options.Advertise = HostPort.Parse(advertise);
+        }
+
+        if (parse.GetValue(DataDir) is { } dataDir)
+        {
+            options.DataDirectory = dataDir;
+        }
+
+        options.ShardCount = parse.GetValue(Shards) ?? options.ShardCount;
+        options.IdlePollMicroseconds = parse.GetValue(IdlePoll) ?? options.IdlePollMicroseconds;
+        options.NodeId = parse.GetValue(NodeId) ?? options.NodeId;
+        options.DefaultPartitions = parse.GetValue(Partitions) ?? options.DefaultPartitions;
+        options.AutoCreateTopics = parse.GetValue(AutoCreateTopics) ?? options.AutoCreateTopics;
+        if (parse.GetValue(AckDurability) is { } durability)
+        {
+            options.AckDurability = Enum.Parse<AckDurability>(durability, ignoreCase: true);
+        }
+
+        if (parse.GetValue(Metrics) is { } metrics)
+        {
+            options.MetricsListen = metrics == "off" ? null : HostPort.Parse(metrics);
+        }
+
+        if (parse.GetValue(ClusterListen) is { } clusterListen)
+        {
+            options.ClusterListen = HostPort.Parse(clusterListen);
+        }
+
+        if (parse.GetValue(ClusterSeeds) is { } seeds)
+        {
+            options.ClusterSeeds = BrokerOptionsLoader.ParseSeeds(seeds);
+        }
+
+        options.ClusterId = parse.GetValue(ClusterId) ?? options.ClusterId;
+        options.Rack = parse.GetValue(Rack) ?? options.Rack;
+        options.Validate();
+        return options;
+    }
+}

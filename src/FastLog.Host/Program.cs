@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FastLog.Broker.Configuration;
+using FastLog.Host.Cli;
+using FastLog.Host.Configuration;
+using FastLog.Server;
+using Microsoft.Extensions.Logging;
+
+// `fastlog serve` runs the broker in the foreground until SIGTERM or Ctrl-C, then stops cleanly.
+var serveOptions = new ServeCommandOptions();
+var serve = serveOptions.CreateCommand("serve", "Run the FastLog broker in the foreground.");
+serve.SetAction(async (parse, cancel) =>
+{
+    BrokerOptions options;
+    IReadOnlyList<string> unknownKeys;
+    try
+    {
+        options = serveOptions.Bind(parse, out unknownKeys);
+    }
+    catch (Exception e) when (e is FormatException or ArgumentException or IOException)
+    {
+        await Console.Error.WriteLineAsync($"fastlog: {e.Message}").ConfigureAwait(false);
+        return 2;
+    }
+
+    using var loggers = LoggerFactory.Create(builder => builder
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        })
+        .SetMinimumLevel(LogLevel.Information));
+    var logger = loggers.CreateLogger("FastLog");
+    foreach (var key in unknownKeys)
+    {
+        logger.LogWarning("Config key '{Key}' is not used by FastLog and was ignored", key);
+    }
+
+    var stop = new TaskCompletionSource();
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+    {
+        context.Cancel = true;
+        stop.TrySetResult();
+    });
+
+    BrokerServer server;
+    try
+    {
+        server = await BrokerServer.StartAsync(options, loggers).ConfigureAwait(false);
+    }
+    catch (IOException e)
+    {
+        // Port taken, data directory locked by another broker, unreadable logs: say so, no stack trace.
+        logger.LogCritical("Cannot start: {Reason}", e.Message);
+        return 1;
+    }
+
+    await using var _ = server;
+    await stop.Task.WaitAsync(cancel).ConfigureAwait(false);
+    logger.LogInformation("Stopping...");
+    return 0;
+});
+
+var root = new RootCommand("FastLog: a Kafka-compatible streaming log broker.");
+root.Subcommands.Add(serve);
+root.Subcommands.Add(TopicCommands.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,265 @@
+using System.Net;
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
+using FastLog.Server.Handlers;
+using FastLog.Server.Metrics;
+using FastLog.Server.Network;
+using FastLog.Broker.Partitions;
+using FastLog.Broker.Producers;
+using FastLog.Server.Requests;
+using FastLog.Broker.Topics;
+using FastLog.Cluster;
+using FastLog.Core;
+using Microsoft.Extensions.Logging;
+
+namespace FastLog.Server;
+
+/// <summary>
+/// The broker: starts the shards, recovers and opens every partition on its owner shard, then
+/// accepts Kafka clients on every shard (SO_REUSEPORT), serves /metrics, and on stop closes
+/// listeners, then partitions (flush, checkpoint, clean-shutdown marker), then the shards.
+/// Used by `fastlog serve` and by the end-to-end tests (which bind port 0).
+/// </summary>
+public sealed class BrokerServer : IAsyncDisposable
+{
+    private readonly BrokerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ShardGroup _shards;
+    private readonly List<ShardListener> _listeners = [];
+
+    // _connections[s] is touched only on shard s (accept, end of a connection, shutdown).
+    private HashSet<KafkaConnection>[] _connections = [];
+    private PartitionManager? _partitions;
+    private GroupCoordinator? _groups;
+    private MetricsEndpoint? _metricsEndpoint;
+    private FileStream? _dataDirectoryLock;
+    private ClusterMembership? _cluster;
+    private long _nextConnectionId;
+    private bool _serving;
+    private bool _stopped;
+
+    private BrokerServer(BrokerOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("FastLog.Broker");
+        _shards = new ShardGroup(new ShardGroupOptions
+        {
+            ShardCount = options.ShardCount,
+            PinThreads = options.PinShards,
+            IdleSpin = TimeSpan.FromMicroseconds(options.IdlePollMicroseconds),
+            UnhandledException = (shard, e) => _logger.LogError(e, "Unhandled error on shard {Shard}", shard.Id),
+        });
+    }
+
+    /// <summary>The address clients reach the broker at (the bound port when the configured one was 0).</summary>
+    public IPEndPoint ListenEndPoint => _listeners[0].LocalEndPoint;
+
+    public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.LocalEndPoint;
+
+    /// <summary>The gossip UDP address (null when clustering is off).</summary>
+    public IPEndPoint? ClusterEndPoint => _cluster?.GossipEndPoint;
+
+    public static async Task<BrokerServer> StartAsync(BrokerOptions options, ILoggerFactory loggers)
+    {
+        options.Validate();
+        var server = new BrokerServer(options, loggers);
+        try
+        {
+            await server.StartCoreAsync().ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Directory.CreateDirectory(_options.DataDirectory);
+        _dataDirectoryLock = LockDataDirectory(_options.DataDirectory);
+        var bind = _options.Listen.ToBindEndPoint();
+        ShardListener.EnsurePortFree(bind);
+        _shards.Start();
+        var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
+        _partitions = new PartitionManager(_shards, topics, _options, new StorageMetrics(metrics), _logger);
+        await _partitions.OpenAllAsync().ConfigureAwait(false);
+        _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
+        await _groups.OpenAsync().ConfigureAwait(false);
+
+        // Bind every shard's listener before advertising: port 0 becomes the first shard's port.
+        for (var shard = 0; shard < _shards.Count; shard++)
+        {
+            _listeners.Add(ShardListener.Bind(shard == 0 ? bind : new IPEndPoint(bind.Address, _listeners[0].LocalEndPoint.Port), _logger));
+        }
+
+        var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
+        if (_options.ToGossipOptions(advertised) is { } gossip)
+        {
+            _cluster = new ClusterMembership(_shards, gossip); // membership only: see the README's "Cluster membership"
+            _cluster.MemberChanged += change => _logger.LogInformation("Cluster: {Member} ({Change})", change.Member, change.Previous is { } previous ? $"was {previous}" : "new");
+        }
+
+        metrics.Cluster = _cluster;
+        var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
+            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
+        RequestRouter? router = null;
+        router = new RequestRouter(
+        [
+            new ApiVersionsHandler(() => router!.ServedApis),
+            new MetadataHandler(),
+            new ProduceHandler(),
+            new FetchHandler(),
+            new ListOffsetsHandler(),
+            new InitProducerIdHandler(),
+            new CreateTopicsHandler(),
+            new DeleteTopicsHandler(),
+            new CreatePartitionsHandler(),
+            new DescribeConfigsHandler(),
+            new AlterConfigsHandler(),
+            new IncrementalAlterConfigsHandler(),
+            new DeleteRecordsHandler(),
+            new DescribeClusterHandler(),
+            new FindCoordinatorHandler(),
+            new JoinGroupHandler(),
+            new SyncGroupHandler(),
+            new HeartbeatHandler(),
+            new LeaveGroupHandler(),
+            new OffsetCommitHandler(),
+            new OffsetFetchHandler(),
+            new DescribeGroupsHandler(),
+            new ListGroupsHandler(),
+            new DeleteGroupsHandler(),
+            new OffsetDeleteHandler(),
+        ], services);
+
+        var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
+        _connections = Enumerable.Range(0, _shards.Count).Select(_ => new HashSet<KafkaConnection>()).ToArray();
+        for (var shard = 0; shard < _shards.Count; shard++)
+        {
+            var listener = _listeners[shard];
+            var shardMetrics = metrics.ForShard(shard);
+            var shardId = shard;
+            _ = _shards.RunAsync(shard, () => listener.AcceptLoopAsync(socket =>
+            {
+                var context = new ConnectionContext(Interlocked.Increment(ref _nextConnectionId), socket.RemoteEndPoint, shardId);
+                var connection = new KafkaConnection(socket, context, router, shardMetrics, connectionLogger, _options.MaxRequestBytes);
+                _ = ServeAsync(connection, _connections[shardId]);
+            }));
+        }
+
+        if (_options.MetricsListen is { } metricsListen)
+        {
+            _metricsEndpoint = new MetricsEndpoint(metricsListen.ToBindEndPoint(), metrics.Render, _logger);
+        }
+
+        if (_cluster is not null)
+        {
+            await _cluster.StartAsync().ConfigureAwait(false);
+        }
+
+        _logger.LogInformation(
+            "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
+            ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+        _serving = true;
+    }
+
+    private static async Task ServeAsync(KafkaConnection connection, HashSet<KafkaConnection> open)
+    {
+        open.Add(connection);
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            open.Remove(connection);
+        }
+    }
+
+    private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics)
+    {
+        var snapshot = topics.Current;
+        yield return ("fastlog_topics", "Topics.", snapshot.ByName.Count);
+        yield return ("fastlog_partitions", "Partitions served by this node.", snapshot.ByName.Values.Sum(t => t.PartitionCount));
+    }
+
+    /// <summary>Graceful stop: no new connections, partitions flushed and closed cleanly, shards stopped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync().ConfigureAwait(false); // leave first: the others stop listing this broker at once
+        }
+
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        for (var shard = 0; shard < _connections.Length; shard++)
+        {
+            var open = _connections[shard];
+            await _shards.RunAsync(shard, () =>
+            {
+                foreach (var connection in open.ToList())
+                {
+                    connection.Abort();
+                }
+
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+
+        if (_metricsEndpoint is not null)
+        {
+            await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_groups is not null)
+        {
+            await _groups.CloseAsync().ConfigureAwait(false);
+        }
+
+        if (_partitions is not null)
+        {
+            await _partitions.CloseAllAsync().ConfigureAwait(false);
+        }
+
+        _shards.Dispose();
+        _dataDirectoryLock?.Dispose();
+        if (_serving)
+        {
+            _logger.LogInformation("FastLog stopped cleanly");
+        }
+    }
+
+    /// <summary>
+    /// Holds an exclusive lock on data/.lock for the broker's life (as Kafka does), so a second
+    /// broker pointed at the same directory fails at start instead of corrupting the logs. .NET
+    /// takes FileShare.None as a flock(2), which the kernel drops when the process dies, even by SIGKILL.
+    /// </summary>
+    private static FileStream LockDataDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{Path.GetFullPath(dataDirectory)} is in use by another broker ({path} is locked)", e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using FastLog.Broker.Partitions;
+using FastLog.Server.Requests;
+using FastLog.Core;
+using FastLog.Protocol;
+using FastLog.Storage;
+using FastLog.Storage.Read;
+
+namespace FastLog.Server.Handlers;
+
+/// <summary>
+/// Fetch, long-polling without holding any shard: each owner shard reads its partitions and, when
+/// there is less than min_bytes and max_wait_ms allows, parks a <see cref="FetchWaiter"/> that an
+/// append, the deadline timer or the fetching shard wakes. With partitions on several owners, the
+/// first owner that returns records ends the others' waits. Records are not copied: tail-cache
+/// chunks and segment file ranges are spliced into the response (<see cref="LogRecordsPayload"/>).
+/// Approximation: min_bytes is compared per owner shard, not summed across owners.
+/// Incremental fetch sessions are not offered (session id 0), so clients send full fetches.
+/// </summary>
+internal sealed class FetchHandler : ApiHandler<FetchRequest>
+{
+    public override ApiKey ApiKey => ApiKey.Fetch;
+
+    private readonly record struct FetchItem(TopicPartition Partition, long Offset, int MaxBytes);
+
+    private readonly record struct PartitionRead(ErrorCode Error, LogReadResult? Read, long HighWatermark, long LogStartOffset);
+
+    protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, FetchRequest request)
+    {
+        var broker = context.Broker;
+        var response = new FetchResponse();
+        if (request.SessionId != 0 && request.SessionEpoch > 0)
+        {
+            response.ErrorCode = ErrorCode.FetchSessionIdNotFound;
+            return response;
+        }
+
+        var requested = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Responses, p => p.Partition,
+            p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error);
+        var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
+        var slots = requested.Select(r => r.Slot).ToList();
+        var deadline = Stopwatch.GetTimestamp() + (Math.Max(request.MaxWaitMs, 0) * Stopwatch.Frequency / 1000);
+        var reads = await ReadAsync(broker.Partitions, items, Math.Max(request.MinBytes, 1), deadline);
+        var budget = request.MaxBytes;
+        var anyRecords = false;
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var (slot, read) = (slots[i], reads[i]);
+            slot.ErrorCode = read.Error;
+            slot.HighWatermark = read.HighWatermark;
+            slot.LastStableOffset = read.HighWatermark;
+            slot.LogStartOffset = read.LogStartOffset;
+            if (read.Read is not { } result)
+            {
+                continue;
+            }
+
+            // response max_bytes: always return the first non-empty partition whole (so a consumer
+            // can make progress past a batch larger than the limit), then stop once over budget.
+            if (result.Length == 0 || (anyRecords && result.Length > budget))
+            {
+                result.Dispose();
+                continue;
+            }
+
+            var payload = new LogRecordsPayload(result);
+            context.ResponseResources.Add(payload);
+            slot.Records = payload;
+            budget -= result.Length;
+            anyRecords = true;
+        }
+
+        return response;
+    }
+
+    private static readonly MemoryRecords Empty = new(ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>Reads every item on its owner shard, long-polling until min_bytes or the deadline; results in item order.</summary>
+    private static async ValueTask<PartitionRead[]> ReadAsync(PartitionManager partitions, List<FetchItem> items, int minBytes, long deadline)
+    {
+        var results = new PartitionRead[items.Count];
+        var owners = new Dictionary<int, OwnerFetch>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var owner = partitions.OwnerOf(items[i].Partition);
+            if (!owners.TryGetValue(owner, out var fetch))
+            {
+                owners[owner] = fetch = new OwnerFetch(partitions, minBytes, deadline);
+            }
+
+            fetch.Add(i, items[i]);
+        }
+
+        var running = owners.ToDictionary(o => partitions.OnShardAsync(o.Key, o.Value, static f => f.RunAsync()).AsTask(), o => o);
+        if (running.Count > 1)
+        {
+            var first = await Task.WhenAny(running.Keys);
+            foreach (var (task, (owner, fetch)) in running)
+            {
+                if (task != first)
+                {
+                    await partitions.OnShardAsync(owner, fetch, static f => f.CallOffAsync());
+                }
+            }
+        }
+
+        foreach (var (task, (_, fetch)) in running)
+        {
+            var reads = await task;
+            for (var i = 0; i < reads.Length; i++)
+            {
+                results[fetch.Indexes[i]] = reads[i];
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The part of a fetch one owner shard serves; <see cref="RunAsync"/> and <see cref="CallOffAsync"/> run on that shard.</summary>
+    private sealed class OwnerFetch(PartitionManager partitions, int minBytes, long deadline)
+    {
+        private readonly List<FetchItem> _items = [];
+        private readonly FetchWaiter _waiter = new();
+
+        public List<int> Indexes { get; } = [];
+
+        public void Add(int index, FetchItem item)
+        {
+            Indexes.Add(index);
+            _items.Add(item);
+        }
+
+        public ValueTask<bool> CallOffAsync()
+        {
+            _waiter.CallOff();
+            return ValueTask.FromResult(true);
+        }
+
+        public async ValueTask<PartitionRead[]> RunAsync()
+        {
+            var replicas = _items.Select(i => partitions.FindOnOwner(i.Partition)).ToArray();
+            while (true)
+            {
+                var reads = await ReadOnceAsync(replicas);
+                var remaining = deadline - Stopwatch.GetTimestamp();
+                if (_waiter.CalledOff || remaining <= 0 || reads.Any(r => r.Error != ErrorCode.None) || reads.Sum(r => r.Read?.Length ?? 0) >= minBytes)
+                {
+                    return reads;
+                }
+
+                foreach (var read in reads)
+                {
+                    read.Read?.Dispose();
+                }
+
+                await WaitForRecordsAsync(replicas, TimeSpan.FromTicks(remaining * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            }
+        }
+
+        private async Task WaitForRecordsAsync(PartitionReplica?[] replicas, TimeSpan timeout)
+        {
+            foreach (var replica in replicas)
+            {
+                replica?.AddWaiter(_waiter);
+            }
+
+            var timer = Shard.Current!.ScheduleTimer(timeout, static w => ((FetchWaiter)w!).Wake(), _waiter);
+            await _waiter.Woken;
+            timer.Cancel();
+            foreach (var replica in replicas)
+            {
+                replica?.RemoveWaiter(_waiter);
+            }
+
+            _waiter.Rearm();
+        }
+
+        private async ValueTask<PartitionRead[]> ReadOnceAsync(PartitionReplica?[] replicas)
+        {
+            var reads = new PartitionRead[replicas.Length];
+            for (var i = 0; i < replicas.Length; i++)
+            {
+                reads[i] = replicas[i] is { } replica
+                    ? await ReadPartitionAsync(replica, _items[i])
+                    : new PartitionRead(ErrorCode.NotLeaderOrFollower, null, -1, -1);
+            }
+
+            return reads;
+        }
+
+        private static async ValueTask<PartitionRead> ReadPartitionAsync(PartitionReplica replica, FetchItem item)
+        {
+            try
+            {
+                var read = await replica.Log.ReadAsync(item.Offset, item.MaxBytes);
+                return new PartitionRead(ErrorCode.None, read, read.HighWatermark, read.LogStartOffset);
+            }
+            catch (LogOffsetOutOfRangeException e)
+            {
+                return new PartitionRead(ErrorCode.OffsetOutOfRange, null, e.HighWatermark, e.LogStartOffset);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                return new PartitionRead(StorageErrors.ToErrorCode(e), null, replica.Log.HighWatermark, replica.Log.LogStartOffset);
+            }
+        }
+    }
+}

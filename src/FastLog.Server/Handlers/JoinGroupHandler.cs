@@ -1,0 +1,16 @@
+using FastLog.Server.Requests;
+using FastLog.Protocol;
+
+namespace FastLog.Server.Handlers;
+
+/// <summary>JoinGroup, on the group's owner shard; the response waits there until the rebalance gets far enough.</summary>
+internal sealed class JoinGroupHandler : ApiHandler<JoinGroupRequest>
+{
+    public override ApiKey ApiKey => ApiKey.JoinGroup;
+
+    protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, JoinGroupRequest request) =>
+        await context.Broker.Groups.OnOwnerAsync(
+            request.GroupId,
+            (request, ClientId: GroupClient.ClientId(context), ClientHost: GroupClient.ClientHost(context), context.ApiVersion),
+            static (shard, s) => new ValueTask<JoinGroupResponse>(shard.Join(s.request, s.ClientId, s.ClientHost, s.ApiVersion)));
+}

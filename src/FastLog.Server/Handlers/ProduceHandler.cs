@@ -1,0 +1,93 @@
+using FastLog.Broker.Partitions;
+using FastLog.Server.Requests;
+using FastLog.Broker.Topics;
+using FastLog.Protocol;
+
+namespace FastLog.Server.Handlers;
+
+/// <summary>
+/// Produce: each partition's batch is appended by its owner shard (topics auto-created when
+/// allowed). acks=0 gets no response, but the handler still waits for the appends: the records are
+/// slices of the request buffer, which must outlive the copy the log makes of them.
+/// </summary>
+internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
+{
+    public override ApiKey ApiKey => ApiKey.Produce;
+
+    private readonly record struct PartitionAppend(TopicPartition Partition, ReadOnlyMemory<byte> Records, short Acks);
+
+    protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, ProduceRequest request)
+    {
+        var broker = context.Broker;
+        var response = new ProduceResponse();
+        var appends = new List<PartitionAppend>();
+        var slots = new List<ProduceResponse.PartitionProduceResponse>();
+        foreach (var topicData in request.TopicData)
+        {
+            var topicResponse = new TopicData<ProduceResponse.PartitionProduceResponse> { Name = topicData.Name };
+            response.Responses.Add(topicResponse);
+            var (topic, topicError) = await ResolveAsync(broker, topicData.Name);
+            foreach (var partitionData in topicData.Partitions)
+            {
+                var slot = new ProduceResponse.PartitionProduceResponse { Index = partitionData.Index, BaseOffset = -1 };
+                topicResponse.Partitions.Add(slot);
+                if (request.Acks is not (-1 or 0 or 1))
+                {
+                    slot.ErrorCode = ErrorCode.InvalidRequiredAcks;
+                }
+                else if (topic is null)
+                {
+                    slot.ErrorCode = topicError;
+                }
+                else if (partitionData.Index < 0 || partitionData.Index >= topic.PartitionCount)
+                {
+                    slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
+                }
+                else if (partitionData.Records is not { Length: > 0 } records)
+                {
+                    slot.ErrorCode = ErrorCode.InvalidRecord;
+                    slot.ErrorMessage = "No records.";
+                }
+                else
+                {
+                    appends.Add(new PartitionAppend(new TopicPartition(topic.Name, partitionData.Index), records, request.Acks));
+                    slots.Add(slot);
+                }
+            }
+        }
+
+        var outcomes = await PartitionRequests.OnOwnersAsync(broker.Partitions, appends, a => a.Partition, AppendOnOwnerAsync);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var (slot, outcome) = (slots[i], outcomes[i]);
+            slot.ErrorCode = outcome.Error;
+            slot.ErrorMessage = outcome.Message;
+            slot.BaseOffset = outcome.BaseOffset;
+            slot.LogAppendTimeMs = outcome.LogAppendTime;
+            slot.LogStartOffset = outcome.LogStartOffset;
+        }
+
+        return request.Acks == 0 ? null : response;
+    }
+
+    private static ValueTask<PartitionReplica.AppendOutcome> AppendOnOwnerAsync(PartitionManager partitions, PartitionAppend append)
+    {
+        var replica = partitions.FindOnOwner(append.Partition);
+        return replica is null
+            ? ValueTask.FromResult(new PartitionReplica.AppendOutcome(ErrorCode.LeaderNotAvailable, Message: "The partition is being opened or deleted."))
+            : replica.AppendAsync(append.Records, append.Acks);
+    }
+
+    private static async ValueTask<(TopicDescription? Topic, ErrorCode Error)> ResolveAsync(BrokerServices broker, string name)
+    {
+        try
+        {
+            var topic = await broker.TopicLifecycle.FindOrCreateAsync(name, allowAutoCreate: true);
+            return (topic, topic is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.None);
+        }
+        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.InvalidName)
+        {
+            return (null, ErrorCode.InvalidTopicException);
+        }
+    }
+}

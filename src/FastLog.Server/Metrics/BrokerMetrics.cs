@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FastLog.Cluster;
+using FastLog.Core;
+using FastLog.Protocol;
+
+namespace FastLog.Server.Metrics;
+
+/// <summary>
+/// The broker's counters: one <see cref="ShardMetrics"/> per shard (written only by that shard),
+/// summed when Prometheus scrapes /metrics. Gauges that are cheap to compute at scrape time
+/// (partitions, topics) come from <see cref="_gauges"/>.
+/// </summary>
+internal sealed class BrokerMetrics
+{
+    private readonly ShardMetrics[] _shards;
+    private readonly ShardMetrics _offShard = new();
+    private readonly Func<IEnumerable<(string Name, string Help, double Value)>> _gauges;
+    private readonly ShardGroup _shardGroup;
+
+    public BrokerMetrics(ShardGroup shardGroup, Func<IEnumerable<(string Name, string Help, double Value)>> gauges)
+    {
+        _shardGroup = shardGroup;
+        _shards = Enumerable.Range(0, shardGroup.Count).Select(_ => new ShardMetrics()).ToArray();
+        _gauges = gauges;
+    }
+
+    /// <summary>Gossip membership whose counters are exported too; null on a single node. Set once during start-up, before /metrics serves.</summary>
+    public ClusterMembership? Cluster { get; set; }
+
+    /// <summary>The counters of the calling shard (its single writer).</summary>
+    public ShardMetrics ForCurrentShard() => Shard.Current is { } shard && shard.Id < _shards.Length ? _shards[shard.Id] : _offShard;
+
+    public ShardMetrics ForShard(int shard) => _shards[shard];
+
+    /// <summary>The Prometheus text exposition (version 0.0.4).</summary>
+    public string Render()
+    {
+        var text = new StringBuilder();
+        var all = _shards.Append(_offShard).ToArray();
+
+        // A metric family's samples must follow its TYPE line: counts go to `text`, the histogram to `latency`.
+        Header(text, "fastlog_requests_total", "counter", "Requests handled, by API.");
+        var latency = new StringBuilder();
+        Header(latency, "fastlog_request_latency_seconds", "histogram", "Time from a request's arrival to its response being ready, by API.");
+        for (var key = 0; key < ShardMetrics.ApiKeySlots; key++)
+        {
+            var perShard = all.Select(s => s.RequestLatency(key)).ToArray();
+            var buckets = MergedBuckets(perShard);
+            var count = buckets.Sum();
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var api = Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"fastlog_requests_total{{api=\"{api}\"}} {count}\n");
+            HistogramSamples(latency, "fastlog_request_latency_seconds", $"api=\"{api}\",", buckets, perShard);
+        }
+
+        text.Append(latency);
+        Histogram(text, "fastlog_log_append_queue_seconds", "Time an append waited in its partition's writer queue before its write started.", all.Select(s => s.AppendQueue));
+        Histogram(text, "fastlog_log_append_commit_seconds", "Time from an append being queued to it being written and visible (the fdatasync acks=all waits for is in fastlog_log_flush_seconds).", all.Select(s => s.AppendCommit));
+        Histogram(text, "fastlog_log_segment_write_seconds", "Time of one segment write (one io_uring writev per flush).", all.Select(s => s.SegmentWrite));
+        Histogram(text, "fastlog_log_flush_seconds", "Time of one segment fdatasync.", all.Select(s => s.SegmentSync));
+        Counter(text, "fastlog_log_segment_bytes_written_total", "Bytes written to segment files (whole 4 KiB blocks: a partial last block is written again with the next flush).", all.Sum(s => s.SegmentBytesWritten));
+        Counter(text, "fastlog_bytes_in_total", "Request bytes received.", all.Sum(s => s.BytesIn));
+        Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
+        Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
+        Counter(text, "fastlog_connections_closed_total", "Client connections closed.", all.Sum(s => s.ConnectionsClosed));
+        Counter(text, "fastlog_malformed_requests_total", "Connections closed for oversized, undecodable or unsupported requests.", all.Sum(s => s.MalformedRequests));
+        // Loop utilisation of shard s over an interval = rate(busy) / (rate(busy) + rate(idle)).
+        var loops = Enumerable.Range(0, _shardGroup.Count).Select(i => _shardGroup[i].LoopStats).ToArray();
+        ShardCounter(text, "fastlog_shard_busy_seconds_total", "Time each shard's loop spent running work.", loops.Select(l => l.Busy.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_idle_seconds_total", "Time each shard's loop spent waiting (spinning or asleep).", loops.Select(l => l.Idle.TotalSeconds));
+        ShardCounter(text, "fastlog_shard_loop_turns_total", "Turns of each shard's event loop.", loops.Select(l => (double)l.Turns));
+        if (Cluster is not null)
+        {
+            ClusterMetrics.Render(text, Cluster.View, Cluster.Counters);
+        }
+
+        foreach (var (name, help, value) in _gauges())
+        {
+            Header(text, name, "gauge", help);
+            text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One histogram family merged over shards (no labels).</summary>
+    private static void Histogram(StringBuilder text, string name, string help, IEnumerable<LatencyHistogram> perShard)
+    {
+        Header(text, name, "histogram", help);
+        var shards = perShard.ToArray();
+        HistogramSamples(text, name, "", MergedBuckets(shards), shards);
+    }
+
+    /// <summary>
+    /// The cumulative <paramref name="buckets"/> (from <see cref="MergedBuckets"/>), sum and count of
+    /// <paramref name="perShard"/>; <paramref name="labels"/> is "" or `key="value",`.
+    /// </summary>
+    private static void HistogramSamples(StringBuilder text, string name, string labels, long[] buckets, LatencyHistogram[] perShard)
+    {
+        long cumulative = 0;
+        for (var bucket = 0; bucket < buckets.Length; bucket++)
+        {
+            cumulative += buckets[bucket];
+            var le = bucket < LatencyHistogram.BucketSeconds.Length ? LatencyHistogram.BucketSeconds[bucket].ToString(CultureInfo.InvariantCulture) : "+Inf";
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels}le=\"{le}\"}} {cumulative}\n");
+        }
+
+        var bare = labels.TrimEnd(',');
+        var suffix = bare.Length == 0 ? "" : $"{{{bare}}}";
+        text.Append(CultureInfo.InvariantCulture, $"{name}_sum{suffix} {(double)perShard.Sum(h => h.TicksSum) / Stopwatch.Frequency}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{name}_count{suffix} {cumulative}\n");
+    }
+
+    /// <summary>
+    /// Each bucket summed over shards, read once: the count is derived from them, so +Inf, _count
+    /// and requests_total always agree (a recording in progress shows up in all or in none).
+    /// </summary>
+    private static long[] MergedBuckets(LatencyHistogram[] perShard) =>
+        Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Select(b => perShard.Sum(h => h.Bucket(b))).ToArray();
+
+    internal static void Header(StringBuilder text, string name, string type, string help) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+
+    private static void ShardCounter(StringBuilder text, string name, string help, IEnumerable<double> perShard)
+    {
+        Header(text, name, "counter", help);
+        var shard = 0;
+        foreach (var value in perShard)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{shard=\"{shard++}\"}} {value}\n");
+        }
+    }
+
+    internal static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        Header(text, name, "counter", help);
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+}

@@ -1,0 +1,59 @@
+namespace FastLog.Server.Metrics;
+
+/// <summary>
+/// Counters of one shard. Concurrency protocol: only the owning shard thread writes (plain
+/// single-writer increments, so no update is lost and no interlocked instruction is paid on the hot
+/// path); the /metrics scraper reads from another thread with Volatile.Read. Aligned 64-bit reads
+/// are atomic on 64-bit platforms, so a scrape sees each counter's old or new value, never a torn one.
+/// </summary>
+internal sealed class ShardMetrics
+{
+    public const int ApiKeySlots = 128;
+
+    private readonly LatencyHistogram[] _requestLatency = Enumerable.Range(0, ApiKeySlots).Select(_ => new LatencyHistogram()).ToArray();
+    private long _bytesIn;
+    private long _bytesOut;
+    private long _connectionsAccepted;
+    private long _connectionsClosed;
+    private long _malformedRequests;
+    private long _segmentBytesWritten;
+
+    /// <summary>Storage write path, for the partitions this shard owns (see <see cref="FastLog.Storage.IStorageMetrics"/>).</summary>
+    public LatencyHistogram AppendQueue { get; } = new();
+
+    public LatencyHistogram AppendCommit { get; } = new();
+
+    public LatencyHistogram SegmentWrite { get; } = new();
+
+    public LatencyHistogram SegmentSync { get; } = new();
+
+    public void RecordRequest(int apiKey, long elapsedTicks) =>
+        _requestLatency[(uint)apiKey < ApiKeySlots ? apiKey : ApiKeySlots - 1].Record(elapsedTicks);
+
+    public void AddBytesIn(long count) => _bytesIn += count;
+
+    public void AddBytesOut(long count) => _bytesOut += count;
+
+    public void AddSegmentBytesWritten(long count) => _segmentBytesWritten += count;
+
+    public void ConnectionAccepted() => _connectionsAccepted++;
+
+    public void ConnectionClosed() => _connectionsClosed++;
+
+    public void MalformedRequest() => _malformedRequests++;
+
+    /// <summary>Requests of one API (their count is the latency histogram's).</summary>
+    public LatencyHistogram RequestLatency(int apiKey) => _requestLatency[apiKey];
+
+    public long BytesIn => Volatile.Read(ref _bytesIn);
+
+    public long BytesOut => Volatile.Read(ref _bytesOut);
+
+    public long SegmentBytesWritten => Volatile.Read(ref _segmentBytesWritten);
+
+    public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
+
+    public long ConnectionsClosed => Volatile.Read(ref _connectionsClosed);
+
+    public long MalformedRequests => Volatile.Read(ref _malformedRequests);
+}

@@ -1,0 +1,45 @@
+using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
+using FastLog.Server.Metrics;
+using FastLog.Broker.Partitions;
+using FastLog.Broker.Producers;
+using FastLog.Broker.Topics;
+using FastLog.Cluster;
+using Microsoft.Extensions.Logging;
+
+namespace FastLog.Server.Requests;
+
+/// <summary>What request handlers use: the broker's options, topics, partitions and counters.</summary>
+internal sealed class BrokerServices(
+    BrokerOptions options,
+    HostPort advertised,
+    TopicRegistry topics,
+    PartitionManager partitions,
+    TopicLifecycle topicLifecycle,
+    ProducerIdAllocator producerIds,
+    BrokerMetrics metrics,
+    ILoggerFactory loggers)
+{
+    public BrokerOptions Options { get; } = options;
+
+    /// <summary>Where clients are told to connect (Metadata, FindCoordinator, DescribeCluster).</summary>
+    public HostPort Advertised { get; } = advertised;
+
+    public TopicRegistry Topics { get; } = topics;
+
+    public PartitionManager Partitions { get; } = partitions;
+
+    public TopicLifecycle TopicLifecycle { get; } = topicLifecycle;
+
+    public ProducerIdAllocator ProducerIds { get; } = producerIds;
+
+    public BrokerMetrics Metrics { get; } = metrics;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    /// <summary>The group coordinator: consumer groups and committed offsets.</summary>
+    public required GroupCoordinator Groups { get; init; }
+
+    /// <summary>Gossip membership; null on a single node (no --cluster-listen).</summary>
+    public ClusterMembership? Cluster { get; init; }
+}

@@ -1,0 +1,88 @@
+using FastLog.Server.Network;
+using FastLog.Protocol;
+using System.Diagnostics;
+using Microsoft.Extensions.ObjectPool;
+
+namespace FastLog.Server.Requests;
+
+/// <summary>
+/// Decodes each request frame, hands it to the handler of its API and encodes the response.
+/// Kafka's rules for what cannot be served: an ApiVersions request at a version above the
+/// broker's is answered at v0 with UNSUPPORTED_VERSION and the supported ranges (so the client
+/// can retry lower); an unknown API key, an unsupported version of any other API, or bytes that
+/// do not decode close the connection.
+/// </summary>
+internal sealed class RequestRouter : IRequestDispatcher
+{
+    private readonly Dictionary<ApiKey, IApiHandler> _handlers;
+    private readonly BrokerServices _broker;
+    private readonly ObjectPool<KafkaWriter> _writers = new DefaultObjectPool<KafkaWriter>(new KafkaWriterPoolPolicy(), maximumRetained: 256);
+
+    public RequestRouter(IEnumerable<IApiHandler> handlers, BrokerServices broker)
+    {
+        _handlers = handlers.ToDictionary(h => h.ApiKey);
+        _broker = broker;
+    }
+
+    /// <summary>The APIs (and versions) this broker serves: what the codec implements and a handler exists for.</summary>
+    public IEnumerable<SupportedApi> ServedApis => SupportedApis.All.Where(api => _handlers.ContainsKey(api.ApiKey));
+
+    public async ValueTask<OutgoingResponse?> DispatchAsync(ConnectionContext connection, ReadOnlyMemory<byte> frame)
+    {
+        var started = Stopwatch.GetTimestamp();
+        RequestFrame request;
+        try
+        {
+            request = RequestFrame.Decode(frame);
+        }
+        catch (ProtocolException e)
+        {
+            throw new MalformedRequestException($"undecodable request: {e.Message}", e);
+        }
+
+        var header = request.Header;
+        var context = new RequestContext(header, connection, _broker);
+        KafkaMessage? response;
+        short? responseVersion = null;
+        switch (request.Status)
+        {
+            case RequestStatus.UnsupportedVersion when header.ApiKey == ApiKey.ApiVersions:
+                response = ApiVersionsResponse.ForUnsupportedVersion();
+                responseVersion = 0;
+                break;
+            case RequestStatus.Ok when _handlers.TryGetValue(header.ApiKey, out var handler):
+                try
+                {
+                    response = await handler.HandleAsync(context, request.Body!);
+                }
+                catch
+                {
+                    ReleaseResources(context);
+                    throw;
+                }
+
+                break;
+            default:
+                throw new MalformedRequestException($"{header.ApiKey} v{header.ApiVersion} is not served by this broker (client {header.ClientId})");
+        }
+
+        _broker.Metrics.ForCurrentShard().RecordRequest((int)header.ApiKey, Stopwatch.GetTimestamp() - started);
+        if (response is null)
+        {
+            ReleaseResources(context);
+            return null;
+        }
+
+        var writer = _writers.Get();
+        ResponseFrame.Write(writer, header, response, responseVersion);
+        return new EncodedResponse(writer, _writers, context.ResponseResources);
+    }
+
+    private static void ReleaseResources(RequestContext context)
+    {
+        foreach (var resource in context.ResponseResources)
+        {
+            resource.Dispose();
+        }
+    }
+}
