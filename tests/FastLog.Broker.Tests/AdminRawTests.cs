@@ -1,3 +1,4 @@
+using FastLog.Client;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;
@@ -9,7 +10,7 @@ public sealed class AdminRawTests
     public async Task DeleteTopics_ByTopicId_AndInternalTopicsAreRefused()
     {
         await using var broker = await TestBroker.StartAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
         var created = await client.SendAsync<CreateTopicsResponse>(new CreateTopicsRequest
         {
             Topics = [Topic("by-id", 2), Topic("__state", 1)],
@@ -34,7 +35,7 @@ public sealed class AdminRawTests
     public async Task OldVersions_AndValidateOnly()
     {
         await using var broker = await TestBroker.StartAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
 
         var validated = await client.SendAsync<CreateTopicsResponse>(new CreateTopicsRequest { Topics = [Topic("checked", 4)], ValidateOnly = true }, version: 5);
         Assert.Equal((ErrorCode.None, 4, (short)1), (validated.Topics[0].ErrorCode, validated.Topics[0].NumPartitions, validated.Topics[0].ReplicationFactor));
@@ -67,7 +68,7 @@ public sealed class AdminRawTests
     {
         // librdkafka describes the cluster with Metadata; the Java AdminClient sends DescribeCluster.
         await using var broker = await TestBroker.StartAsync(o => (o.NodeId, o.ClusterId) = (7, "test-cluster"));
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
 
         var cluster = await client.SendAsync<DescribeClusterResponse>(new DescribeClusterRequest(), version);
 
@@ -79,7 +80,7 @@ public sealed class AdminRawTests
     private static CreateTopicsRequest.CreatableTopic Topic(string name, int partitions) =>
         new() { Name = name, NumPartitions = partitions, ReplicationFactor = -1 };
 
-    private static async Task<bool> TopicExistsAsync(RawKafkaClient client, string name)
+    private static async Task<bool> TopicExistsAsync(KafkaClientConnection client, string name)
     {
         var metadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = null }, version: 12);
         return metadata.Topics.Any(t => t.Name == name);

@@ -38,7 +38,7 @@ public sealed class BrokerExclusivityTests
 
     private static async Task AssertServesAsync(TestBroker broker)
     {
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
         var versions = await client.SendAsync<FastLog.Protocol.ApiVersionsResponse>(new FastLog.Protocol.ApiVersionsRequest(), version: 3);
         Assert.Equal(FastLog.Protocol.ErrorCode.None, versions.ErrorCode);
     }

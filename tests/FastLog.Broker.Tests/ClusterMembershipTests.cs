@@ -1,6 +1,7 @@
 using System.Net;
 using Confluent.Kafka;
 using FastLog.Broker.Configuration;
+using FastLog.Client;
 using FastLog.Host.Configuration;
 using FastLog.Protocol;
 
@@ -19,7 +20,7 @@ public sealed class ClusterMembershipTests
         await using var second = await TestBroker.StartAsync(o => Gossip(o, 2, seed));
         await using var third = await TestBroker.StartAsync(o => Gossip(o, 3, seed));
         // The Kafka DescribeCluster API (key 60), as the Java AdminClient sends it.
-        using var client = await RawKafkaClient.ConnectAsync(second);
+        using var client = await second.ConnectRawAsync();
 
         var cluster = await WaitForBrokers(client, 3);
         Assert.Equal((FastLog.Protocol.ErrorCode.None, "fastlog-cluster", 1), (cluster.ErrorCode, cluster.ClusterId, cluster.ControllerId));
@@ -71,7 +72,7 @@ public sealed class ClusterMembershipTests
         options.MetricsListen = metrics ? new HostPort("127.0.0.1", 0) : null;
     }
 
-    private static async Task<DescribeClusterResponse> WaitForBrokers(RawKafkaClient client, int count)
+    private static async Task<DescribeClusterResponse> WaitForBrokers(KafkaClientConnection client, int count)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (true)

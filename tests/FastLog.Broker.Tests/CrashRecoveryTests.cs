@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using FastLog.Testing;
 
 namespace FastLog.Broker.Tests;
 
@@ -15,7 +16,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var random = new Random(99);
         for (var round = 0; round < 3; round++)
         {
-            using (var broker = await BrokerProcess.StartAsync(_dataDirectory, "--partitions", "3"))
+            using (var broker = await StartBrokerAsync("--partitions", "3"))
             {
                 using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
                 {
@@ -61,7 +62,7 @@ public sealed class CrashRecoveryTests : IDisposable
             }
 
             Assert.NotEmpty(acknowledged);
-            using var restarted = await BrokerProcess.StartAsync(_dataDirectory);
+            using var restarted = await StartBrokerAsync();
             var stored = ReadAll(restarted.BootstrapServers, topic);
             foreach (var (partition, offset, value) in acknowledged)
             {
@@ -78,7 +79,7 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         const string topic = "offsets-crash";
         var committed = new[] { new TopicPartitionOffset(topic, 0, 7), new TopicPartitionOffset(topic, 1, 3) };
-        using (var broker = await BrokerProcess.StartAsync(_dataDirectory, "--partitions", "2"))
+        using (var broker = await StartBrokerAsync("--partitions", "2"))
         {
             using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
             {
@@ -94,11 +95,15 @@ public sealed class CrashRecoveryTests : IDisposable
             broker.Kill();
         }
 
-        using var restarted = await BrokerProcess.StartAsync(_dataDirectory);
+        using var restarted = await StartBrokerAsync();
         using var reader = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = restarted.BootstrapServers, GroupId = "survivors", EnableAutoCommit = false }).Build();
         var found = reader.Committed(committed.Select(c => c.TopicPartition), TimeSpan.FromSeconds(30));
         Assert.Equal(committed.Select(c => (c.Partition.Value, c.Offset.Value)), found.OrderBy(f => f.Partition.Value).Select(f => (f.Partition.Value, f.Offset.Value)));
     }
+
+    /// <summary>The real executable on this test's data directory, on two shards as the in-process brokers run.</summary>
+    private Task<BrokerProcess> StartBrokerAsync(params string[] arguments) =>
+        BrokerProcess.StartAsync(new BrokerProcessOptions { DataDirectory = _dataDirectory, Arguments = ["--shards", "2", .. arguments] });
 
     private static Dictionary<(int, long), string> ReadAll(string bootstrap, string topic)
     {

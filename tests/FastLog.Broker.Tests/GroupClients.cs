@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
+using FastLog.Client;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;
@@ -79,7 +80,7 @@ internal static class GroupClients
     /// Joins <paramref name="group"/> over the raw protocol (JoinGroup v5, answering MEMBER_ID_REQUIRED
     /// as clients do), subscribed to <paramref name="topic"/> with the "range" consumer protocol.
     /// </summary>
-    public static async Task<JoinGroupResponse> JoinAsync(RawKafkaClient client, string group, string topic, string? instanceId = null, string memberId = "", int sessionTimeoutMs = 6000)
+    public static async Task<JoinGroupResponse> JoinAsync(KafkaClientConnection client, string group, string topic, string? instanceId = null, string memberId = "", int sessionTimeoutMs = 6000)
     {
         var request = new JoinGroupRequest
         {

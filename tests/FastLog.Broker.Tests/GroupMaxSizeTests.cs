@@ -83,10 +83,10 @@ public sealed class GroupMaxSizeTests
     {
         await using var broker = await GroupClients.StartBrokerAsync(configure: o => o.GroupMaxSize = 2);
         await GroupClients.ProduceAsync(broker, "capped", 1);
-        using var clientA = await RawKafkaClient.ConnectAsync(broker);
-        using var clientB = await RawKafkaClient.ConnectAsync(broker);
-        using var clientC = await RawKafkaClient.ConnectAsync(broker);
-        using var observer = await RawKafkaClient.ConnectAsync(broker);
+        using var clientA = await broker.ConnectRawAsync();
+        using var clientB = await broker.ConnectRawAsync();
+        using var clientC = await broker.ConnectRawAsync();
+        using var observer = await broker.ConnectRawAsync();
 
         var a = await GroupClients.JoinAsync(clientA, "rejoin", "capped");
         Assert.Equal((ErrorCode.None, 1), (a.ErrorCode, a.GenerationId));

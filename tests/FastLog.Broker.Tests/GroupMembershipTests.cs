@@ -46,7 +46,7 @@ public sealed class GroupMembershipTests
         Assert.True(GroupClients.PollUntil([a, b], () => log.DistinctCount == 240 && a.Assignment.Count + b.Assignment.Count == 6, log.Process));
 
         // A third member joins over the raw protocol and gets its share from the leader's assignment...
-        using var raw = await RawKafkaClient.ConnectAsync(broker);
+        using var raw = await broker.ConnectRawAsync();
         var joining = GroupClients.JoinAsync(raw, Group, Topic);
         Assert.True(GroupClients.PollUntil([a, b], () => joining.IsCompleted, log.Process));
         var joined = await joining;

@@ -1,3 +1,4 @@
+using FastLog.Client;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;
@@ -11,7 +12,7 @@ public sealed class GroupProtocolTests
     public async Task MemberLifecycle_GetsKafkasErrorCodes()
     {
         await using var broker = await StartWithTopicAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
 
         var tooShort = await GroupClients.JoinAsync(client, "g", Topic, sessionTimeoutMs: 1000);
         Assert.Equal(ErrorCode.InvalidSessionTimeout, tooShort.ErrorCode);
@@ -57,7 +58,7 @@ public sealed class GroupProtocolTests
     public async Task StaticMemberRejoin_FencesTheOldInstanceWithoutARebalance()
     {
         await using var broker = await StartWithTopicAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
         var first = await GroupClients.JoinAsync(client, "static", Topic, instanceId: "i1");
         Assert.Equal(ErrorCode.None, first.ErrorCode);
         Assert.Equal(ErrorCode.None, (await SyncAsync(client, first.MemberId, first.GenerationId, [7], "i1")).ErrorCode);
@@ -80,7 +81,7 @@ public sealed class GroupProtocolTests
     public async Task SimpleCommits_FetchOfSeveralGroups_AndPartitionErrors()
     {
         await using var broker = await StartWithTopicAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
         var commit = await client.SendAsync<OffsetCommitResponse>(new OffsetCommitRequest
         {
             GroupId = "simple",
@@ -125,7 +126,7 @@ public sealed class GroupProtocolTests
             o.OffsetsRetentionCheckIntervalMs = 50;
         });
         await GroupClients.ProduceAsync(broker, Topic, 1);
-        using (var client = await RawKafkaClient.ConnectAsync(broker))
+        using (var client = await broker.ConnectRawAsync())
         {
             Assert.Equal(ErrorCode.None, await CommitAsync(client, "fleeting", -1, "", 1));
             var stop = DateTime.UtcNow + GroupClients.Deadline;
@@ -139,7 +140,7 @@ public sealed class GroupProtocolTests
         }
 
         await broker.RestartAsync();
-        using var after = await RawKafkaClient.ConnectAsync(broker);
+        using var after = await broker.ConnectRawAsync();
         Assert.Empty((await FetchAsync(after, "fleeting")).Topics);
     }
 
@@ -150,7 +151,7 @@ public sealed class GroupProtocolTests
         return broker;
     }
 
-    private static Task<SyncGroupResponse> SyncAsync(RawKafkaClient client, string member, int generation, byte[]? assignment = null, string? instanceId = null) =>
+    private static Task<SyncGroupResponse> SyncAsync(KafkaClientConnection client, string member, int generation, byte[]? assignment = null, string? instanceId = null) =>
         client.SendAsync<SyncGroupResponse>(new SyncGroupRequest
         {
             GroupId = instanceId is null ? "g" : "static",
@@ -160,7 +161,7 @@ public sealed class GroupProtocolTests
             Assignments = assignment is { Length: > 0 } ? [new() { MemberId = member, Assignment = assignment }] : [],
         }, 5);
 
-    private static async Task<ErrorCode> HeartbeatAsync(RawKafkaClient client, string member, int generation, string? instanceId = null) =>
+    private static async Task<ErrorCode> HeartbeatAsync(KafkaClientConnection client, string member, int generation, string? instanceId = null) =>
         (await client.SendAsync<HeartbeatResponse>(new HeartbeatRequest
         {
             GroupId = instanceId is null ? "g" : "static",
@@ -169,7 +170,7 @@ public sealed class GroupProtocolTests
             GroupInstanceId = instanceId,
         }, 4)).ErrorCode;
 
-    private static async Task<ErrorCode> CommitAsync(RawKafkaClient client, string group, int generation, string member, long offset) =>
+    private static async Task<ErrorCode> CommitAsync(KafkaClientConnection client, string group, int generation, string member, long offset) =>
         (await client.SendAsync<OffsetCommitResponse>(new OffsetCommitRequest
         {
             GroupId = group,
@@ -178,12 +179,12 @@ public sealed class GroupProtocolTests
             Topics = [new() { Name = Topic, Partitions = [new() { PartitionIndex = 0, CommittedOffset = offset }] }],
         }, 7)).Topics.Single().Partitions.Single().ErrorCode;
 
-    private static Task<OffsetFetchResponse> FetchAsync(RawKafkaClient client, string group) =>
+    private static Task<OffsetFetchResponse> FetchAsync(KafkaClientConnection client, string group) =>
         client.SendAsync<OffsetFetchResponse>(new OffsetFetchRequest { GroupId = group, Topics = null }, 6);
 
-    private static async Task<DescribeGroupsResponse.DescribedGroup> DescribeAsync(RawKafkaClient client, string group) =>
+    private static async Task<DescribeGroupsResponse.DescribedGroup> DescribeAsync(KafkaClientConnection client, string group) =>
         (await client.SendAsync<DescribeGroupsResponse>(new DescribeGroupsRequest { Groups = [group] }, 5)).Groups.Single();
 
-    private static async Task<DeleteGroupsResponse.DeletableGroupResult> DeleteAsync(RawKafkaClient client, string group) =>
+    private static async Task<DeleteGroupsResponse.DeletableGroupResult> DeleteAsync(KafkaClientConnection client, string group) =>
         (await client.SendAsync<DeleteGroupsResponse>(new DeleteGroupsRequest { GroupsNames = [group] }, 2)).Results.Single();
 }

@@ -1,3 +1,4 @@
+using FastLog.Client;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Tests;
@@ -10,7 +11,7 @@ public sealed class IdempotentProducerTests
     {
         await using var broker = await TestBroker.StartAsync();
         long producerId;
-        using (var client = await RawKafkaClient.ConnectAsync(broker))
+        using (var client = await broker.ConnectRawAsync())
         {
             var init = await client.SendAsync<InitProducerIdResponse>(new InitProducerIdRequest { TransactionTimeoutMs = 60_000 }, version: 4);
             Assert.Equal(ErrorCode.None, init.ErrorCode);
@@ -22,7 +23,7 @@ public sealed class IdempotentProducerTests
         }
 
         await broker.RestartAsync();
-        using (var client = await RawKafkaClient.ConnectAsync(broker))
+        using (var client = await broker.ConnectRawAsync())
         {
             Assert.Equal((ErrorCode.None, 1L), await ProduceAsync(client, producerId, epoch: 0, sequence: 1)); // still known after restart
             Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (await ProduceAsync(client, producerId, epoch: 0, sequence: 5)).Error);
@@ -39,7 +40,7 @@ public sealed class IdempotentProducerTests
         }
     }
 
-    private static async Task<(ErrorCode Error, long BaseOffset)> ProduceAsync(RawKafkaClient client, long producerId, short epoch, int sequence)
+    private static async Task<(ErrorCode Error, long BaseOffset)> ProduceAsync(KafkaClientConnection client, long producerId, short epoch, int sequence)
     {
         var batch = RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray(), producerId, epoch, sequence);
         var response = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("idempotent", batch), version: 9);

@@ -124,7 +124,7 @@ public sealed class ListOffsetsTests
     public async Task UndefinedSpecsForTheVersion_AreUnsupportedVersion_AndDuplicatesInvalid()
     {
         await using var broker = await TestBroker.StartAsync();
-        using var client = await RawKafkaClient.ConnectAsync(broker);
+        using var client = await broker.ConnectRawAsync();
         await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new() { Name = "specs" }], AllowAutoTopicCreation = true }, 9);
 
         static ListOffsetsRequest Request(params (int Partition, long Timestamp)[] entries) => new()

@@ -1,4 +1,5 @@
 using FastLog.Broker.Configuration;
+using FastLog.Client;
 using FastLog.Server;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,9 @@ internal sealed class TestBroker : IAsyncDisposable
     public string BootstrapServers => $"127.0.0.1:{Server.ListenEndPoint.Port}";
 
     public BrokerServer Server => _server ?? throw new InvalidOperationException("The broker is stopped.");
+
+    /// <summary>A bare wire client on this broker, for requests no real client would send (and bytes that are no request).</summary>
+    public Task<KafkaClientConnection> ConnectRawAsync() => KafkaClientConnection.ConnectAsync(Server.ListenEndPoint, RawClientOptions);
 
     public static async Task<TestBroker> StartAsync(Action<BrokerOptions>? configure = null)
     {
@@ -64,6 +68,8 @@ internal sealed class TestBroker : IAsyncDisposable
     }
 
     private async Task StartServerAsync() => _server = await BrokerServer.StartAsync(CreateOptions(), Loggers);
+
+    private static readonly KafkaClientOptions RawClientOptions = new() { ClientId = "raw-test" };
 
     /// <summary>Warnings and errors go to the test output's console; the rest is dropped.</summary>
     private static readonly ILoggerFactory Loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FastLog.LoadTests.Machine;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Storage;
+using FastLog.Testing;
 
 namespace FastLog.LoadTests.Bench;
 
@@ -39,7 +40,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         string logPath = Path.Combine(options.OutputDirectory, "broker.log");
         string dataDirectory = Path.Combine(work, "data");
         int port = BrokerProcess.FreePort();
-        var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var broker = await StartBrokerAsync(dataDirectory, port, logPath, "--partitions", options.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for
@@ -81,18 +82,18 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             var catchUpWireCached = await RunAsync(broker, Wire(CatchUp("catch-up-wire-cached")));
 
             progress.WriteLine($"[restart] SIGTERM, then start on the {fill.ProducedBytes / (1 << 20)} MiB data dir");
-            var shutdown = await broker.TerminateAsync();
+            long stopping = Stopwatch.GetTimestamp();
+            await broker.TerminateAsync();
+            var shutdown = Stopwatch.GetElapsedTime(stopping);
             broker.Dispose();
-            broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
+            broker = await StartBrokerAsync(dataDirectory, port, logPath);
             var cleanRestart = broker.StartupTime;
-            await Task.Delay(200);
             var cleanRestartBrokerMs = broker.ReportedReadyMs;
             progress.WriteLine($"[restart] clean stop {shutdown.TotalMilliseconds:F0} ms, serving after {cleanRestart.TotalMilliseconds:F0} ms; now SIGKILL and start again");
             broker.Kill();
             broker.Dispose();
-            broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath);
+            broker = await StartBrokerAsync(dataDirectory, port, logPath);
             var uncleanRestart = broker.StartupTime;
-            await Task.Delay(200);
             var uncleanRestartBrokerMs = broker.ReportedReadyMs;
             progress.WriteLine($"[restart] after SIGKILL serving after {uncleanRestart.TotalMilliseconds:F0} ms");
             broker.Dispose();
@@ -134,6 +135,21 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     }
 
     /// <summary>
+    /// The broker under test on the bench's fixed port, so its address survives restarts, its output
+    /// appended to the run's broker log. Recovering the large log after SIGKILL may take minutes.
+    /// </summary>
+    private Task<BrokerProcess> StartBrokerAsync(string dataDirectory, int port, string logPath, params string[] arguments) =>
+        BrokerProcess.StartAsync(new BrokerProcessOptions
+        {
+            BrokerDll = options.BrokerDll,
+            DataDirectory = dataDirectory,
+            Port = port,
+            LogPath = logPath,
+            Arguments = arguments,
+            StartTimeout = TimeSpan.FromMinutes(5),
+        });
+
+    /// <summary>
     /// Refuses to start without room for the large log, the disk probes and one flat-out run at
     /// 1 GB/s (each run's topic is deleted after it): a disk that fills up mid-run fails the
     /// broker's writes and wastes the run.
@@ -155,17 +171,18 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     /// </summary>
     private async Task<(long Empty, long Idle, double IdleCores)> MeasureIdlePartitionsAsync(string dataDirectory, int port, string logPath)
     {
-        using var broker = await BrokerProcess.StartAsync(options.BrokerDll, dataDirectory, port, logPath, "--partitions", options.IdlePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var broker = await StartBrokerAsync(dataDirectory, port, logPath, "--partitions", options.IdlePartitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var sampler = new ProcessSampler(broker.ProcessId);
         await Task.Delay(options.IdleSettle);
-        long empty = broker.Sampler.RssBytes();
+        long empty = sampler.RssBytes();
         progress.WriteLine($"[idle] empty broker RSS {empty >> 20} MiB; creating a topic of {options.IdlePartitions} partitions");
         var partitions = await TopicSetup.EnsureTopicAsync(new ScenarioOptions { BootstrapServers = broker.BootstrapServers, Topic = "idle", Partitions = options.IdlePartitions });
         await Task.Delay(options.IdleSettle);
-        long idle = broker.Sampler.RssBytes();
-        double cpuBefore = broker.Sampler.CpuSeconds();
+        long idle = sampler.RssBytes();
+        double cpuBefore = sampler.CpuSeconds();
         var measured = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(options.IdleSettle);
-        double idleCores = (broker.Sampler.CpuSeconds() - cpuBefore) / measured.Elapsed.TotalSeconds;
+        double idleCores = (sampler.CpuSeconds() - cpuBefore) / measured.Elapsed.TotalSeconds;
         progress.WriteLine($"[idle] {partitions.Count} idle partitions: RSS {idle >> 20} MiB, CPU {idleCores:F3} cores");
         return (empty, idle, idleCores);
     }
@@ -184,7 +201,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         ScenarioResult result;
         try
         {
-            result = await new ScenarioRunner(scenario, broker.Sampler, progress).RunAsync();
+            result = await new ScenarioRunner(scenario, new ProcessSampler(broker.ProcessId), progress).RunAsync();
         }
         finally
         {

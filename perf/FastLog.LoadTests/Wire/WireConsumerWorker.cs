@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastLog.Client;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
 using FastLog.Records;
@@ -22,7 +23,7 @@ internal sealed class WireConsumerWorker : IConsumerWorker
 
     private readonly ScenarioOptions _options;
     private readonly ScenarioMeter _meter;
-    private readonly WireConnection _connection;
+    private readonly KafkaClientConnection _connection;
     private readonly Dictionary<int, long> _nextOffsets;
     private readonly Dictionary<int, long>? _remainingEnds;
     private bool _caughtUp;
@@ -39,7 +40,7 @@ internal sealed class WireConsumerWorker : IConsumerWorker
         _meter = meter;
         _nextOffsets = startOffsets.ToDictionary();
         _remainingEnds = catchUpEnds?.Where(e => e.Value > startOffsets[e.Key]).ToDictionary();
-        _connection = WireConnection.Connect(options.BootstrapServers, receiveTimesOut: true);
+        _connection = WireConnections.Connect(options.BootstrapServers, readTimesOut: true);
     }
 
     public bool IsCaughtUp => _remainingEnds is not null && Volatile.Read(ref _caughtUp);
@@ -53,8 +54,8 @@ internal sealed class WireConsumerWorker : IConsumerWorker
             while (!cancel.IsCancellationRequested && !IsCaughtUp)
             {
                 var request = FetchRequestFor(_remainingEnds?.Keys ?? (IEnumerable<int>)_nextOffsets.Keys);
-                _connection.SendRequest(request, FetchVersion, correlationId);
-                var response = _connection.Receive<FetchResponse>(FetchVersion, correlationId++);
+                _connection.WriteRequest(request, FetchVersion, correlationId);
+                var response = _connection.ReadResponse<FetchResponse>(FetchVersion, correlationId++);
                 if (response.ErrorCode != ErrorCode.None)
                 {
                     throw new InvalidDataException($"fetch: {response.ErrorCode}");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FastLog.Client;
 using FastLog.LoadTests.Scenarios;
 using FastLog.Protocol;
 using FastLog.Records;
@@ -34,7 +35,7 @@ internal sealed class WireProducerWorker : IProducerWorker
     private readonly ScenarioMeter _meter;
     private readonly IReadOnlyList<int> _partitions;
     private readonly RatePacer? _pacer;
-    private readonly WireConnection _connection;
+    private readonly KafkaClientConnection _connection;
     private readonly int _recordsPerRequest;
     private readonly SemaphoreSlim _inFlight;
     private readonly ConcurrentQueue<(long SentAt, int Records)> _requestsSent = new();
@@ -62,7 +63,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         _recordsPerRequest = Math.Max(1, options.BatchBytes / options.RecordSize);
         int window = Math.Max(1, inFlightRecords / _recordsPerRequest);
         _inFlight = new SemaphoreSlim(window, window);
-        _connection = WireConnection.Connect(options.BootstrapServers, receiveTimesOut: false);
+        _connection = WireConnections.Connect(options.BootstrapServers, readTimesOut: false);
     }
 
     public void Run(long startedAt, long stopAt, CancellationToken cancel)
@@ -107,15 +108,15 @@ internal sealed class WireProducerWorker : IProducerWorker
         var value = RecordStamp.NewValue(_options.RecordSize);
         var batch = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }
             .Build(Enumerable.Repeat(new KeyValueRecord([], value), _recordsPerRequest).ToList());
-        var requests = _partitions.Select(p => WireConnection.EncodeRequest(Request([(p, batch)]), ProduceVersion)).ToArray();
+        var requests = _partitions.Select(p => _connection.EncodeRequest(Request([(p, batch)]), ProduceVersion)).ToArray();
         while (!cancel.IsCancellationRequested && !Finished(Stopwatch.GetTimestamp(), stopAt) && receiver.IsAlive)
         {
             if (_inFlight.Wait(10, cancel))
             {
                 var frame = requests[_sent % requests.Length];
-                WireConnection.SetCorrelationId(frame, _sent);
+                KafkaClientConnection.SetCorrelationId(frame, _sent);
                 Sending(_recordsPerRequest, Stopwatch.GetTimestamp());
-                _connection.Send(frame);
+                _connection.Write(frame);
                 Sent(_recordsPerRequest);
             }
         }
@@ -158,7 +159,7 @@ internal sealed class WireProducerWorker : IProducerWorker
 
                 var request = Request(stamped.Encode(sending, sentAt));
                 Sending(sending.Count, sentAt);
-                _connection.SendRequest(request, ProduceVersion, _sent);
+                _connection.WriteRequest(request, ProduceVersion, _sent);
                 Sent(sending.Count);
             }
 
@@ -193,7 +194,7 @@ internal sealed class WireProducerWorker : IProducerWorker
         {
             while (true)
             {
-                var response = _connection.Receive<ProduceResponse>(ProduceVersion, _answered);
+                var response = _connection.ReadResponse<ProduceResponse>(ProduceVersion, _answered);
                 long now = Stopwatch.GetTimestamp();
                 _requestsSent.TryDequeue(out var request);
                 if (response.Responses.SelectMany(t => t.Partitions).Any(p => p.ErrorCode != ErrorCode.None))

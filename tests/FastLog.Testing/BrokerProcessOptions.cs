@@ -1,0 +1,25 @@
+namespace FastLog.Testing;
+
+/// <summary>How to start a <see cref="BrokerProcess"/>.</summary>
+public sealed record BrokerProcessOptions
+{
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// The executable: by default the fastlog.dll next to the running assembly, where a reference
+    /// to the executable's project copies it, whichever project builds it (the bench passes the one it built).
+    /// </summary>
+    public string BrokerDll { get; init; } = Path.Combine(AppContext.BaseDirectory, "fastlog.dll");
+
+    /// <summary>The loopback port to listen on; 0 (the default): one the kernel picks. A fixed port keeps the address across restarts.</summary>
+    public int Port { get; init; }
+
+    /// <summary>More `fastlog serve` arguments (`--shards 2`, `--partitions 3`, ...).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>A file the broker's output is appended to, besides the error messages of a failed start.</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>How long it may take to serve (recovering a large log takes a while).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
