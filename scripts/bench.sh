@@ -31,8 +31,8 @@ build() { # PROJECT OUTPUT_DIR DLL SOURCE_DIR...
   touch "$out/$dll" # an up-to-date build may leave it older than a touched source
 }
 
-build src/FastLog.Broker/FastLog.Broker.csproj "$broker_out" fastlog.dll "$root/src"
-build perf/FastLog.LoadTests/FastLog.LoadTests.csproj "$tool_out" FastLog.LoadTests.dll "$root/src" "$root/perf/FastLog.LoadTests"
+build src/FastLog.Host/FastLog.Host.csproj "$broker_out" fastlog.dll "$root/src"
+build perf/FastLog.LoadTests/FastLog.LoadTests.csproj "$tool_out" FastLog.LoadTests.dll "$root/src" "$root/perf/FastLog.LoadTests" "$root/tests/FastLog.Testing"
 
 args=("$@")
 has_out=0

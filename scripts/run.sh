@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/fastlog"
-if ! build_log=$(dotnet build "$root/src/FastLog.Broker/FastLog.Broker.csproj" -c Release -o "$out" --nologo 2>&1); then
+if ! build_log=$(dotnet build "$root/src/FastLog.Host/FastLog.Host.csproj" -c Release -o "$out" --nologo 2>&1); then
   echo "$build_log" >&2
   exit 1
 fi
