@@ -16,6 +16,7 @@ namespace FastLog.Cluster;
 /// <see cref="View"/> and <see cref="Counters"/> are safe from any thread (see <see cref="GossipNode"/>).
 /// The fields below are touched only on the gossip shard once started.</para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The socket is released by StopAsync (or by a failed construction), after the gossip loop on its shard has ended: Dispose could not wait for that loop.")]
 public sealed class ClusterMembership
 {
     private const int ReceiveBufferBytes = 65536; // a whole UDP datagram, so an oversized one is read (and dropped) whole

@@ -10,6 +10,7 @@ namespace FastLog.Core;
 /// <see cref="SubmitTo"/> (from another shard) or <see cref="ShardGroup.RunAsync{T}"/>.
 /// Code running on a shard must never block.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The ring and buffer pool belong to the shard thread: its loop creates them and disposes them as it exits (ShardGroup.Dispose joins it); no other thread may.")]
 public sealed partial class Shard
 {
     [ThreadStatic]

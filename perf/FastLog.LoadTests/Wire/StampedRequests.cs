@@ -12,7 +12,7 @@ namespace FastLog.LoadTests.Wire;
 /// fresh arrays of request size (large-object heap) cost the generator gen2 collections and its
 /// schedule. One producer thread only; a returned batch is valid until the next <see cref="Encode"/>.
 /// </summary>
-internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partitions)
+internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partitions) : IDisposable
 {
     private readonly Stack<byte[]> _values = new();
     private readonly List<KeyValueRecord>[] _perPartition = partitions.Select(_ => new List<KeyValueRecord>()).ToArray();
@@ -60,4 +60,7 @@ internal sealed class StampedRequests(int recordSize, IReadOnlyList<int> partiti
         // Sliced only now: the buffer may have grown (moved) while the batches were encoded.
         return _encoded.Select(e => (e.Partition, _batches.WrittenMemory.Slice(e.Start, e.Length)));
     }
+
+    /// <summary>Gives back the encode buffer.</summary>
+    public void Dispose() => _batches.Dispose();
 }

@@ -127,7 +127,7 @@ internal sealed class WireProducerWorker : IProducerWorker
     {
         var due = new Queue<long>();
         var sending = new List<long>(_recordsPerRequest);
-        var stamped = new StampedRequests(_options.RecordSize, _partitions);
+        using var stamped = new StampedRequests(_options.RecordSize, _partitions);
         long index = 0;
         long dueAt = pacer.DueTimestamp(startedAt, index);
         while (!cancel.IsCancellationRequested && receiver.IsAlive)

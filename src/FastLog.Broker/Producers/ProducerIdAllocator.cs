@@ -14,6 +14,7 @@ namespace FastLog.Broker.Producers;
 /// come from Interlocked.Increment on <see cref="_next"/> (lock-free); reserving a new block is rare
 /// and serialized by <see cref="_reserveGate"/> (off the produce/fetch path).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds an OS handle only once AvailableWaitHandle is read, which this gate never does; the allocator lives as long as the broker.")]
 public sealed class ProducerIdAllocator
 {
     private const long BlockSize = 1000;
