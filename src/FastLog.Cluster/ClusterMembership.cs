@@ -48,6 +48,12 @@ public sealed class ClusterMembership
             _transport = new UdpGossipTransport(shards[shardId], _socket, counters);
             _node = new GossipNode(bound, _transport, new Random(), counters);
         }
+        catch (SocketException e)
+        {
+            _socket.Dispose();
+            // A start-up failure is one line naming the setting, not a stack trace.
+            throw new IOException($"gossip address {options.GossipEndPoint}: {e.Message} (set --cluster-listen / fastlog.cluster.listen to another HOST:PORT)", e);
+        }
         catch
         {
             _socket.Dispose();

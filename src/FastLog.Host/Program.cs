@@ -53,9 +53,10 @@ serve.SetAction(async (parse, cancel) =>
     {
         server = await BrokerServer.StartAsync(options, loggers).ConfigureAwait(false);
     }
-    catch (IOException e)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
     {
-        // Port taken, data directory locked by another broker, unreadable logs: say so, no stack trace.
+        // Port taken (Kafka, metrics or gossip), data directory locked, unwritable or unreadable, a
+        // setting the broker refuses: say so in one line, no stack trace.
         logger.LogCritical("Cannot start: {Reason}", e.Message);
         return 1;
     }

@@ -25,7 +25,17 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
         _render = render;
         _logger = logger;
         _listener = new TcpListener(bindTo);
-        _listener.Start();
+        try
+        {
+            _listener.Start();
+        }
+        catch (SocketException e)
+        {
+            _listener.Dispose();
+            // A start-up failure is one line naming the setting (Program prints IOException messages).
+            throw new IOException($"metrics endpoint {bindTo}: {e.Message} (set --metrics / fastlog.metrics.listen to another HOST:PORT, or 'off')", e);
+        }
+
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FastLog.Broker.Configuration;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>
+/// A broker that cannot start says why in one line naming the setting to change, and exits
+/// non-zero: a second broker on one host collides on the metrics and gossip ports first.
+/// </summary>
+public sealed class StartupFailureTests
+{
+    [Fact]
+    public async Task MetricsPortInUse_IsOneClearError()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => TestBroker.StartAsync(o => o.MetricsListen = new HostPort("127.0.0.1", port)));
+
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("fastlog.metrics.listen", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GossipPortInUse_IsOneClearError()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => TestBroker.StartAsync(o => o.ClusterListen = new HostPort("127.0.0.1", port)));
+
+        Assert.Contains("fastlog.cluster.listen", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheExecutable_PrintsOneLine_AndExitsNonZero_WhenAPortIsTaken()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var dataDirectory = Directory.CreateTempSubdirectory("fastlog-startup-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fastlog.dll"), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory, "--metrics", $"127.0.0.1:{port}" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            var output = await stdout + await stderr;
+
+            Assert.Equal(1, process.ExitCode);
+            var failure = Assert.Single(output.Split('\n'), line => line.Contains("Cannot start", StringComparison.Ordinal));
+            Assert.Contains("fastlog.metrics.listen", failure, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
