@@ -23,13 +23,28 @@ serve.SetAction(async (parse, cancel) =>
         return 2;
     }
 
-    using var loggers = LoggerFactory.Create(builder => builder
-        .AddSimpleConsole(console =>
+    using var loggers = LoggerFactory.Create(builder =>
+    {
+        if (parse.GetValue(serveOptions.LogFormat) == "json")
         {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        })
-        .SetMinimumLevel(LogLevel.Information));
+            // The platform's JSON console formatter: one object per line (Timestamp, LogLevel, Category, Message, State).
+            builder.AddJsonConsole(console =>
+            {
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.SetMinimumLevel(LogLevel.Information);
+    });
     var logger = loggers.CreateLogger("FastLog");
     foreach (var key in unknownKeys)
     {

@@ -42,11 +42,40 @@ public sealed class StartupFailureTests
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, output) = await RunBrokerToExitAsync("--metrics", $"127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(output.Split('\n'), line => line.Contains("Cannot start", StringComparison.Ordinal));
+        Assert.Contains("fastlog.metrics.listen", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public async Task LogFormatJson_WritesOneJsonObjectPerLine()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, output) = await RunBrokerToExitAsync("--metrics", $"127.0.0.1:{port}", "--log-format", "json");
+
+        Assert.Equal(1, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        var events = lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        var failure = Assert.Single(events, e => e.GetProperty("LogLevel").GetString() == "Critical");
+        Assert.Contains("fastlog.metrics.listen", failure.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs `fastlog serve` on a fresh data directory with <paramref name="extraArgs"/> until it exits (a start that fails).</summary>
+    private static async Task<(int ExitCode, string Output)> RunBrokerToExitAsync(params string[] extraArgs)
+    {
         var dataDirectory = Directory.CreateTempSubdirectory("fastlog-startup-").FullName;
         try
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fastlog.dll"), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory, "--metrics", $"127.0.0.1:{port}" })
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fastlog.dll"), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory }.Concat(extraArgs))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -55,13 +84,17 @@ public sealed class StartupFailureTests
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            var output = await stdout + await stderr;
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                throw;
+            }
 
-            Assert.Equal(1, process.ExitCode);
-            var failure = Assert.Single(output.Split('\n'), line => line.Contains("Cannot start", StringComparison.Ordinal));
-            Assert.Contains("fastlog.metrics.listen", failure, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace
+            return (process.ExitCode, await stdout + await stderr);
         }
         finally
         {

@@ -25,10 +25,13 @@ internal sealed class ServeCommandOptions
     public Option<string?> Rack { get; } = new("--rack") { Description = "this broker's rack (Kafka's broker.rack), reported by DescribeCluster" };
     public Option<string?> Metrics { get; } = new("--metrics") { Description = "HOST:PORT of the Prometheus /metrics endpoint (default 127.0.0.1:9644; 'off' disables)" };
 
+    /// <summary>How the broker logs: a host concern (the sink), so not one of the broker's options.</summary>
+    public Option<string> LogFormat { get; } = CreateLogFormatOption();
+
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description);
-        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack })
+        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -87,5 +90,16 @@ internal sealed class ServeCommandOptions
         options.Rack = parse.GetValue(Rack) ?? options.Rack;
         options.Validate();
         return options;
+    }
+
+    private static Option<string> CreateLogFormatOption()
+    {
+        var option = new Option<string>("--log-format")
+        {
+            Description = "'text' (default: one line per event) or 'json' (one JSON object per line, for log shippers)",
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
     }
 }
