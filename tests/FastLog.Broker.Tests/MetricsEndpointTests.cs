@@ -48,4 +48,62 @@ public sealed class MetricsEndpointTests
         var missing = await http.GetAsync(new Uri($"http://{broker.Server.MetricsEndPoint}/other"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task GrafanaDashboard_QueriesOnlyMetricsTheBrokerExposes()
+    {
+        // Gossip on, so the cluster families are rendered too.
+        await using var broker = await TestBroker.StartAsync(o =>
+        {
+            o.MetricsListen = new HostPort("127.0.0.1", 0);
+            o.ClusterListen = new HostPort("127.0.0.1", 0);
+        });
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://{broker.Server.MetricsEndPoint}/metrics"));
+        var families = text.Split('\n')
+            .Where(line => line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .ToDictionary(line => line.Split(' ')[2], line => line.Split(' ')[3]);
+
+        var dashboardPath = Path.Combine(RepositoryRoot(), "deploy", "grafana", "fastlog-broker.json");
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dashboardPath));
+        var root = dashboard.RootElement;
+        var queries = root.GetProperty("panels").EnumerateArray()
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray().Select(target => target.GetProperty("expr").GetString()!))
+            .Concat(root.GetProperty("templating").GetProperty("list").EnumerateArray()
+                .Where(variable => variable.GetProperty("type").GetString() == "query")
+                .Select(variable => variable.GetProperty("query").GetString()!))
+            .ToList();
+        Assert.NotEmpty(queries);
+
+        var unknown = new List<string>();
+        foreach (System.Text.RegularExpressions.Match name in queries.SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, @"\bfastlog_[a-z_]+")))
+        {
+            if (!families.ContainsKey(name.Value) && !IsHistogramSeries(name.Value, families))
+            {
+                unknown.Add(name.Value);
+            }
+        }
+
+        Assert.Empty(unknown);
+    }
+
+    private static readonly string[] HistogramSuffixes = ["_bucket", "_count", "_sum"];
+
+    /// <summary>name_bucket, name_count and name_sum are the series of histogram family name.</summary>
+    private static bool IsHistogramSeries(string series, Dictionary<string, string> families) =>
+        HistogramSuffixes.Any(suffix =>
+            series.EndsWith(suffix, StringComparison.Ordinal) && families.GetValueOrDefault(series[..^suffix.Length]) == "histogram");
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FastLog.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FastLog.sln not found above " + AppContext.BaseDirectory);
+    }
 }
