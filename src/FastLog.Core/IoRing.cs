@@ -49,6 +49,26 @@ public sealed unsafe partial class IoRing : IDisposable
     private bool _disposed;
 
     /// <summary>
+    /// Whether this process can create the rings the shards need (the kernel supports and allows
+    /// io_uring with the features FastLog relies on); <paramref name="reason"/> says why not.
+    /// For host checks: a shard that cannot create its ring fails to start.
+    /// </summary>
+    public static bool IsUsable([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    {
+        try
+        {
+            using var ring = new IoRing(8, static _ => { });
+            reason = null;
+            return true;
+        }
+        catch (IoRingException e)
+        {
+            reason = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Creates the ring on the calling thread, which becomes its only user.
     /// <paramref name="onContinuationError"/> receives exceptions thrown by completion continuations.
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using FastLog.Broker.Configuration;
@@ -74,27 +73,7 @@ public sealed class StartupFailureTests
         var dataDirectory = Directory.CreateTempSubdirectory("fastlog-startup-").FullName;
         try
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "fastlog.dll"), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory }.Concat(extraArgs))
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                throw;
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
+            return await FastlogExecutable.RunToExitAsync(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDirectory, .. extraArgs]);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using FastLog.LoadTests.Scenarios;
+using FastLog.Storage.Probes;
 
 namespace FastLog.LoadTests.Machine;
 
@@ -39,7 +40,9 @@ internal sealed record MachineLimits
         progress.WriteLine($"[limits] disk write {disk1?.WriteMBps:F0} MB/s (1 stream), {disk2?.WriteMBps:F0} MB/s (2 streams); read {disk1?.ReadMBps:F0} / {disk2?.ReadMBps:F0} MB/s; loopback TCP for {probeDuration.TotalSeconds:F0} s");
         var loopback = LoopbackProbe.Measure(probeDuration);
         progress.WriteLine($"[limits] loopback {loopback:F0} MB/s; 4 KiB write+fdatasync for {probeDuration.TotalSeconds:F0} s");
-        var sync = SyncLatencyProbe.Measure(directory, probeDuration);
+        var histogram = ScenarioMeter.NewHistogram();
+        SyncLatencyProbe.Measure(directory, probeDuration, histogram.RecordValue);
+        var sync = LatencySummary.From(histogram);
         progress.WriteLine($"[limits] fdatasync p50 {sync.P50:F0} us p99 {sync.P99:F0} us max {sync.Max:F0} us");
         return new MachineLimits
         {

@@ -1,27 +1,30 @@
 using System.Diagnostics;
 using FastLog.Core;
-using FastLog.LoadTests.Scenarios;
 
-namespace FastLog.LoadTests.Machine;
+namespace FastLog.Storage.Probes;
 
 /// <summary>
 /// The latency of one durable small append: a 4 KiB O_DIRECT write at the next block of a
 /// preallocated file followed by fdatasync, repeated for a while — the floor under acks=all.
+/// Each sample goes to the caller's callback (microseconds, at least 1), which keeps its own statistics:
+/// the bench a histogram, `fastlog check-host` a sorted list.
 /// </summary>
-internal static class SyncLatencyProbe
+public static class SyncLatencyProbe
 {
     private const int Block = AlignedBufferPool.Alignment;
 
-    public static LatencySummary Measure(string directory, TimeSpan duration)
+    /// <summary>Preallocated span the probe writes around in: small enough for any data disk.</summary>
+    private const long Span = 256L << 20;
+
+    public static void Measure(string directory, TimeSpan duration, Action<long> recordMicroseconds)
     {
+        ArgumentNullException.ThrowIfNull(recordMicroseconds);
         var path = Path.Combine(directory, "sync-probe.tmp");
-        var histogram = ScenarioMeter.NewHistogram();
         try
         {
             using var file = NativeFile.TryOpenDirect(path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create | NativeOpenFlags.Truncate, out var direct)
                 ? direct
                 : NativeFile.Open(path, NativeOpenFlags.ReadWrite | NativeOpenFlags.Create | NativeOpenFlags.Truncate);
-            const long Span = 256L << 20;
             NativeFile.Allocate(file, 0, Span);
             using var pool = new AlignedBufferPool(Block, preallocate: 1);
             var buffer = pool.Rent();
@@ -32,7 +35,7 @@ internal static class SyncLatencyProbe
                 long started = Stopwatch.GetTimestamp();
                 RandomAccess.Write(file, buffer.Span, offset);
                 NativeFile.DataSync(file);
-                histogram.RecordValue(RecordStamp.Micros(started, Stopwatch.GetTimestamp()));
+                recordMicroseconds(Math.Max(1, (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds));
             }
 
             pool.Return(buffer);
@@ -41,7 +44,5 @@ internal static class SyncLatencyProbe
         {
             File.Delete(path);
         }
-
-        return LatencySummary.From(histogram);
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using FastLog.Core;
 using Microsoft.Win32.SafeHandles;
 
-namespace FastLog.LoadTests.Machine;
+namespace FastLog.Storage.Probes;
 
 /// <summary>
 /// The disk's sequential limits the way the broker uses it. Write: O_DIRECT, 4096-aligned buffers
@@ -10,9 +10,10 @@ namespace FastLog.LoadTests.Machine;
 /// file (a partition's segment), then one fdatasync. Read: the same files read back O_DIRECT in
 /// the same block size (no page cache: what a catch-up of a log that is not cached can get at
 /// most; a virtual disk's host may still cache recently written blocks). Streams run on their own
-/// threads.
+/// threads. Used by the bench (the limits its figures are judged against) and by
+/// `fastlog check-host`.
 /// </summary>
-internal static class DiskProbe
+public static class DiskProbe
 {
     /// <returns>MB/s (10^6 bytes) over all streams, written then read; null when the directory's filesystem refuses O_DIRECT.</returns>
     public static (double WriteMBps, double ReadMBps)? Measure(string directory, int blockBytes, long bytesPerStream, int streams)
