@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace FastLog.Broker.Tests;
 
 /// <summary>
-/// The stall probe: an idempotent acks=all Confluent.Kafka producer under load while the real broker
+/// The stall probe: idempotent acks=all Confluent.Kafka producers under load while the real broker
 /// process is stopped (SIGSTOP) for longer than the client's request timeout. The client gives up
 /// on its requests, reconnects and retries them with the same sequences; when the broker continues,
 /// the originals (still in its socket buffers) and their retries arrive together, so retries find
@@ -16,7 +16,10 @@ namespace FastLog.Broker.Tests;
 public sealed class IdempotentStallTests(ITestOutputHelper output) : IDisposable
 {
     private const string Topic = "stall";
-    private const int PartitionCount = 3;
+    private const int PartitionCount = 6;
+
+    // Several clients: more connections time out and retry at once after each stall.
+    private const int ProducerCount = 4;
     private const int Stalls = 3;
     private static readonly TimeSpan StallTime = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan RunningTime = TimeSpan.FromSeconds(2);
@@ -35,7 +38,7 @@ public sealed class IdempotentStallTests(ITestOutputHelper output) : IDisposable
         var failed = new ConcurrentQueue<(int Stall, string Value, string Reason)>();
         var stall = 0;
         var sent = 0;
-        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        var producers = Enumerable.Range(0, ProducerCount).Select(_ => new ProducerBuilder<Null, string>(new ProducerConfig
         {
             BootstrapServers = broker.BootstrapServers,
             Acks = Acks.All,
@@ -46,15 +49,16 @@ public sealed class IdempotentStallTests(ITestOutputHelper output) : IDisposable
             SocketTimeoutMs = 3000,
             // ... and long enough that no record runs out of time across the stalls.
             MessageTimeoutMs = 120_000,
-        }).Build())
+        }).Build()).ToList();
+        try
         {
             using var stop = new CancellationTokenSource();
             var load = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var value = $"v{sent++}-{Padding}";
-                    producer.Produce(Topic, new Message<Null, string> { Value = value }, report =>
+                    var value = $"v{sent}-{Padding}";
+                    producers[sent++ % ProducerCount].Produce(Topic, new Message<Null, string> { Value = value }, report =>
                     {
                         if (report.Error.IsError)
                         {
@@ -65,7 +69,7 @@ public sealed class IdempotentStallTests(ITestOutputHelper output) : IDisposable
                             acknowledged[value] = (report.Partition.Value, report.Offset.Value);
                         }
                     });
-                    // Up to about 10,000 records a second: a stall's worth stays inside the client's queue.
+                    // Up to about 10,000 records a second: a stall's worth stays inside the clients' queues.
                     if (sent % 10 == 0)
                     {
                         await Task.Delay(1);
@@ -86,7 +90,11 @@ public sealed class IdempotentStallTests(ITestOutputHelper output) : IDisposable
             await Task.Delay(RunningTime);
             await stop.CancelAsync();
             await load;
-            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(90)));
+            Assert.All(producers, p => Assert.Equal(0, p.Flush(TimeSpan.FromSeconds(90))));
+        }
+        finally
+        {
+            producers.ForEach(p => p.Dispose());
         }
 
         var failuresPerStall = Enumerable.Range(0, Stalls + 1).Select(s => failed.Count(f => f.Stall == s)).ToList();
