@@ -63,7 +63,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
             Assert.NotEmpty(acknowledged);
             using var restarted = await StartBrokerAsync();
-            var stored = ReadAll(restarted.BootstrapServers, topic);
+            var stored = TopicReader.ReadAll(restarted.BootstrapServers, topic, partitionCount: 3);
             foreach (var (partition, offset, value) in acknowledged)
             {
                 Assert.True(stored.TryGetValue((partition, offset), out var found), $"round {round}: acknowledged {partition}@{offset} is missing");
@@ -104,41 +104,6 @@ public sealed class CrashRecoveryTests : IDisposable
     /// <summary>The real executable on this test's data directory, on two shards as the in-process brokers run.</summary>
     private Task<BrokerProcess> StartBrokerAsync(params string[] arguments) =>
         BrokerProcess.StartAsync(new BrokerProcessOptions { DataDirectory = _dataDirectory, Arguments = ["--shards", "2", .. arguments] });
-
-    private static Dictionary<(int, long), string> ReadAll(string bootstrap, string topic)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "crash-check",
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        var partitions = Enumerable.Range(0, 3).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToList();
-        consumer.Assign(partitions);
-        var stored = new Dictionary<(int, long), string>();
-        var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (atEnd.Count < partitions.Count && DateTime.UtcNow < deadline)
-        {
-            var record = consumer.Consume(TimeSpan.FromSeconds(1));
-            if (record is null)
-            {
-                continue;
-            }
-
-            if (record.IsPartitionEOF)
-            {
-                atEnd.Add(record.Partition.Value);
-                continue;
-            }
-
-            stored[(record.Partition.Value, record.Offset.Value)] = record.Message.Value;
-        }
-
-        Assert.Equal(partitions.Count, atEnd.Count);
-        return stored;
-    }
 
     public void Dispose()
     {

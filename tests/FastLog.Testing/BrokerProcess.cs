@@ -21,6 +21,8 @@ namespace FastLog.Testing;
 public sealed partial class BrokerProcess : IDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
     private const short MetadataVersion = 12;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ProbeRetryDelay = TimeSpan.FromMilliseconds(5);
@@ -103,6 +105,12 @@ public sealed partial class BrokerProcess : IDisposable
             _process.WaitForExit();
         }
     }
+
+    /// <summary>SIGSTOP: the whole process stalls (as under a long GC pause, swapping or a frozen VM); its sockets stay open and the kernel keeps accepting.</summary>
+    public void Pause() => _ = SendSignal(_process.Id, SigStop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => _ = SendSignal(_process.Id, SigCont);
 
     /// <summary>SIGTERM, the way a service manager stops it (a clean stop: flush, checkpoint, shutdown marker); returns the exit code.</summary>
     public async Task<int> TerminateAsync()

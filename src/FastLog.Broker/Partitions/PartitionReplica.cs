@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using FastLog.Broker.Configuration;
+using FastLog.Core;
 using FastLog.Protocol;
 using FastLog.Records;
 using FastLog.Storage;
@@ -34,9 +36,12 @@ public sealed class PartitionReplica
     /// <summary>
     /// Appends the producer's records (exactly one RecordBatch, as Kafka requires from Produce v3 on),
     /// applying the idempotent-producer checks. <paramref name="acks"/> -1 completes once the batch
-    /// is durable (fdatasync); 1 completes when it is written, or durable in "durable" ack mode.
+    /// is durable (fdatasync); 1 completes when it is written, or durable in "durable" ack mode. A
+    /// retry whose original is still being written waits for it, at most <paramref name="timeout"/>
+    /// (the request's timeout_ms): appended, the retry is answered with the original's offsets;
+    /// failed, the retry is checked again as a fresh batch.
     /// </summary>
-    public async ValueTask<AppendOutcome> AppendAsync(ReadOnlyMemory<byte> records, short acks)
+    public async ValueTask<AppendOutcome> AppendAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout)
     {
         // Only the framing is looked at here (the producer fields are needed before appending);
         // the log validates magic, CRC-32C and the record rules once, as it appends.
@@ -51,16 +56,37 @@ public sealed class PartitionReplica
         }
 
         var header = RecordBatchHeader.Read(records.Span);
-        ProducerStateTable.BatchEntry? reservation = null;
-        if (header.ProducerId >= 0)
+        if (header.ProducerId < 0)
         {
-            switch (Log.Producers.Check(header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount, out reservation))
+            return await AppendCheckedAsync(records, acks, header.ProducerId, reservation: null);
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
+        while (true)
+        {
+            switch (Log.Producers.Check(header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount, out var entry))
             {
-                case ProducerBatchCheck.Duplicate when reservation!.BaseOffset >= 0:
-                    return new AppendOutcome(ErrorCode.None, reservation.BaseOffset, LogStartOffset: Log.LogStartOffset);
+                case ProducerBatchCheck.Accept:
+                    return await AppendCheckedAsync(records, acks, header.ProducerId, entry);
+                case ProducerBatchCheck.Duplicate when entry!.InFlight:
+                    if (await WaitSettledAsync(entry, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline)) is not { } appended)
+                    {
+                        // Retriable: the client retries with the same sequence and then finds the outcome.
+                        return new AppendOutcome(ErrorCode.RequestTimedOut, Message: "The original of this retried batch was still being written when the request timed out.");
+                    }
+
+                    // Appended: answer as a duplicate. Failed (nothing of it stored): check again, as a fresh batch.
+                    if (appended)
+                    {
+                        return await AnswerDuplicateAsync(entry, acks);
+                    }
+
+                    break;
                 case ProducerBatchCheck.Duplicate:
-                    // The original is still being written: the producer retries and then gets its offsets.
-                    return new AppendOutcome(ErrorCode.ConcurrentTransactions, Message: "The original of this retried batch is still being written.");
+                    return await AnswerDuplicateAsync(entry!, acks);
+                case ProducerBatchCheck.DuplicateNotRemembered:
+                    return new AppendOutcome(ErrorCode.DuplicateSequenceNumber, LogStartOffset: Log.LogStartOffset,
+                        Message: $"Batch sequences {header.BaseSequence}.. were appended before the batches producer {header.ProducerId} has remembered.");
                 case ProducerBatchCheck.OutOfOrder:
                     return new AppendOutcome(ErrorCode.OutOfOrderSequenceNumber, Message: $"Batch sequence {header.BaseSequence} is out of order for producer {header.ProducerId}.");
                 case ProducerBatchCheck.UnknownProducer:
@@ -69,33 +95,89 @@ public sealed class PartitionReplica
                     return new AppendOutcome(ErrorCode.InvalidProducerEpoch, Message: $"Producer epoch {header.ProducerEpoch} is older than the current one.");
             }
         }
+    }
 
+    /// <summary>Appends a batch that passed the producer checks (<paramref name="reservation"/>: its sequences, for an idempotent producer).</summary>
+    private async ValueTask<AppendOutcome> AppendCheckedAsync(ReadOnlyMemory<byte> records, short acks, long producerId, ProducerStateTable.BatchEntry? reservation)
+    {
         AppendResult result;
         try
         {
             result = await Log.AppendAsync(records.Span);
-            if (acks == -1 || _ackDurability == AckDurability.Durable)
-            {
-                await Log.FlushAsync();
-            }
         }
         catch (Exception e)
         {
             if (reservation is not null)
             {
-                Log.Producers.Abandon(header.ProducerId, reservation);
+                Log.Producers.Abandon(producerId, reservation);
             }
 
             return new AppendOutcome(StorageErrors.ToErrorCode(e), Message: e.Message);
         }
 
+        // In the log from here on, whatever the flush does: a retry must find it, never append it again.
         if (reservation is not null)
         {
             ProducerStateTable.Complete(reservation, result.BaseOffset, result.LastOffset);
         }
 
         SignalAppended();
+        if (NeedsFlush(acks, result.LastOffset) && await FlushAsync() is { } failure)
+        {
+            return failure;
+        }
+
         return new AppendOutcome(ErrorCode.None, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
+    }
+
+    /// <summary>
+    /// Kafka's answer to a retried batch already in the log: its original offsets (log append time
+    /// unknown, -1), once it is as durable as this request's acks demand (the original may have come with acks=1).
+    /// </summary>
+    private async ValueTask<AppendOutcome> AnswerDuplicateAsync(ProducerStateTable.BatchEntry original, short acks)
+    {
+        if (NeedsFlush(acks, original.LastOffset) && await FlushAsync() is { } failure)
+        {
+            return failure;
+        }
+
+        return new AppendOutcome(ErrorCode.None, original.BaseOffset, LogStartOffset: Log.LogStartOffset);
+    }
+
+    private bool NeedsFlush(short acks, long lastOffset) =>
+        (acks == -1 || _ackDurability == AckDurability.Durable) && Log.DurableEndOffset <= lastOffset;
+
+    /// <summary>fdatasync (shared with concurrent callers); null when it succeeded, else the error to answer with.</summary>
+    private async ValueTask<AppendOutcome?> FlushAsync()
+    {
+        try
+        {
+            await Log.FlushAsync();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return new AppendOutcome(StorageErrors.ToErrorCode(e), Message: e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Waits on this (the owner) shard for the in-flight <paramref name="original"/> to settle, at most
+    /// <paramref name="timeout"/>: true once appended, false if its append failed, null on timeout.
+    /// </summary>
+    private static async ValueTask<bool?> WaitSettledAsync(ProducerStateTable.BatchEntry original, TimeSpan timeout)
+    {
+        var settled = original.Settled;
+        if (!settled.IsCompleted)
+        {
+            var shard = Shard.Current ?? throw new InvalidOperationException("A partition is served on its owner shard.");
+            var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var timer = shard.ScheduleTimer(timeout, static s => ((TaskCompletionSource)s!).TrySetResult(), expired);
+            await Task.WhenAny(settled, expired.Task);
+            timer.Cancel();
+        }
+
+        return settled.IsCompleted ? settled.Result : null;
     }
 
     /// <summary>Wakes <paramref name="waiter"/> at the next append to this partition (fetch long-polls).</summary>

@@ -14,7 +14,7 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
 {
     public override ApiKey ApiKey => ApiKey.Produce;
 
-    private readonly record struct PartitionAppend(TopicPartition Partition, ReadOnlyMemory<byte> Records, short Acks);
+    private readonly record struct PartitionAppend(TopicPartition Partition, ReadOnlyMemory<byte> Records, short Acks, TimeSpan Timeout);
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, ProduceRequest request)
     {
@@ -50,7 +50,7 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 }
                 else
                 {
-                    appends.Add(new PartitionAppend(new TopicPartition(topic.Name, partitionData.Index), records, request.Acks));
+                    appends.Add(new PartitionAppend(new TopicPartition(topic.Name, partitionData.Index), records, request.Acks, TimeSpan.FromMilliseconds(request.TimeoutMs)));
                     slots.Add(slot);
                 }
             }
@@ -75,7 +75,7 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
         var replica = partitions.FindOnOwner(append.Partition);
         return replica is null
             ? ValueTask.FromResult(new PartitionReplica.AppendOutcome(ErrorCode.LeaderNotAvailable, Message: "The partition is being opened or deleted."))
-            : replica.AppendAsync(append.Records, append.Acks);
+            : replica.AppendAsync(append.Records, append.Acks, append.Timeout);
     }
 
     private static async ValueTask<(TopicDescription? Topic, ErrorCode Error)> ResolveAsync(BrokerServices broker, string name)

@@ -6,8 +6,11 @@ public enum ProducerBatchCheck
     /// <summary>Next in sequence (or not idempotent): append it.</summary>
     Accept,
 
-    /// <summary>Already appended (a retry): answer with the original offsets, append nothing.</summary>
+    /// <summary>A retry of a remembered batch: answer with the original offsets once it is appended (it may still be in flight), append nothing.</summary>
     Duplicate,
+
+    /// <summary>A retry of a batch older than the remembered ones (appended once already, its offsets forgotten): DUPLICATE_SEQUENCE_NUMBER, which clients take as success.</summary>
+    DuplicateNotRemembered,
 
     /// <summary>A sequence gap, or a bumped epoch not starting at 0: OUT_OF_ORDER_SEQUENCE_NUMBER.</summary>
     OutOfOrder,

@@ -11,10 +11,12 @@ namespace FastLog.Storage.Producers;
 /// Kept by the <see cref="PartitionLog"/> it describes (Kafka's ProducerStateManager beside its
 /// log): rebuilt when the log opens (snapshot + replay of later batches), snapshotted when it
 /// closes cleanly (<see cref="ProducerStateSnapshot"/>). The produce path checks and completes
-/// entries. Owned by the partition's shard (no synchronization). Appends are queued in order but complete
-/// later, so <see cref="Check"/> reserves the sequence range at once (a producer pipelines up to 5
-/// batches) and <see cref="Complete"/> fills in the offsets; <see cref="Abandon"/> takes back a
-/// reservation whose append failed so the producer's retry is accepted.
+/// entries. Owned by the partition's shard (no synchronization). Appends are queued in order but
+/// complete later, so <see cref="Check"/> reserves the sequence range at once (a producer pipelines
+/// up to 5 batches) and <see cref="Complete"/> fills in the offsets; <see cref="Abandon"/> takes back
+/// a reservation whose append failed so the producer's retry is accepted. A retry that arrives while
+/// its original is still in flight waits for <see cref="BatchEntry.Settled"/> (Kafka answers it once
+/// the original's outcome is known, because its appends are serialized under the log's lock).
 /// </summary>
 public sealed class ProducerStateTable
 {
@@ -25,16 +27,47 @@ public sealed class ProducerStateTable
 
     public int Count => _producers.Count;
 
-    /// <summary>A remembered batch; BaseOffset is -1 while its append is in flight.</summary>
+    /// <summary>
+    /// A remembered batch: in flight (BaseOffset -1) until <see cref="Complete"/> (appended) or
+    /// <see cref="Abandon"/> (failed, taken back). Settled once, on the owner shard.
+    /// </summary>
     public sealed class BatchEntry(int firstSequence, int lastSequence)
     {
+        private static readonly Task<bool> AppendedTask = Task.FromResult(true);
+        private static readonly Task<bool> FailedTask = Task.FromResult(false);
+
+        // Created only when a retry waits for this batch (rare); its continuations are posted back
+        // to the waiter's shard rather than run inside Complete/Abandon, in the middle of the original's completion.
+        private TaskCompletionSource<bool>? _settled;
+
         public int FirstSequence { get; } = firstSequence;
 
         public int LastSequence { get; } = lastSequence;
 
-        public long BaseOffset { get; set; } = -1;
+        public long BaseOffset { get; private set; } = -1;
 
-        public long LastOffset { get; set; } = -1;
+        public long LastOffset { get; private set; } = -1;
+
+        /// <summary>The append failed and the reservation was taken back: these records are not in the log.</summary>
+        public bool Failed { get; private set; }
+
+        public bool InFlight => BaseOffset < 0 && !Failed;
+
+        /// <summary>Completes when the append is settled: true once appended (offsets known), false if it failed.</summary>
+        public Task<bool> Settled => BaseOffset >= 0 ? AppendedTask : Failed ? FailedTask : (_settled ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        internal void SetAppended(long baseOffset, long lastOffset)
+        {
+            BaseOffset = baseOffset;
+            LastOffset = lastOffset;
+            _settled?.TrySetResult(true);
+        }
+
+        internal void SetFailed()
+        {
+            Failed = true;
+            _settled?.TrySetResult(false);
+        }
     }
 
     internal sealed class ProducerEntry(short epoch)
@@ -48,7 +81,8 @@ public sealed class ProducerStateTable
 
     /// <summary>
     /// Checks a batch from <paramref name="producerId"/> and, when accepted, reserves its sequences.
-    /// <paramref name="entry"/> is the reservation (accepted) or the original batch (duplicate).
+    /// <paramref name="entry"/> is the reservation (accepted) or the original batch (duplicate; it
+    /// may still be in flight: wait for <see cref="BatchEntry.Settled"/>).
     /// </summary>
     public ProducerBatchCheck Check(long producerId, short epoch, int firstSequence, int recordCount, out BatchEntry? entry)
     {
@@ -86,13 +120,13 @@ public sealed class ProducerStateTable
                 if (remembered.FirstSequence == firstSequence && remembered.LastSequence == lastSequence)
                 {
                     entry = remembered;
-                    return ProducerBatchCheck.Duplicate;
+                    return remembered.Failed ? ProducerBatchCheck.OutOfOrder : ProducerBatchCheck.Duplicate;
                 }
             }
 
             if (firstSequence != producer.NextSequence)
             {
-                return ProducerBatchCheck.OutOfOrder;
+                return IsOlderThanRemembered(producer, firstSequence, lastSequence) ? ProducerBatchCheck.DuplicateNotRemembered : ProducerBatchCheck.OutOfOrder;
             }
         }
 
@@ -101,25 +135,37 @@ public sealed class ProducerStateTable
         return ProducerBatchCheck.Accept;
     }
 
-    /// <summary>Records where an accepted batch landed.</summary>
-    public static void Complete(BatchEntry entry, long baseOffset, long lastOffset)
-    {
-        entry.BaseOffset = baseOffset;
-        entry.LastOffset = lastOffset;
-    }
+    /// <summary>Records where an accepted batch landed (it is in the log: it stays a duplicate for its retries, whatever happens next).</summary>
+    public static void Complete(BatchEntry entry, long baseOffset, long lastOffset) => entry.SetAppended(baseOffset, lastOffset);
 
-    /// <summary>Takes back the reservation of a batch whose append failed, when it is still the producer's latest.</summary>
+    /// <summary>
+    /// Marks a batch whose append failed (nothing of it is in the log) and wakes the retries waiting
+    /// for it. Failed batches at the producer's end give their sequences back (the next expected
+    /// sequence returns to the first of them), so their retries are accepted as fresh batches. A
+    /// failed batch followed by one still reserved or appended stays remembered as failed: that later
+    /// batch was accepted after it, so its retry is refused as out of order (Kafka, which checks at
+    /// append time, would have refused the later batch instead).
+    /// </summary>
     public void Abandon(long producerId, BatchEntry entry)
     {
-        if (_producers.TryGetValue(producerId, out var producer) && producer.Batches.Count > 0 && ReferenceEquals(producer.Batches.Last(), entry))
+        entry.SetFailed();
+        if (!_producers.TryGetValue(producerId, out var producer) || !producer.Batches.Contains(entry))
         {
-            producer.NextSequence = entry.FirstSequence;
-            var kept = producer.Batches.Where(b => !ReferenceEquals(b, entry)).ToList();
-            producer.Batches.Clear();
-            foreach (var b in kept)
-            {
-                producer.Batches.Enqueue(b);
-            }
+            // Forgotten already: the producer's epoch was bumped (or the batch evicted) meanwhile.
+            return;
+        }
+
+        var kept = producer.Batches.ToList();
+        while (kept.Count > 0 && kept[^1].Failed)
+        {
+            producer.NextSequence = kept[^1].FirstSequence;
+            kept.RemoveAt(kept.Count - 1);
+        }
+
+        producer.Batches.Clear();
+        foreach (var batch in kept)
+        {
+            producer.Batches.Enqueue(batch);
         }
     }
 
@@ -149,6 +195,24 @@ public sealed class ProducerStateTable
         Complete(entry, baseOffset, lastOffset);
         Remember(producer, entry);
     }
+
+    /// <summary>
+    /// Whether the batch lies wholly before the oldest remembered batch of the current epoch (or
+    /// before the next expected sequence when none is remembered): sequences within an epoch are
+    /// accepted only in order, so those records were appended once already, and the batch is a retry
+    /// of one evicted from memory. Distances are taken modulo the sequence space (sequences wrap), up
+    /// to half of it: anything further is not a past batch but a gap.
+    /// </summary>
+    private static bool IsOlderThanRemembered(ProducerEntry producer, int firstSequence, int lastSequence)
+    {
+        var oldest = producer.Batches.Count > 0 ? producer.Batches.Peek().FirstSequence : producer.NextSequence;
+        var firstBehind = SequenceDistance(firstSequence, oldest);
+        var lastBehind = SequenceDistance(lastSequence, oldest);
+        return firstSequence >= 0 && lastBehind > 0 && firstBehind >= lastBehind && firstBehind <= int.MaxValue / 2;
+    }
+
+    /// <summary>How far <paramref name="to"/> is ahead of <paramref name="from"/> in the wrapping sequence space.</summary>
+    private static long SequenceDistance(int from, int to) => (((long)to - from) % ((long)int.MaxValue + 1) + int.MaxValue + 1) % ((long)int.MaxValue + 1);
 
     private static void Remember(ProducerEntry producer, BatchEntry entry)
     {

@@ -1,0 +1,43 @@
+using Confluent.Kafka;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>Reads a topic back whole with Confluent.Kafka, for the tests that compare what was acknowledged with what is stored.</summary>
+internal static class TopicReader
+{
+    /// <summary>Every record of <paramref name="topic"/>'s partitions 0 .. <paramref name="partitionCount"/> - 1, by (partition, offset); fails unless each end is reached within a minute.</summary>
+    public static Dictionary<(int Partition, long Offset), string> ReadAll(string bootstrap, string topic, int partitionCount)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"{topic}-check",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        }).Build();
+        var partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToList();
+        consumer.Assign(partitions);
+        var stored = new Dictionary<(int, long), string>();
+        var atEnd = new HashSet<int>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (atEnd.Count < partitions.Count && DateTime.UtcNow < deadline)
+        {
+            var record = consumer.Consume(TimeSpan.FromSeconds(1));
+            if (record is null)
+            {
+                continue;
+            }
+
+            if (record.IsPartitionEOF)
+            {
+                atEnd.Add(record.Partition.Value);
+                continue;
+            }
+
+            stored[(record.Partition.Value, record.Offset.Value)] = record.Message.Value;
+        }
+
+        Assert.Equal(partitions.Count, atEnd.Count);
+        return stored;
+    }
+}
