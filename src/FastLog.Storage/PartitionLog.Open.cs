@@ -176,7 +176,7 @@ public sealed partial class PartitionLog
                 }
 
                 var segment = LogSegment.Open(directory, baseOffset, resumed, 0, 0, now);
-                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, report), true);
+                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, nextBase < 0 ? options : null, now, report), true);
             }
 
             (options.LogWarning ?? options.Log)?.Invoke($"{directory}: index files of segment {baseOffset} do not match the checkpoint; rebuilding them from the log");
@@ -184,7 +184,7 @@ public sealed partial class PartitionLog
 
         var fresh = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
         TruncateIndexFiles(directory, baseOffset);
-        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, report), true);
+        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, nextBase < 0 ? options : null, now, report), true);
     }
 
     private static SegmentIndexer LoadIndexes(
@@ -206,9 +206,13 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Verifies the segment from <paramref name="position"/> to the end of its file and returns a
     /// segment object covering exactly the valid prefix (its indexer and <paramref name="epochs"/> fed on the way).
+    /// For the last segment (<paramref name="lastSegmentOptions"/> given), a bad batch followed by a valid
+    /// one is damage rather than a torn write: the cut tail goes to quarantine first (later segments
+    /// do that in <see cref="QuarantineFrom"/>).
     /// </summary>
     private static async ValueTask<LogSegment> ScanAsync(
-        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs, Action<string>? report)
+        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs,
+        StorageOptions? lastSegmentOptions, long now, Action<string>? report)
     {
         var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset));
         await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
@@ -216,10 +220,50 @@ public sealed partial class PartitionLog
         {
             report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
                 + $"{scanner.Stop} {scanner.StopError}; truncating there");
+            if (lastSegmentOptions is { } options && scanner.Stop is ScanStop.Corrupt or ScanStop.OffsetMismatch
+                && await ValidBatchFollowsAsync(opened.ReadHandle, scanner.Position, fileLength, io))
+            {
+                var directory = Path.GetDirectoryName(opened.LogPath)!;
+                var target = Quarantine.Move(directory, opened.BaseOffset, scanner.Position, [], now);
+                (options.LogError ?? options.Log)?.Invoke($"{directory}: CORRUPTION: segment {opened.BaseOffset} fails its check at byte {scanner.Position} "
+                    + $"({scanner.Stop} {scanner.StopError}) and valid batches follow: offsets from {scanner.NextOffset} on are out of service; "
+                    + $"moved the rest of the segment to {target} (nothing deleted; recoverable by hand); the log continues at offset {scanner.NextOffset}");
+            }
         }
 
         opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
         return opened;
+    }
+
+    /// <summary>
+    /// Whether a structurally valid batch (CRC-32C included) starts right after the bad one at
+    /// <paramref name="position"/>, as its length field says: then the bad batch was most likely damaged
+    /// in place rather than cut short by a crash, which leaves zeros or nothing after it (a crash inside
+    /// one write can, rarely, leave a later block of it without an earlier one: the quarantined tail was
+    /// then never acknowledged, and quarantining it costs nothing).
+    /// </summary>
+    private static async ValueTask<bool> ValidBatchFollowsAsync(SafeFileHandle file, long position, long fileLength, IStorageIo io)
+    {
+        var header = new byte[RecordBatchHeader.Size];
+        if (position + header.Length > fileLength || await io.ReadAsync(file, header, position) < header.Length)
+        {
+            return false;
+        }
+
+        var next = position + RecordBatchHeader.ReadTotalSize(header);
+        if (next <= position || next + header.Length > fileLength || await io.ReadAsync(file, header, next) < header.Length)
+        {
+            return false;
+        }
+
+        var size = RecordBatchHeader.ReadTotalSize(header);
+        if (size < RecordBatchHeader.Size || next + size > fileLength || size > int.MaxValue)
+        {
+            return false;
+        }
+
+        var batch = new byte[size];
+        return await io.ReadAsync(file, batch, next) == batch.Length && RecordBatchHeader.CheckStructure(batch, out _) == RecordBatchError.None;
     }
 
     /// <summary>

@@ -126,17 +126,31 @@ public sealed class DamagedFilesTests : IDisposable
 
     private string[] LogLines() => File.ReadAllLines(LogPath);
 
-    [Fact]
-    public async Task DeletedIndexFiles_AreRebuilt_AndOffsetsForTimesFindsTheSegmentAgain()
+    /// <summary>Produces the records, stops the broker (SIGTERM, or SIGKILL when not <paramref name="clean"/>) and returns the segments' base offsets.</summary>
+    private async Task<List<long>> ProduceAndStopAsync(bool clean)
     {
         using (var broker = await StartAsync())
         {
             await ProduceAsync(broker);
-            Assert.Equal(0, await broker.TerminateAsync());
+            if (clean)
+            {
+                Assert.Equal(0, await broker.TerminateAsync());
+            }
+            else
+            {
+                broker.Kill();
+            }
         }
 
         var bases = SegmentBases();
         Assert.True(bases.Count >= 4, $"{bases.Count} segments: {string.Join(' ', Directory.GetFiles(PartitionDirectory).Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}"))}\n{string.Join('\n', LogLines())}");
+        return bases;
+    }
+
+    [Fact]
+    public async Task DeletedIndexFiles_AreRebuilt_AndOffsetsForTimesFindsTheSegmentAgain()
+    {
+        var bases = await ProduceAndStopAsync(clean: true);
         var closed = bases[2];
         File.Delete(SegmentFile(closed, ".index"));
         File.Delete(SegmentFile(closed, ".timeindex"));
@@ -157,14 +171,7 @@ public sealed class DamagedFilesTests : IDisposable
     [Fact]
     public async Task FullScanRecovery_PastAFlippedByte_QuarantinesTheRest_AndDeletesNothing()
     {
-        using (var broker = await StartAsync())
-        {
-            await ProduceAsync(broker);
-            broker.Kill();
-        }
-
-        var bases = SegmentBases();
-        Assert.True(bases.Count >= 4, $"{bases.Count} segments: {string.Join(' ', Directory.GetFiles(PartitionDirectory).Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}"))}\n{string.Join('\n', LogLines())}");
+        var bases = await ProduceAndStopAsync(clean: false);
         var (damagedOffset, _, position) = FlipByteInThirdBatch(bases[1]);
         var later = bases.Skip(2).ToDictionary(b => b, b => File.ReadAllBytes(SegmentFile(b, ".log")));
         File.Delete(Path.Combine(PartitionDirectory, "partition.checkpoint"));
@@ -190,14 +197,8 @@ public sealed class DamagedFilesTests : IDisposable
     [Fact]
     public async Task Scrub_FindsAFlippedByte_AndFetchesThereGetKafkaStorageError()
     {
-        using (var broker = await StartAsync())
-        {
-            await ProduceAsync(broker);
-            Assert.Equal(0, await broker.TerminateAsync());
-        }
-
         // After a clean stop nothing is scanned at open: only the scrub can find the damage.
-        var bases = SegmentBases();
+        var bases = await ProduceAndStopAsync(clean: true);
         var (first, last, _) = FlipByteInThirdBatch(bases[1]);
 
         using var restarted = await StartAsync(scrubBytesPerSecond: 16 << 20);

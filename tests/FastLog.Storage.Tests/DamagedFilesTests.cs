@@ -34,12 +34,12 @@ public sealed class DamagedFilesTests : IDisposable
         return bases;
     }
 
-    /// <summary>(position, header) of every batch in a segment file.</summary>
+    /// <summary>(position, header) of every batch in a segment file (up to the zeros preallocated ahead of an active segment's writer).</summary>
     private static List<(long Position, RecordBatchHeader Header)> BatchesIn(string path)
     {
         var bytes = File.ReadAllBytes(path);
         var batches = new List<(long, RecordBatchHeader)>();
-        for (var at = 0; at < bytes.Length;)
+        for (var at = 0; at + RecordBatchHeader.Size <= bytes.Length && bytes[at + RecordBatchHeader.MagicOffset] != 0;)
         {
             var header = RecordBatchHeader.Read(bytes.AsSpan(at));
             batches.Add((at, header));
@@ -57,6 +57,14 @@ public sealed class DamagedFilesTests : IDisposable
         var value = file.ReadByte();
         file.Position--;
         file.WriteByte((byte)(value ^ 0x5A));
+    }
+
+    /// <summary>Appends batches [0, <paramref name="count"/>) to one segment and abandons the log (as kill -9 would); returns the segment's path.</summary>
+    private async Task<string> AbandonOneSegment(int count)
+    {
+        var abandoned = await _shard.Open(ShardHarness.AbandonableOptions);
+        await _shard.AppendStream(abandoned, 0, count);
+        return SegmentFileNames.Log(_shard.Directory, 0);
     }
 
     private static int BatchIndexOf(long offset) => Enumerable.Range(0, 100).Single(i => TestStream.OffsetOf(i) == offset);
@@ -172,6 +180,45 @@ public sealed class DamagedFilesTests : IDisposable
 
         var next = await _shard.Run(async () => await log.AppendAsync(TestStream.Batch(kept)));
         Assert.Equal(header.BaseOffset, next.BaseOffset);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task ScanOfTheLastSegment_PastADamagedBatchWithValidOnesAfterIt_QuarantinesTheTail()
+    {
+        var path = await AbandonOneSegment(40);
+        var (position, header) = BatchesIn(path)[20];
+        FlipRecordByte(path, position);
+        var tail = File.ReadAllBytes(path)[(int)position..];
+
+        // Abandoned (as after kill -9): the checkpoint is at open, so the whole segment is scanned.
+        var log = await _shard.Open(ShardHarness.AbandonableOptions);
+
+        Assert.Equal(header.BaseOffset, log.LogEndOffset);
+        var quarantine = Assert.Single(Directory.GetDirectories(Path.Combine(_shard.Directory, "quarantine")));
+        Assert.Equal(tail, File.ReadAllBytes(Path.Combine(quarantine, $"{Path.GetFileName(path)}.from-byte-{position}")));
+        var error = Assert.Single(_shard.Messages, m => m.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains($"offsets from {header.BaseOffset} on are out of service", error, StringComparison.Ordinal);
+        await _shard.Close(log);
+    }
+
+    [Fact]
+    public async Task ScanOfTheLastSegment_PastATornBatch_QuarantinesNothing()
+    {
+        var path = await AbandonOneSegment(10);
+        var (position, _) = BatchesIn(path)[9];
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            // The last write reached the disk only in part.
+            file.Position = position + 80;
+            file.Write(new byte[40]);
+        }
+
+        var log = await _shard.Open(ShardHarness.AbandonableOptions);
+
+        Assert.Equal(TestStream.OffsetOf(9), log.LogEndOffset);
+        Assert.False(Directory.Exists(Path.Combine(_shard.Directory, "quarantine")));
+        Assert.DoesNotContain(_shard.Messages, m => m.StartsWith("error: ", StringComparison.Ordinal));
         await _shard.Close(log);
     }
 
