@@ -206,6 +206,9 @@ public sealed partial class PartitionLog
                 return null;
             }
 
+            // Its records would be read for the exact offset: not from bytes known to be damaged.
+            ThrowIfCorrupt(found.BaseOffset);
+
             var batch = new byte[found.TotalSize];
             var read = 0;
             while (read < batch.Length)

@@ -62,10 +62,11 @@ public sealed partial class PartitionLog
                 delay = TimeSpan.Zero;
             }
         }
-        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        catch (Exception error)
         {
-            // A read that failed is not corruption (it may be the segment going away); try later.
-            Log($"scrub read failed, will retry: {error.Message}");
+            // A read that failed is not corruption (it may be the segment going away), and nothing
+            // here may take the shard down: say so and try again later.
+            LogWarning($"scrub slice failed, will retry: {error.Message}");
             delay = TimeSpan.FromSeconds(1);
         }
 
