@@ -18,6 +18,9 @@ namespace FastLog.Storage;
 /// </summary>
 public sealed partial class PartitionLog
 {
+    /// <summary>How long a partition with no closed segment waits before it looks again (nothing to spend budget on).</summary>
+    private static readonly TimeSpan ScrubIdleDelay = TimeSpan.FromSeconds(5);
+
     private readonly List<CorruptRange> _corrupt = [];
 
     // Scrub cursor: the segment being checked, the next batch's position and BaseOffset there.
@@ -53,14 +56,10 @@ public sealed partial class PartitionLog
             return;
         }
 
-        var delay = budget.RetryDelay;
+        TimeSpan delay;
         try
         {
-            if (await ScrubSliceAsync(budget))
-            {
-                // More to do and budget may remain: go on after this loop turn's other work.
-                delay = TimeSpan.Zero;
-            }
+            delay = await ScrubSliceAsync(budget);
         }
         catch (Exception error)
         {
@@ -76,21 +75,25 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>Checks one slice of the closed segments; false when the budget is spent or there is nothing to check.</summary>
-    private async ValueTask<bool> ScrubSliceAsync(ScrubBudget budget)
+    /// <summary>
+    /// Checks one slice of the closed segments; returns when to check the next: at once after a
+    /// slice (after this loop turn's other work), later when the budget is spent or a pass ended,
+    /// much later when there is no closed segment.
+    /// </summary>
+    private async ValueTask<TimeSpan> ScrubSliceAsync(ScrubBudget budget)
     {
         _corrupt.RemoveAll(r => r.EndOffset <= LogStartOffset);
         var segment = ScrubTarget();
         if (segment is null)
         {
-            return false;
+            return _segments.Count > 1 ? budget.RetryDelay : ScrubIdleDelay;
         }
 
         var want = (int)Math.Min(Math.Max(_scrubNeeded, ScrubBudget.SliceBytes), segment.Size - _scrubPosition);
         var granted = budget.Take(Math.Min(want, ScrubBudget.SliceBytes));
         if (granted == 0)
         {
-            return false;
+            return budget.RetryDelay;
         }
 
         budget.Charge(want - granted);
@@ -113,7 +116,7 @@ public sealed partial class PartitionLog
 
             if (_closed || _scrubSegment != segment.BaseOffset)
             {
-                return false;
+                return TimeSpan.Zero;
             }
 
             BytesScrubbed += filled;
@@ -132,7 +135,7 @@ public sealed partial class PartitionLog
                     break;
             }
 
-            return true;
+            return TimeSpan.Zero;
         }
         finally
         {
