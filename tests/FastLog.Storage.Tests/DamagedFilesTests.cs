@@ -103,6 +103,25 @@ public sealed class DamagedFilesTests : IDisposable
         await _shard.Close(again);
     }
 
+    [Fact]
+    public async Task MissingIndexFiles_OfTheActiveSegment_AreRebuiltFromItsBatches()
+    {
+        var bases = await WriteSegments(Small());
+        var active = bases[^1];
+        File.Delete(SegmentFileNames.Index(_shard.Directory, active));
+        File.Delete(SegmentFileNames.TimeIndex(_shard.Directory, active));
+
+        var log = await _shard.Open(Small());
+
+        var inside = BatchIndexOf(active) + 1;
+        var found = await _shard.Run(async () => await log.ReadBatchByTimestampAsync(FirstTimestamp + inside + 4, 0));
+        Assert.NotNull(found);
+        Assert.InRange(RecordBatchHeader.Read(found).BaseOffset, active, log.LogEndOffset - 1);
+        Assert.Equal(TestStream.Expected(0, 100, 0), await _shard.ReadFrom(log, 0));
+        Assert.Contains(_shard.Messages, m => m.StartsWith("warning: ", StringComparison.Ordinal) && m.Contains($"index files of segment {active} do not match", StringComparison.Ordinal));
+        await _shard.Close(log);
+    }
+
     [Theory]
     [InlineData("odd size")]
     [InlineData("out of order")]
