@@ -1,7 +1,7 @@
 namespace FastLog.Storage;
 
 /// <summary>
-/// Where a partition log reports how long its write path takes, stage by stage, so an operator can
+/// Where a partition log reports how long its write path takes, stage by stage (and corrupt batches it finds at rest), so an operator can
 /// tell queueing from disk time (as Kafka's LogFlushRateAndTimeMs does for flushes). Called only
 /// on the partition's owner shard, synchronously and often: implementations must be cheap and
 /// must not block. Durations are Stopwatch ticks.
@@ -19,4 +19,7 @@ public interface IStorageMetrics
 
     /// <summary>One fdatasync of a segment took this long.</summary>
     void SegmentSynced(long ticks);
+
+    /// <summary>A stored batch failed its CRC-32C or structure check (scrub or index rebuild); its offsets are fenced from reads.</summary>
+    void CorruptBatchFound();
 }

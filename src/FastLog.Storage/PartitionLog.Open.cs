@@ -45,17 +45,18 @@ public sealed partial class PartitionLog
             var epochs = LoadLeaderEpochs(directory, report, out var rebuildEpochs);
             var scannedTail = false;
             long scannedBytes = 0;
+            var damaged = new List<(CorruptRange Range, string Why)>();
             for (var i = 0; i < plan.Count; i++)
             {
                 var step = plan[i];
                 if (segments.Count > 0 && step.BaseOffset != segments[^1].NextOffset)
                 {
-                    DeleteFrom(directory, plan, i, segments[^1].NextOffset, report);
+                    QuarantineFrom(directory, plan, i, segments[^1], now, options);
                     break;
                 }
 
                 var nextBase = i + 1 < plan.Count ? plan[i + 1].BaseOffset : -1;
-                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, epochs, report);
+                var (segment, scanned) = await RecoverSegmentAsync(directory, step, nextBase, options, io, now, epochs, damaged, report);
                 if (scannedTail)
                 {
                     // The previous segment was scanned and turned out not to be the last (a crash
@@ -106,6 +107,12 @@ public sealed partial class PartitionLog
             await partition.WriteCheckpointAsync(clean: false);
             await partition.RestoreProducerStateAsync();
             partition.ArmHousekeepingTimer();
+            foreach (var (range, why) in damaged)
+            {
+                partition.MarkCorrupt(range, why);
+            }
+
+            partition.StartScrub();
             report?.Invoke($"opened: offsets [{partition.LogStartOffset}, {partition.LogEndOffset}), {segments.Count} segment(s), "
                 + (partition.IsDirectIo ? "O_DIRECT" : "buffered") + " writes");
             return partition;
@@ -136,13 +143,19 @@ public sealed partial class PartitionLog
     /// batches also go to <paramref name="epochs"/>.
     /// </summary>
     private static async ValueTask<(LogSegment Segment, bool Scanned)> RecoverSegmentAsync(
-        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, LeaderEpochCache epochs, Action<string>? report)
+        string directory, SegmentRecovery step, long nextBase, StorageOptions options, IStorageIo io, long now, LeaderEpochCache epochs,
+        List<(CorruptRange Range, string Why)> damaged, Action<string>? report)
     {
         var baseOffset = step.BaseOffset;
         var fileLength = new FileInfo(SegmentFileNames.Log(directory, baseOffset)).Length;
         if (step.Action == SegmentRecoveryAction.Trusted)
         {
             var indexer = LoadIndexes(directory, baseOffset, options, int.MaxValue, int.MaxValue, nextBase, fileLength);
+            if (IndexFault(directory, baseOffset, indexer, fileLength) is { } fault)
+            {
+                return (await RebuildIndexesAsync(directory, baseOffset, nextBase, fileLength, fault, options, io, now, damaged), false);
+            }
+
             var last = indexer.Times.Count > 0 ? indexer.Times.Last : new TimeIndexEntry(-1, 0);
             var closed = new SegmentIndexer(indexer.Offsets, indexer.Times, options.IndexIntervalBytes,
                 new IndexerState(indexer.Offsets.Count, indexer.Times.Count, last.Timestamp, baseOffset + last.RelativeOffset, 0));
@@ -163,15 +176,15 @@ public sealed partial class PartitionLog
                 }
 
                 var segment = LogSegment.Open(directory, baseOffset, resumed, 0, 0, now);
-                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, report), true);
+                return (await ScanAsync(segment, step.ResumePosition, step.ResumeNextOffset, fileLength, io, epochs, nextBase < 0 ? options : null, now, report), true);
             }
 
-            report?.Invoke($"index files of segment {baseOffset} do not match the checkpoint; rebuilding them");
+            (options.LogWarning ?? options.Log)?.Invoke($"{directory}: index files of segment {baseOffset} do not match the checkpoint; rebuilding them from the log");
         }
 
         var fresh = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
         TruncateIndexFiles(directory, baseOffset);
-        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, report), true);
+        return (await ScanAsync(fresh, 0, baseOffset, fileLength, io, epochs, nextBase < 0 ? options : null, now, report), true);
     }
 
     private static SegmentIndexer LoadIndexes(
@@ -193,9 +206,13 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Verifies the segment from <paramref name="position"/> to the end of its file and returns a
     /// segment object covering exactly the valid prefix (its indexer and <paramref name="epochs"/> fed on the way).
+    /// For the last segment (<paramref name="lastSegmentOptions"/> given), a bad batch followed by a valid
+    /// one is damage rather than a torn write: the cut tail goes to quarantine first (later segments
+    /// do that in <see cref="QuarantineFrom"/>).
     /// </summary>
     private static async ValueTask<LogSegment> ScanAsync(
-        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs, Action<string>? report)
+        LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs,
+        StorageOptions? lastSegmentOptions, long now, Action<string>? report)
     {
         var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset));
         await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
@@ -203,10 +220,50 @@ public sealed partial class PartitionLog
         {
             report?.Invoke($"segment {opened.BaseOffset}: valid data ends at byte {scanner.Position} (offset {scanner.NextOffset}): "
                 + $"{scanner.Stop} {scanner.StopError}; truncating there");
+            if (lastSegmentOptions is { } options && scanner.Stop is ScanStop.Corrupt or ScanStop.OffsetMismatch
+                && await ValidBatchFollowsAsync(opened.ReadHandle, scanner.Position, fileLength, io))
+            {
+                var directory = Path.GetDirectoryName(opened.LogPath)!;
+                var target = Quarantine.Move(directory, opened.BaseOffset, scanner.Position, [], now);
+                (options.LogError ?? options.Log)?.Invoke($"{directory}: CORRUPTION: segment {opened.BaseOffset} fails its check at byte {scanner.Position} "
+                    + $"({scanner.Stop} {scanner.StopError}) and valid batches follow: offsets from {scanner.NextOffset} on are out of service; "
+                    + $"moved the rest of the segment to {target} (nothing deleted; recoverable by hand); the log continues at offset {scanner.NextOffset}");
+            }
         }
 
         opened.SetRecoveredEnd(scanner.Position, scanner.NextOffset);
         return opened;
+    }
+
+    /// <summary>
+    /// Whether a structurally valid batch (CRC-32C included) starts right after the bad one at
+    /// <paramref name="position"/>, as its length field says: then the bad batch was most likely damaged
+    /// in place rather than cut short by a crash, which leaves zeros or nothing after it (a crash inside
+    /// one write can, rarely, leave a later block of it without an earlier one: the quarantined tail was
+    /// then never acknowledged, and quarantining it costs nothing).
+    /// </summary>
+    private static async ValueTask<bool> ValidBatchFollowsAsync(SafeFileHandle file, long position, long fileLength, IStorageIo io)
+    {
+        var header = new byte[RecordBatchHeader.Size];
+        if (position + header.Length > fileLength || await io.ReadAsync(file, header, position) < header.Length)
+        {
+            return false;
+        }
+
+        var next = position + RecordBatchHeader.ReadTotalSize(header);
+        if (next <= position || next + header.Length > fileLength || await io.ReadAsync(file, header, next) < header.Length)
+        {
+            return false;
+        }
+
+        var size = RecordBatchHeader.ReadTotalSize(header);
+        if (size < RecordBatchHeader.Size || next + size > fileLength || size > int.MaxValue)
+        {
+            return false;
+        }
+
+        var batch = new byte[size];
+        return await io.ReadAsync(file, batch, next) == batch.Length && RecordBatchHeader.CheckStructure(batch, out _) == RecordBatchError.None;
     }
 
     /// <summary>
@@ -283,18 +340,88 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// Deletes segments from plan step <paramref name="from"/> on: they do not continue the log
-    /// (the one before was truncated by recovery, or files are missing). Loud: this discards data
-    /// that was never acknowledged if the log is healthy, and data after real corruption if not.
+    /// Why the index files of a closed segment cannot be trusted (null when they can): missing, a
+    /// size that is not a whole number of entries, entries that do not increase or point past the
+    /// log (<see cref="LoadIndexes"/> stops at the first), or no entry for the first batch.
     /// </summary>
-    private static void DeleteFrom(string directory, List<SegmentRecovery> plan, int from, long expected, Action<string>? report)
+    private static string? IndexFault(string directory, long baseOffset, SegmentIndexer loaded, long fileLength)
     {
-        for (var i = from; i < plan.Count; i++)
+        var offsets = new FileInfo(SegmentFileNames.Index(directory, baseOffset));
+        var times = new FileInfo(SegmentFileNames.TimeIndex(directory, baseOffset));
+        if (!offsets.Exists || !times.Exists)
         {
-            var baseOffset = plan[i].BaseOffset;
-            report?.Invoke($"CORRUPTION or torn roll: segment {baseOffset} does not continue the log at offset {expected}; deleting it");
-            File.Delete(SegmentFileNames.Log(directory, baseOffset));
-            TruncateIndexFiles(directory, baseOffset);
+            return "index file missing";
         }
+
+        if (offsets.Length % OffsetIndexEntry.Size != 0 || times.Length % TimeIndexEntry.Size != 0)
+        {
+            return "index file size is not a whole number of entries";
+        }
+
+        if (loaded.Offsets.Count != offsets.Length / OffsetIndexEntry.Size || loaded.Times.Count != times.Length / TimeIndexEntry.Size)
+        {
+            return "index entries out of order or past the end of the log";
+        }
+
+        return fileLength > 0 && (loaded.Offsets.Count == 0 || loaded.Offsets.Entries[0] != new OffsetIndexEntry(0, 0))
+            ? "offset index does not start at the first batch"
+            : null;
+    }
+
+    /// <summary>
+    /// Rebuilds a closed segment's indexes from its batches and writes them (trimmed, durable), as
+    /// sealing would have. The log file itself is never cut here: if a batch fails its check, the
+    /// segment keeps its length and offsets, is served up to the bad batch, and the rest of it
+    /// becomes a <see cref="CorruptRange"/> (in <paramref name="damaged"/>); its index files stay as
+    /// they were, so the next open checks it again.
+    /// </summary>
+    private static async ValueTask<LogSegment> RebuildIndexesAsync(
+        string directory, long baseOffset, long nextBase, long fileLength, string fault, StorageOptions options, IStorageIo io, long now,
+        List<(CorruptRange Range, string Why)> damaged)
+    {
+        var segment = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
+        try
+        {
+            var scanner = new LogScanner(0, baseOffset, segment.Indexer);
+            await FeedAsync(scanner, segment.ReadHandle, fileLength, io);
+            segment.SetRecoveredEnd(fileLength, nextBase);
+            if (scanner.Stop == ScanStop.EndOfData && scanner.NextOffset == nextBase)
+            {
+                await segment.SealRecoveredAsync(io);
+                (options.LogWarning ?? options.Log)?.Invoke(
+                    $"{directory}: segment {baseOffset}: {fault}; rebuilt its index files from the log ({scanner.Batches} batches, {fileLength} bytes)");
+            }
+            else
+            {
+                damaged.Add((new CorruptRange(baseOffset, scanner.NextOffset, nextBase, scanner.Position, fileLength),
+                    $"index rebuild ({fault}): {scanner.Stop} {scanner.StopError}"));
+            }
+
+            return segment;
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Segments from plan step <paramref name="from"/> on do not continue the log: the one before
+    /// (<paramref name="last"/>) was cut by recovery at a torn or corrupt batch, or files are
+    /// missing. Nothing is deleted: the cut tail of <paramref name="last"/> and those segments go to
+    /// <see cref="Quarantine"/>, reported at error level with the offsets taken out of service, and
+    /// the log continues from the cut (Kafka truncates there too). Serving up to the damage rather
+    /// than keeping the later segments keeps the offsets contiguous: with a single copy, nothing
+    /// can vouch for the offsets between the damage and the next segment.
+    /// </summary>
+    private static void QuarantineFrom(string directory, List<SegmentRecovery> plan, int from, LogSegment last, long now, StorageOptions options)
+    {
+        var moved = plan.Skip(from).Select(s => s.BaseOffset).ToList();
+        var target = Quarantine.Move(directory, last.BaseOffset, last.Size, moved, now);
+        (options.LogError ?? options.Log)?.Invoke($"{directory}: CORRUPTION: segment {last.BaseOffset} ends at byte {last.Size} (offset {last.NextOffset}) "
+            + $"but segment(s) {string.Join(", ", moved)} follow it: offsets from {last.NextOffset} on are out of service; "
+            + $"moved the rest of segment {last.BaseOffset} and those segments to {target} (nothing deleted; recoverable by hand); "
+            + $"the log continues at offset {last.NextOffset}");
     }
 }

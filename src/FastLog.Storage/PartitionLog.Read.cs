@@ -24,7 +24,8 @@ public sealed partial class PartitionLog
     /// is capped at the log end) and never across a segment boundary. Recent batches come from the
     /// tail cache as memory, older ones as a leased <see cref="FileRegion"/>. From
     /// <paramref name="maxOffset"/> on the result is empty; outside [LogStartOffset, LogEndOffset]
-    /// it throws <see cref="LogOffsetOutOfRangeException"/>. Dispose the result when its bytes are sent.
+    /// it throws <see cref="LogOffsetOutOfRangeException"/>; at a batch known to be corrupt on disk,
+    /// <see cref="CorruptLogException"/> (a read before one ends before it). Dispose the result when its bytes are sent.
     /// </summary>
     public async ValueTask<LogReadResult> ReadAsync(long offset, int maxBytes, long maxOffset, bool minOneBatch = true)
     {
@@ -43,6 +44,7 @@ public sealed partial class PartitionLog
             return LogReadResult.Empty(highWatermark, logStart);
         }
 
+        ThrowIfCorrupt(offset);
         if (offset >= _cache.FirstOffset)
         {
             var chunks = new List<ReadOnlyMemory<byte>>();
@@ -52,7 +54,7 @@ public sealed partial class PartitionLog
         }
 
         var segment = SegmentHolding(offset);
-        var end = segment.Size;
+        var end = ReadableEnd(segment, offset);
 
         // Lease the file before the first await: retention may delete the segment meanwhile.
         var leased = false;
@@ -203,6 +205,9 @@ public sealed partial class PartitionLog
             {
                 return null;
             }
+
+            // Its records would be read for the exact offset: not from bytes known to be damaged.
+            ThrowIfCorrupt(found.BaseOffset);
 
             var batch = new byte[found.TotalSize];
             var read = 0;

@@ -61,6 +61,18 @@ public sealed record StorageOptions
     /// <summary>Where notable events (I/O mode chosen, recovery truncation, corruption) are reported.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Where repairs that lose nothing (index files rebuilt) are reported (null: <see cref="Log"/>).</summary>
+    public Action<string>? LogWarning { get; init; }
+
+    /// <summary>Where damage that takes data out of service (quarantine, corrupt batches) is reported (null: <see cref="Log"/>).</summary>
+    public Action<string>? LogError { get; init; }
+
+    /// <summary>
+    /// The background scrub's byte budget, shared by the partitions of one shard (null: no scrub).
+    /// Closed segments are re-read at its rate and every batch's CRC-32C checked (PartitionLog.Scrub.cs).
+    /// </summary>
+    public ScrubBudget? Scrub { get; init; }
+
     /// <summary>Clock in Unix milliseconds (LogAppendTime, roll and retention by age); replaceable in tests.</summary>
     public Func<long> UnixTimeMs { get; init; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

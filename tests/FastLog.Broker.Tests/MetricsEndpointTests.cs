@@ -27,6 +27,7 @@ public sealed class MetricsEndpointTests
         Assert.Matches(@"fastlog_log_append_commit_seconds_bucket\{le=""\+Inf""\} [1-9]", text);
         Assert.Matches(@"fastlog_log_segment_write_seconds_count [1-9]", text);
         Assert.Matches(@"fastlog_log_segment_bytes_written_total [1-9]", text);
+        Assert.Contains("fastlog_log_corrupt_batches_total 0", text, StringComparison.Ordinal);
         Assert.Matches(@"fastlog_log_flush_seconds_count [1-9]", text); // acks=all waits for an fdatasync
         Assert.Matches(@"fastlog_shard_busy_seconds_total\{shard=""1""\} ", text);
         Assert.Contains("fastlog_partitions 1", text, StringComparison.Ordinal);

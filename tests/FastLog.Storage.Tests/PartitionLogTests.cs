@@ -61,26 +61,6 @@ public sealed class PartitionLogTests : IDisposable
         await _shard.Close(log);
     }
 
-    /// <summary>Collects what the log reports (on the shard thread; read after the appends completed).</summary>
-    private sealed class RecordingMetrics : IStorageMetrics
-    {
-        public List<long> Queued { get; } = [];
-
-        public List<long> Committed { get; } = [];
-
-        public List<(long Ticks, long Bytes)> Writes { get; } = [];
-
-        public List<long> Syncs { get; } = [];
-
-        public void AppendQueued(long ticks) => Queued.Add(ticks);
-
-        public void AppendCommitted(long ticks) => Committed.Add(ticks);
-
-        public void SegmentWritten(long ticks, long bytes) => Writes.Add((ticks, bytes));
-
-        public void SegmentSynced(long ticks) => Syncs.Add(ticks);
-    }
-
     [Fact]
     public async Task Read_ReturnsTheStoredBytes_FromMemoryAndFromTheFile()
     {

@@ -88,17 +88,21 @@ internal sealed class ShardHarness : IDisposable
 
     public Task Close(PartitionLog log) => Run(async () => await log.CloseAsync());
 
-    /// <summary>Options that record the log's messages in <see cref="Messages"/> (thread-safe).</summary>
+    /// <summary>Options that record the log's messages in <see cref="Messages"/> (thread-safe), warnings and errors prefixed with their level.</summary>
     public StorageOptions WithLog(StorageOptions options) => options with
     {
-        Log = m =>
-        {
-            lock (Messages)
-            {
-                Messages.Add(m);
-            }
-        },
+        Log = Record,
+        LogWarning = m => Record("warning: " + m),
+        LogError = m => Record("error: " + m),
     };
+
+    private void Record(string message)
+    {
+        lock (Messages)
+        {
+            Messages.Add(message);
+        }
+    }
 
     public void Dispose()
     {

@@ -61,6 +61,13 @@ public sealed class BrokerOptions
     /// <summary>How often written-but-not-synced data is made durable (ms).</summary>
     public int FlushIntervalMs { get; set; } = 100;
 
+    /// <summary>
+    /// fastlog.scrub.bytes.per.second: how fast each shard re-reads the closed segments of its
+    /// partitions to check every batch's CRC-32C (0 = no scrub). Modest by default so it never
+    /// competes with consumers for the disk.
+    /// </summary>
+    public long ScrubBytesPerSecond { get; set; } = 4L << 20;
+
     /// <summary>Where the Prometheus /metrics endpoint listens; null disables it.</summary>
     public HostPort? MetricsListen { get; set; }
 
@@ -130,6 +137,11 @@ public sealed class BrokerOptions
         if (FlushIntervalMs < 1)
         {
             throw new ArgumentException($"flush interval must be >= 1 ms, not {FlushIntervalMs}");
+        }
+
+        if (ScrubBytesPerSecond < 0)
+        {
+            throw new ArgumentException($"fastlog.scrub.bytes.per.second must be >= 0, not {ScrubBytesPerSecond}");
         }
 
         if (GroupInitialRebalanceDelayMs < 0 || GroupMinSessionTimeoutMs < 1 || GroupMaxSessionTimeoutMs < GroupMinSessionTimeoutMs)

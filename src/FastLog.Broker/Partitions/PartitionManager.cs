@@ -24,6 +24,9 @@ public sealed class PartitionManager
     private readonly IStorageMetrics _storageMetrics;
     private readonly Dictionary<TopicPartition, PartitionReplica>[] _tables;
 
+    // One scrub budget per shard (used on that shard only), shared by the partitions it owns; null: scrub off.
+    private readonly ScrubBudget?[] _scrubBudgets;
+
     public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, IStorageMetrics storageMetrics, ILogger logger)
     {
         _shards = shards;
@@ -32,6 +35,12 @@ public sealed class PartitionManager
         _options = options;
         _logger = logger;
         _tables = new Dictionary<TopicPartition, PartitionReplica>[shards.Count];
+        _scrubBudgets = new ScrubBudget?[shards.Count];
+        for (var i = 0; i < _scrubBudgets.Length; i++)
+        {
+            _scrubBudgets[i] = options.ScrubBytesPerSecond > 0 ? new ScrubBudget(options.ScrubBytesPerSecond) : null;
+        }
+
         for (var i = 0; i < _tables.Length; i++)
         {
             _tables[i] = [];
@@ -243,7 +252,10 @@ public sealed class PartitionManager
             Durability = DurabilityMode.Interval,
             FlushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs),
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
+            LogWarning = message => _logger.LogWarning("{Topic}: {Message}", topic.Name, message),
+            LogError = message => _logger.LogError("{Topic}: {Message}", topic.Name, message),
             Metrics = _storageMetrics,
+            Scrub = Shard.Current is { } shard ? _scrubBudgets[shard.Id] : null,
         };
     }
 }

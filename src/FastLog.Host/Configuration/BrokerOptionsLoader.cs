@@ -118,6 +118,9 @@ public static class BrokerOptionsLoader
             case "fastlog.ack.durability":
                 options.AckDurability = Enum.Parse<AckDurability>(value, ignoreCase: true);
                 return true;
+            case "fastlog.scrub.bytes.per.second":
+                options.ScrubBytesPerSecond = long.Parse(value, CultureInfo.InvariantCulture);
+                return true;
             case "fastlog.metrics.listen":
                 options.MetricsListen = value.Length == 0 ? null : HostPort.Parse(value);
                 return true;

@@ -65,6 +65,7 @@ internal sealed class BrokerMetrics
         Histogram(text, "fastlog_log_segment_write_seconds", "Time of one segment write (one io_uring writev per flush).", all.Select(s => s.SegmentWrite));
         Histogram(text, "fastlog_log_flush_seconds", "Time of one segment fdatasync.", all.Select(s => s.SegmentSync));
         Counter(text, "fastlog_log_segment_bytes_written_total", "Bytes written to segment files (whole 4 KiB blocks: a partial last block is written again with the next flush).", all.Sum(s => s.SegmentBytesWritten));
+        Counter(text, "fastlog_log_corrupt_batches_total", "Stored batches found failing their CRC-32C or structure check (scrub, index rebuild); fetches reaching them get KAFKA_STORAGE_ERROR.", all.Sum(s => s.CorruptBatches));
         Counter(text, "fastlog_bytes_in_total", "Request bytes received.", all.Sum(s => s.BytesIn));
         Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
         Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));

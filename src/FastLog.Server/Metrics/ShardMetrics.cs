@@ -17,6 +17,7 @@ internal sealed class ShardMetrics
     private long _connectionsClosed;
     private long _malformedRequests;
     private long _segmentBytesWritten;
+    private long _corruptBatches;
 
     /// <summary>Storage write path, for the partitions this shard owns (see <see cref="FastLog.Storage.IStorageMetrics"/>).</summary>
     public LatencyHistogram AppendQueue { get; } = new();
@@ -36,6 +37,8 @@ internal sealed class ShardMetrics
 
     public void AddSegmentBytesWritten(long count) => _segmentBytesWritten += count;
 
+    public void CorruptBatchFound() => _corruptBatches++;
+
     public void ConnectionAccepted() => _connectionsAccepted++;
 
     public void ConnectionClosed() => _connectionsClosed++;
@@ -50,6 +53,8 @@ internal sealed class ShardMetrics
     public long BytesOut => Volatile.Read(ref _bytesOut);
 
     public long SegmentBytesWritten => Volatile.Read(ref _segmentBytesWritten);
+
+    public long CorruptBatches => Volatile.Read(ref _corruptBatches);
 
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
 

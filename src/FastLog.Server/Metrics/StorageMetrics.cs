@@ -3,7 +3,7 @@ using FastLog.Storage;
 namespace FastLog.Server.Metrics;
 
 /// <summary>
-/// The partition logs' write-path timings into the metrics of the shard that runs them (a log
+/// The partition logs' write-path timings (and corrupt batches found at rest) into the metrics of the shard that runs them (a log
 /// reports only on its owner shard, so each shard's histograms keep their single writer).
 /// </summary>
 internal sealed class StorageMetrics(BrokerMetrics metrics) : IStorageMetrics
@@ -20,4 +20,6 @@ internal sealed class StorageMetrics(BrokerMetrics metrics) : IStorageMetrics
     }
 
     public void SegmentSynced(long ticks) => metrics.ForCurrentShard().SegmentSync.Record(ticks);
+
+    public void CorruptBatchFound() => metrics.ForCurrentShard().CorruptBatchFound();
 }
