@@ -223,4 +223,6 @@ public sealed partial class PartitionLog
     }
 
     private void Log(string message) => _options.Log?.Invoke($"{Directory}: {message}");
+
+    private void Warn(string message) => (_options.Warn ?? _options.Log)?.Invoke($"{Directory}: {message}");
 }

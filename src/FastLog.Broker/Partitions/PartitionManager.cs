@@ -24,6 +24,9 @@ public sealed class PartitionManager
     private readonly IStorageMetrics _storageMetrics;
     private readonly Dictionary<TopicPartition, PartitionReplica>[] _tables;
 
+    // One data directory, one filesystem: a partition that finds it full makes the others give back their reservations.
+    private readonly SpaceShortage _spaceShortage = new();
+
     public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, IStorageMetrics storageMetrics, ILogger logger)
     {
         _shards = shards;
@@ -81,7 +84,7 @@ public sealed class PartitionManager
         for (var p = 0; p < topic.PartitionCount; p++)
         {
             var partition = new TopicPartition(topic.Name, p);
-            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseHereAsync(s.partition)).AsTask());
+            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseForDeletionHereAsync(s.partition)).AsTask());
         }
 
         await Task.WhenAll(closing).ConfigureAwait(false);
@@ -201,7 +204,7 @@ public sealed class PartitionManager
         return true;
     }
 
-    private async ValueTask<bool> CloseHereAsync(TopicPartition partition)
+    private async ValueTask<bool> CloseForDeletionHereAsync(TopicPartition partition)
     {
         var table = _tables[Shard.Current!.Id];
         if (!table.Remove(partition, out var replica))
@@ -209,7 +212,16 @@ public sealed class PartitionManager
             return false;
         }
 
-        await CloseReplicaAsync(replica);
+        try
+        {
+            await replica.Log.CloseAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Its files are deleted next: a close that could not write its checkpoint (a full disk) loses nothing.
+            _logger.LogInformation("{Partition}: closed for deletion without its final checkpoint: {Reason}", replica.Id, e.Message);
+        }
+
         return true;
     }
 
@@ -243,6 +255,8 @@ public sealed class PartitionManager
             Durability = DurabilityMode.Interval,
             FlushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs),
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
+            Warn = message => _logger.LogWarning("{Topic}: {Message}", topic.Name, message),
+            SpaceShortage = _spaceShortage,
             Metrics = _storageMetrics,
         };
     }

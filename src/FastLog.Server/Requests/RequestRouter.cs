@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastLog.Protocol;
 using FastLog.Server.Network;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FastLog.Server.Requests;
@@ -10,12 +11,15 @@ namespace FastLog.Server.Requests;
 /// Kafka's rules for what cannot be served: an ApiVersions request at a version above the
 /// broker's is answered at v0 with UNSUPPORTED_VERSION and the supported ranges (so the client
 /// can retry lower); an unknown API key, an unsupported version of any other API, or bytes that
-/// do not decode close the connection.
+/// do not decode close the connection. A handler that fails (it should answer every failure it
+/// expects with an error code) also closes the connection: the cause is logged here, since the
+/// connection's own log would only see a closed socket.
 /// </summary>
 internal sealed class RequestRouter : IRequestDispatcher
 {
     private readonly Dictionary<ApiKey, IApiHandler> _handlers;
     private readonly BrokerServices _broker;
+    private readonly ILogger _logger;
     private readonly ObjectPool<KafkaWriter> _writers = new DefaultObjectPool<KafkaWriter>(new KafkaWriterPoolPolicy(), maximumRetained: 256);
 
     /// <summary>
@@ -27,6 +31,7 @@ internal sealed class RequestRouter : IRequestDispatcher
     {
         _handlers = handlers.ToDictionary(h => h.ApiKey);
         _broker = broker;
+        _logger = broker.Loggers.CreateLogger("FastLog.Broker.Requests");
         var supported = SupportedApis.All.Select(api => api.ApiKey).ToHashSet();
         var unhandled = supported.Where(key => !_handlers.ContainsKey(key)).ToList();
         var undecodable = _handlers.Keys.Where(key => !supported.Contains(key)).ToList();
@@ -65,9 +70,14 @@ internal sealed class RequestRouter : IRequestDispatcher
                 {
                     response = await handler.HandleAsync(context, request.Body!);
                 }
-                catch
+                catch (Exception e)
                 {
                     ReleaseResources(context);
+                    if (e is not (OperationCanceledException or MalformedRequestException))
+                    {
+                        _logger.LogError(e, "{Api} v{Version} failed; closing the connection", header.ApiKey, header.ApiVersion);
+                    }
+
                     throw;
                 }
 
