@@ -153,6 +153,17 @@ public sealed class IoFailureTests : IDisposable
         var next = await Append(log, 1);
         Assert.Equal(ok.LastOffset + 1, next.BaseOffset);
         Assert.Equal(TestStream.Stored(0, 0).Concat(TestStream.Stored(1, next.BaseOffset)).ToArray(), await _shard.ReadFrom(log, 0));
+
+        // A MiB later (no new shortage) the writer reserves ahead again.
+        var written = 0L;
+        for (var i = 0; written < 5L << 19; i++)
+        {
+            var batch = TestBatches.Create(recordCount: 1, recordsBytes: 60_000, firstTimestamp: 1_700_000_000_000, seed: i);
+            await _shard.Run(() => log.AppendAsync(batch));
+            written += batch.Length;
+        }
+
+        Assert.True(new FileInfo(path).Length >= written + (1 << 20), "the reservation ahead is back");
         await _shard.Close(log);
     }
 

@@ -49,7 +49,11 @@ internal sealed class SegmentAppender : IDisposable
     private int _tailLength;
     private long _allocatedEnd;
     private long _staleEnd;
-    private bool _shortOfSpace;
+
+    // Where reserving ahead may start again after a shortage (0: now). Until then writes reserve
+    // only what they need; past it the reservation is tried again, so preallocation comes back by
+    // itself once space is freed, at the cost of one failed fallocate per MiB written while it is not.
+    private long _reserveAheadFrom;
 
     private SegmentAppender(IStorageIo io, SafeFileHandle file, bool isDirect, long logicalEnd, ReadOnlySpan<byte> tail, long preallocateBytes, IStorageMetrics? metrics)
     {
@@ -183,12 +187,12 @@ internal sealed class SegmentAppender : IDisposable
 
     /// <summary>
     /// Trims the file to the block that holds the logical end, giving the space reserved ahead back
-    /// to the filesystem (another partition ran out of it); later writes reserve only what they need.
+    /// to the filesystem (another partition ran out of it); the next MiB of writes reserve only what they need.
     /// Not while zeros are owed past the end (<see cref="ZeroStaleAsync"/> runs with the next write).
     /// </summary>
     public void ReleaseReservation()
     {
-        _shortOfSpace = true;
+        _reserveAheadFrom = WrittenEnd + MinReservation;
         var end = AlignUp(WrittenEnd);
         if (_staleEnd == 0 && _allocatedEnd > end)
         {
@@ -211,7 +215,7 @@ internal sealed class SegmentAppender : IDisposable
         }
 
         var ahead = Math.Min(_preallocateBytes, Math.Max(MinReservation, WrittenEnd));
-        if (!_shortOfSpace && TryAllocate(AlignUp(end + ahead)))
+        if (WrittenEnd >= _reserveAheadFrom && TryAllocate(AlignUp(end + ahead)))
         {
             return;
         }
@@ -230,9 +234,9 @@ internal sealed class SegmentAppender : IDisposable
         }
         catch (IOException error) when (DiskFull.Is(error))
         {
-            // Write without reserving ahead until this segment is sealed: retrying the big
-            // reservation on every write of a nearly full disk costs an allocation and a truncate each.
-            _shortOfSpace = true;
+            // Retrying the big reservation on every write of a nearly full disk would cost an
+            // allocation and a truncate each: not before another MiB is written.
+            _reserveAheadFrom = WrittenEnd + MinReservation;
             return false;
         }
     }
