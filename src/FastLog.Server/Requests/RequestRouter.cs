@@ -31,7 +31,6 @@ internal sealed class RequestRouter : IRequestDispatcher
     {
         _handlers = handlers.ToDictionary(h => h.ApiKey);
         _broker = broker;
-        _logger = broker.Loggers.CreateLogger("FastLog.Broker.Requests");
         var supported = SupportedApis.All.Select(api => api.ApiKey).ToHashSet();
         var unhandled = supported.Where(key => !_handlers.ContainsKey(key)).ToList();
         var undecodable = _handlers.Keys.Where(key => !supported.Contains(key)).ToList();
@@ -40,6 +39,8 @@ internal sealed class RequestRouter : IRequestDispatcher
             throw new InvalidOperationException(
                 $"Handlers and SupportedApis differ: no handler for [{string.Join(", ", unhandled)}], not in SupportedApis [{string.Join(", ", undecodable)}].");
         }
+
+        _logger = broker.Loggers.CreateLogger("FastLog.Broker.Requests");
     }
 
     public async ValueTask<OutgoingResponse?> DispatchAsync(ConnectionContext connection, ReadOnlyMemory<byte> frame)
