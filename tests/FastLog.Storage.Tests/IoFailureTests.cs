@@ -133,6 +133,45 @@ public sealed class IoFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task DiskFullThatFlaps_IsAnnouncedAtMostOnceAMinute()
+    {
+        var now = 1_000_000L;
+        var (log, io) = await Open(new StorageOptions { PreallocateBytes = 4096, TailCacheBytes = 0, UnixTimeMs = () => Volatile.Read(ref now) });
+        var next = 0;
+        async Task FullThenFreed(long at)
+        {
+            Volatile.Write(ref now, at);
+            io.DiskFull = true;
+            var failed = false;
+            while (!failed)
+            {
+                try
+                {
+                    await Append(log, next++);
+                }
+                catch (NativeIOException e) when (e.Errno == 28)
+                {
+                    failed = true;
+                }
+            }
+
+            io.DiskFull = false;
+            await Append(log, next++);
+        }
+
+        await FullThenFreed(1_000_000);  // announced, and its end
+        await FullThenFreed(1_010_000);  // 10 s later: counted, not announced
+        await FullThenFreed(1_075_000);  // a minute after the warning: announced again
+        await _shard.Close(log);
+
+        lock (_shard.Messages)
+        {
+            Assert.Equal(2, _shard.Messages.Count(m => m.Contains(": disk full:", StringComparison.Ordinal)));
+            Assert.Equal(2, _shard.Messages.Count(m => m.Contains("appends resumed", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public async Task SpaceShortage_MakesAnIdlePartitionGiveBackItsReservation()
     {
         var shortage = new SpaceShortage();
