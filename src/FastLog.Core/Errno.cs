@@ -16,9 +16,12 @@ public static class Errno
     public const int EINVAL = 22;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
+    public const int ENOSPC = 28;
+    public const int EROFS = 30;
     public const int ETIME = 62;
     public const int EPROTO = 71;
     public const int ENOBUFS = 105;
+    public const int EDQUOT = 122;
     public const int ECONNABORTED = 103;
     public const int ECANCELED = 125;
 }

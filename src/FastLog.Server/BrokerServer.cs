@@ -107,7 +107,7 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         metrics.Cluster = _cluster;
-        var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options),
+        var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options, _logger),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
         var router = new RequestRouter(ApiHandlers.All, services);
 
@@ -230,9 +230,15 @@ public sealed class BrokerServer : IAsyncDisposable
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (IOException e) when (e.HResult == Errno.EAGAIN)
+        {
+            // flock's EWOULDBLOCK: another process holds the lock.
+            throw new IOException($"{Path.GetFullPath(dataDirectory)} is in use by another broker ({path} is locked)", e);
+        }
         catch (IOException e)
         {
-            throw new IOException($"{Path.GetFullPath(dataDirectory)} is in use by another broker ({path} is locked)", e);
+            // Anything else (a read-only filesystem, a full disk, an I/O error) is not another broker: say what failed.
+            throw new IOException($"cannot open {path} to lock the data directory: {e.Message}", e);
         }
     }
 }

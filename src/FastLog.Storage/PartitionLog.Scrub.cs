@@ -240,7 +240,4 @@ public sealed partial class PartitionLog
         return end;
     }
 
-    private void LogError(string message) => (_options.LogError ?? _options.Log)?.Invoke($"{Directory}: {message}");
-
-    private void LogWarning(string message) => (_options.LogWarning ?? _options.Log)?.Invoke($"{Directory}: {message}");
 }

@@ -21,6 +21,10 @@ public sealed partial class PartitionLog
     private long _lastCheckpointMs;
     private long _lastSyncMs;
     private long _lastRetentionMs;
+    private long _spaceShortageSeen;
+    private DiskFullState? _diskFullState;
+
+    private DiskFullState DiskFullState => _diskFullState ??= new DiskFullState(LogWarning, Log);
 
     /// <summary>
     /// Appends the RecordBatches in <paramref name="records"/> (one or more, back to back, as
@@ -28,8 +32,9 @@ public sealed partial class PartitionLog
     /// nothing is stored) and copied, so the caller's buffer is free on return. The result
     /// completes with the assigned offsets once the batches are committed: after fdatasync in
     /// <see cref="DurabilityMode.Durable"/>, after the write in <see cref="DurabilityMode.Interval"/>.
-    /// A failed write (disk full, I/O error) fails the append with that <see cref="IOException"/>;
-    /// nothing already stored is affected and later appends retry.
+    /// A full disk (ENOSPC, EDQUOT) fails the append with that <see cref="IOException"/>; nothing
+    /// already stored is affected and later appends succeed once space is freed. Any other write
+    /// error (EIO) faults the partition (<see cref="PartitionFaultedException"/>) until it is reopened.
     /// </summary>
     public ValueTask<AppendResult> AppendAsync(ReadOnlySpan<byte> records, int leaderEpoch = -1)
     {
@@ -233,16 +238,29 @@ public sealed partial class PartitionLog
             {
                 await appender.WriteAsync(_flushData, bytes);
             }
-            catch (Exception error)
+            catch (Exception error) when (DiskFull.Is(error))
             {
-                // Nothing was committed and the appender is unchanged: fail these, keep going.
-                Log($"append of {bytes} bytes failed: {error.Message}");
+                // Nothing was committed and the appender is unchanged: fail these, keep going; the
+                // next appends retry, and succeed once space is freed.
+                NoteDiskFull($"append of {bytes} bytes", error, now);
                 foreach (var failed in _flush)
                 {
                     failed.Fail(error);
                 }
 
                 return;
+            }
+            catch (Exception error)
+            {
+                // EIO, a short write: the device misbehaves and what the file holds past the
+                // committed end is unknown. Stop, as after a failed sync; reopening recovers.
+                var faulted = new PartitionFaultedException(Directory, error);
+                foreach (var failed in _flush)
+                {
+                    failed.Fail(faulted);
+                }
+
+                throw;
             }
 
             // Decided once for the sync and the commit: UpdateOptions may swap the options meanwhile.
@@ -269,6 +287,7 @@ public sealed partial class PartitionLog
             }
 
             Commit(active, durable);
+            _diskFullState?.Succeeded(now);
         }
         finally
         {
@@ -325,8 +344,16 @@ public sealed partial class PartitionLog
         }
         catch (IOException error)
         {
-            Log($"cannot roll to a new segment at {old.NextOffset}: {error.Message}");
             next?.Delete();
+            if (DiskFull.Is(error))
+            {
+                NoteDiskFull($"rolling to a new segment at {old.NextOffset}", error, now);
+            }
+            else
+            {
+                LogWarning($"cannot roll to a new segment at {old.NextOffset}: {error.Message}");
+            }
+
             return error;
         }
 
@@ -349,6 +376,7 @@ public sealed partial class PartitionLog
             _ = IntervalSyncAsync(appender);
         }
 
+        ReleaseReservationOnShortage();
         try
         {
             if (_checkpointDirty && now - _lastCheckpointMs >= (long)_options.CheckpointInterval.TotalMilliseconds)
@@ -365,7 +393,15 @@ public sealed partial class PartitionLog
         {
             // A checkpoint or deletion that failed (e.g. disk full) is retried next time; the log
             // itself is intact. Failed fdatasyncs are different: they fault the partition.
-            Log($"housekeeping failed, will retry: {error.Message}");
+            if (DiskFull.Is(error))
+            {
+                NoteDiskFull("a checkpoint or retention pass", error, now);
+            }
+            else
+            {
+                Log($"housekeeping failed, will retry: {error.Message}");
+            }
+
             _lastCheckpointMs = now;
             _lastRetentionMs = now;
         }
@@ -392,6 +428,35 @@ public sealed partial class PartitionLog
         finally
         {
             _intervalSyncRunning = false;
+        }
+    }
+
+    /// <summary>A write found the disk full: say so (once, see <see cref="Write.DiskFullState"/>) and make every partition give back its reservation.</summary>
+    private void NoteDiskFull(string what, Exception error, long now)
+    {
+        DiskFullState.Failed(what, error, now);
+        _options.SpaceShortage?.Signal();
+    }
+
+    /// <summary>
+    /// After another partition (or this one) found the disk full, the space reserved ahead of this
+    /// one's writer goes back to the filesystem, where the next append of any partition can use it.
+    /// </summary>
+    private void ReleaseReservationOnShortage()
+    {
+        if (_options.SpaceShortage is not { } shortage || shortage.Generation == _spaceShortageSeen)
+        {
+            return;
+        }
+
+        _spaceShortageSeen = shortage.Generation;
+        try
+        {
+            Active.Appender?.ReleaseReservation();
+        }
+        catch (IOException error)
+        {
+            Log($"cannot give back the preallocated space: {error.Message}");
         }
     }
 
@@ -434,7 +499,7 @@ public sealed partial class PartitionLog
     private void Fault(Exception error)
     {
         _fault ??= error;
-        Log($"faulted: {error}");
+        LogWarning($"faulted, appends refused until the partition is reopened (restart the broker): {error}");
     }
 
     /// <summary>After close or a fault, nothing queued can run: fail it.</summary>

@@ -223,4 +223,10 @@ public sealed partial class PartitionLog
     }
 
     private void Log(string message) => _options.Log?.Invoke($"{Directory}: {message}");
+
+    /// <summary>Problems an operator must act on (a full disk, a fault, index files rebuilt).</summary>
+    private void LogWarning(string message) => (_options.LogWarning ?? _options.Log)?.Invoke($"{Directory}: {message}");
+
+    /// <summary>Damage that takes data out of service (quarantine, corrupt batches).</summary>
+    private void LogError(string message) => (_options.LogError ?? _options.Log)?.Invoke($"{Directory}: {message}");
 }

@@ -43,7 +43,11 @@ public sealed record StorageOptions
     /// <summary>How many bytes of the newest batches stay in memory for tail reads.</summary>
     public int TailCacheBytes { get; init; } = 8 << 20;
 
-    /// <summary>How far ahead of the writer the active segment is preallocated (fallocate).</summary>
+    /// <summary>
+    /// Most the active segment is preallocated (fallocate) ahead of the writer: a speed-up only. The
+    /// reservation grows with the segment (never more ahead than it already holds, at least 1 MiB),
+    /// so idle partitions hold little unused space, and shrinks to what a write needs when the disk runs short.
+    /// </summary>
     public long PreallocateBytes { get; init; } = 64L << 20;
 
     /// <summary>How often (at most) the recovery checkpoint is rewritten while appending.</summary>
@@ -54,6 +58,9 @@ public sealed record StorageOptions
 
     /// <summary>Skip O_DIRECT even where the filesystem supports it (tests of the buffered fallback).</summary>
     public bool ForceBufferedIo { get; init; }
+
+    /// <summary>Shared by the partitions of one data directory so a full disk makes them all give back their reservations (null: none).</summary>
+    public SpaceShortage? SpaceShortage { get; init; }
 
     /// <summary>Where the write path's stage timings go (null: not measured).</summary>
     public IStorageMetrics? Metrics { get; init; }

@@ -6,7 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace FastLog.Storage.Tests;
 
 /// <summary>
-/// The shard's real I/O with switchable failures: fallocate answering ENOSPC (disk full),
+/// The shard's real I/O with switchable failures: fallocate answering ENOSPC (disk full, or past
+/// <see cref="SpaceLeft"/> after allocating what fits, as ext4 does),
 /// segment writes and fdatasync answering EIO, O_DIRECT opens refused as by a filesystem without
 /// it, and fdatasyncs held back until the test releases them. Flags are set by the test thread and read on the shard (volatile).
 /// </summary>
@@ -19,6 +20,7 @@ internal sealed class FaultyStorageIo : IStorageIo
     private volatile bool _failWrites;
     private volatile bool _refuseDirect;
     private volatile bool _failSyncs;
+    private long _spaceLeft = -1;
     private int _syncs;
     private TaskCompletionSource? _heldSyncs;
     private TaskCompletionSource _syncHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,6 +37,9 @@ internal sealed class FaultyStorageIo : IStorageIo
     public bool RefuseDirect { get => _refuseDirect; set => _refuseDirect = value; }
 
     public bool FailSyncs { get => _failSyncs; set => _failSyncs = value; }
+
+    /// <summary>Bytes fallocate may still reserve (-1: unlimited); a larger call allocates this much, then fails with ENOSPC.</summary>
+    public long SpaceLeft { get => Interlocked.Read(ref _spaceLeft); set => Interlocked.Exchange(ref _spaceLeft, value); }
 
     /// <summary>fdatasyncs issued so far (any file).</summary>
     public int Syncs => Volatile.Read(ref _syncs);
@@ -92,6 +97,17 @@ internal sealed class FaultyStorageIo : IStorageIo
     {
         if (_diskFull)
         {
+            throw new NativeIOException(Enospc, "fallocate");
+        }
+
+        var left = SpaceLeft;
+        if (left >= 0 && length > left)
+        {
+            if (left > 0)
+            {
+                _inner.Allocate(file, offset, left, keepSize);
+            }
+
             throw new NativeIOException(Enospc, "fallocate");
         }
 

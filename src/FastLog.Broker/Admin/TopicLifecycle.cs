@@ -1,6 +1,8 @@
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Topics;
+using FastLog.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Admin;
 
@@ -8,16 +10,32 @@ namespace FastLog.Broker.Admin;
 /// Creating, growing, reconfiguring and deleting topics: the registry entry and the partition
 /// logs together. Shared by the admin APIs and topic auto-creation. It sits above both Topics and
 /// Partitions (which never reference it), so neither folder depends on the other's lifecycle.
+/// A change the data directory cannot take (disk full, read-only, I/O error) is logged with its
+/// cause and thrown as <see cref="TopicRegistryException"/> with <see cref="TopicRegistryError.StorageFailure"/>,
+/// which the handlers answer with KAFKA_STORAGE_ERROR.
 /// </summary>
-public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options)
+public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options, ILogger logger)
 {
-    /// <summary>Creates a topic and opens its partitions; returns once producers can write to it.</summary>
-    public async Task<TopicDescription> CreateAsync(string name, int partitionCount, IReadOnlyDictionary<string, string> configs)
-    {
-        var topic = await registry.CreateAsync(name, partitionCount, configs).ConfigureAwait(false);
-        await partitions.OpenTopicAsync(topic).ConfigureAwait(false);
-        return topic;
-    }
+    /// <summary>
+    /// Creates a topic and opens its partitions; returns once producers can write to it. A topic
+    /// whose partitions cannot be opened is removed again, so the client can retry the creation.
+    /// </summary>
+    public Task<TopicDescription> CreateAsync(string name, int partitionCount, IReadOnlyDictionary<string, string> configs) =>
+        GuardStorageAsync("create", name, async () =>
+        {
+            var topic = await registry.CreateAsync(name, partitionCount, configs).ConfigureAwait(false);
+            try
+            {
+                await partitions.OpenTopicAsync(topic).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                await DeleteUnguardedAsync(name).ConfigureAwait(false);
+                throw;
+            }
+
+            return topic;
+        });
 
     /// <summary>
     /// The topic called <paramref name="name"/>, created with the default partition count when it
@@ -52,24 +70,26 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
         }
     }
 
-    public async Task<TopicDescription> AddPartitionsAsync(string name, int newTotal, bool validateOnly)
-    {
-        var before = registry.Find(name);
-        var topic = await registry.AddPartitionsAsync(name, newTotal, validateOnly).ConfigureAwait(false);
-        if (!validateOnly)
+    public Task<TopicDescription> AddPartitionsAsync(string name, int newTotal, bool validateOnly) =>
+        GuardStorageAsync("add partitions to", name, async () =>
         {
-            await partitions.OpenTopicAsync(topic, fromPartition: before?.PartitionCount ?? 0).ConfigureAwait(false);
-        }
+            var before = registry.Find(name);
+            var topic = await registry.AddPartitionsAsync(name, newTotal, validateOnly).ConfigureAwait(false);
+            if (!validateOnly)
+            {
+                await partitions.OpenTopicAsync(topic, fromPartition: before?.PartitionCount ?? 0).ConfigureAwait(false);
+            }
 
-        return topic;
-    }
+            return topic;
+        });
 
-    public async Task<TopicDescription> DeleteAsync(string name)
-    {
-        var topic = await registry.DeleteAsync(name).ConfigureAwait(false);
-        await partitions.DeleteTopicAsync(topic).ConfigureAwait(false);
-        return topic;
-    }
+    /// <summary>
+    /// Deletes the topic: the registry entry first (a crash in between leaves only directories the
+    /// registry no longer names), then the partitions' logs. On a full disk topics.json cannot be
+    /// rewritten until space is freed, and this deletion is how the operator frees it: the logs go
+    /// first then, and the registry entry after.
+    /// </summary>
+    public Task<TopicDescription> DeleteAsync(string name) => GuardStorageAsync("delete", name, () => DeleteUnguardedAsync(name));
 
     /// <summary>
     /// Sets the topic's config overrides (<paramref name="replaceAll"/>: the given ones become the
@@ -77,14 +97,47 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
     /// override), persists them and applies them to the open partitions. Throws
     /// <see cref="TopicRegistryException"/> for an unknown topic or an invalid config.
     /// </summary>
-    public async Task<TopicDescription> AlterConfigsAsync(string name, IReadOnlyDictionary<string, string?> changes, bool replaceAll, bool validateOnly)
-    {
-        var changed = await registry.AlterConfigsAsync(name, changes, replaceAll, validateOnly).ConfigureAwait(false);
-        if (!validateOnly)
+    public Task<TopicDescription> AlterConfigsAsync(string name, IReadOnlyDictionary<string, string?> changes, bool replaceAll, bool validateOnly) =>
+        GuardStorageAsync("alter the configs of", name, async () =>
         {
-            await partitions.ReconfigureTopicAsync(changed).ConfigureAwait(false);
+            var changed = await registry.AlterConfigsAsync(name, changes, replaceAll, validateOnly).ConfigureAwait(false);
+            if (!validateOnly)
+            {
+                await partitions.ReconfigureTopicAsync(changed).ConfigureAwait(false);
+            }
+
+            return changed;
+        });
+
+    private async Task<TopicDescription> DeleteUnguardedAsync(string name)
+    {
+        TopicDescription topic;
+        try
+        {
+            topic = await registry.DeleteAsync(name).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskFull.Is(e) && registry.Find(name) is { } full)
+        {
+            // Should the broker stop before the registry write below, the topic comes back empty.
+            logger.LogWarning("Deleting topic {Topic} on a full disk: its logs are deleted before {Registry} is rewritten", name, "topics.json");
+            await partitions.DeleteTopicAsync(full).ConfigureAwait(false);
+            return await registry.DeleteAsync(name).ConfigureAwait(false);
         }
 
-        return changed;
+        await partitions.DeleteTopicAsync(topic).ConfigureAwait(false);
+        return topic;
+    }
+
+    private async Task<TopicDescription> GuardStorageAsync(string action, string name, Func<Task<TopicDescription>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("Cannot {Action} topic {Topic}: {Reason}", action, name, e.Message);
+            throw new TopicRegistryException(TopicRegistryError.StorageFailure, $"Cannot {action} topic '{name}': {e.Message}", e);
+        }
     }
 }

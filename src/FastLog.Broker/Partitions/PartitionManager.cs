@@ -26,6 +26,8 @@ public sealed class PartitionManager
 
     // One scrub budget per shard (used on that shard only), shared by the partitions it owns; null: scrub off.
     private readonly ScrubBudget?[] _scrubBudgets;
+    // One data directory, one filesystem: a partition that finds it full makes the others give back their reservations.
+    private readonly SpaceShortage _spaceShortage = new();
 
     public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, IStorageMetrics storageMetrics, ILogger logger)
     {
@@ -90,7 +92,7 @@ public sealed class PartitionManager
         for (var p = 0; p < topic.PartitionCount; p++)
         {
             var partition = new TopicPartition(topic.Name, p);
-            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseHereAsync(s.partition)).AsTask());
+            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseForDeletionHereAsync(s.partition)).AsTask());
         }
 
         await Task.WhenAll(closing).ConfigureAwait(false);
@@ -210,7 +212,7 @@ public sealed class PartitionManager
         return true;
     }
 
-    private async ValueTask<bool> CloseHereAsync(TopicPartition partition)
+    private async ValueTask<bool> CloseForDeletionHereAsync(TopicPartition partition)
     {
         var table = _tables[Shard.Current!.Id];
         if (!table.Remove(partition, out var replica))
@@ -218,7 +220,16 @@ public sealed class PartitionManager
             return false;
         }
 
-        await CloseReplicaAsync(replica);
+        try
+        {
+            await replica.Log.CloseAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Its files are deleted next: a close that could not write its checkpoint (a full disk) loses nothing.
+            _logger.LogInformation("{Partition}: closed for deletion without its final checkpoint: {Reason}", replica.Id, e.Message);
+        }
+
         return true;
     }
 
@@ -254,6 +265,7 @@ public sealed class PartitionManager
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
             LogWarning = message => _logger.LogWarning("{Topic}: {Message}", topic.Name, message),
             LogError = message => _logger.LogError("{Topic}: {Message}", topic.Name, message),
+            SpaceShortage = _spaceShortage,
             Metrics = _storageMetrics,
             Scrub = Shard.Current is { } shard ? _scrubBudgets[shard.Id] : null,
         };

@@ -8,4 +8,7 @@ public enum TopicRegistryError
     InvalidName,
     InvalidPartitions,
     InvalidConfig,
+
+    /// <summary>The data directory could not be written (disk full, read-only, I/O error); the cause is the inner exception.</summary>
+    StorageFailure,
 }

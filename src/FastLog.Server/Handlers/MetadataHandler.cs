@@ -53,9 +53,9 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
                 ? new MetadataResponse.MetadataResponseTopic { ErrorCode = ErrorCode.UnknownTopicOrPartition, Name = requested.Name }
                 : Describe(broker, topic);
         }
-        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.InvalidName)
+        catch (TopicRegistryException e) when (e.Error is TopicRegistryError.InvalidName or TopicRegistryError.StorageFailure)
         {
-            return new MetadataResponse.MetadataResponseTopic { ErrorCode = ErrorCode.InvalidTopicException, Name = requested.Name };
+            return new MetadataResponse.MetadataResponseTopic { ErrorCode = TopicRegistryErrors.ToErrorCode(e.Error), Name = requested.Name };
         }
     }
 

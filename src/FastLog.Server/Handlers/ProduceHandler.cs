@@ -85,9 +85,10 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             var topic = await broker.TopicLifecycle.FindOrCreateAsync(name, allowAutoCreate: true);
             return (topic, topic is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.None);
         }
-        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.InvalidName)
+        catch (TopicRegistryException e) when (e.Error is TopicRegistryError.InvalidName or TopicRegistryError.StorageFailure)
         {
-            return (null, ErrorCode.InvalidTopicException);
+            // StorageFailure: auto-creation on a full disk (logged by the lifecycle); the client retries.
+            return (null, TopicRegistryErrors.ToErrorCode(e.Error));
         }
     }
 }

@@ -13,6 +13,7 @@ internal static class TopicRegistryErrors
         TopicRegistryError.InvalidName => ErrorCode.InvalidTopicException,
         TopicRegistryError.InvalidPartitions => ErrorCode.InvalidPartitions,
         TopicRegistryError.InvalidConfig => ErrorCode.InvalidConfig,
+        TopicRegistryError.StorageFailure => ErrorCode.KafkaStorageError,
         _ => ErrorCode.UnknownServerError,
     };
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastLog.Protocol;
 using FastLog.Server.Network;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 
 namespace FastLog.Server.Requests;
@@ -10,12 +11,15 @@ namespace FastLog.Server.Requests;
 /// Kafka's rules for what cannot be served: an ApiVersions request at a version above the
 /// broker's is answered at v0 with UNSUPPORTED_VERSION and the supported ranges (so the client
 /// can retry lower); an unknown API key, an unsupported version of any other API, or bytes that
-/// do not decode close the connection.
+/// do not decode close the connection. A handler that fails (it should answer every failure it
+/// expects with an error code) also closes the connection: the cause is logged here, since the
+/// connection's own log would only see a closed socket.
 /// </summary>
 internal sealed class RequestRouter : IRequestDispatcher
 {
     private readonly Dictionary<ApiKey, IApiHandler> _handlers;
     private readonly BrokerServices _broker;
+    private readonly ILogger _logger;
     private readonly ObjectPool<KafkaWriter> _writers = new DefaultObjectPool<KafkaWriter>(new KafkaWriterPoolPolicy(), maximumRetained: 256);
 
     /// <summary>
@@ -35,6 +39,8 @@ internal sealed class RequestRouter : IRequestDispatcher
             throw new InvalidOperationException(
                 $"Handlers and SupportedApis differ: no handler for [{string.Join(", ", unhandled)}], not in SupportedApis [{string.Join(", ", undecodable)}].");
         }
+
+        _logger = broker.Loggers.CreateLogger("FastLog.Broker.Requests");
     }
 
     public async ValueTask<OutgoingResponse?> DispatchAsync(ConnectionContext connection, ReadOnlyMemory<byte> frame)
@@ -65,9 +71,14 @@ internal sealed class RequestRouter : IRequestDispatcher
                 {
                     response = await handler.HandleAsync(context, request.Body!);
                 }
-                catch
+                catch (Exception e)
                 {
                     ReleaseResources(context);
+                    if (e is not (OperationCanceledException or MalformedRequestException))
+                    {
+                        _logger.LogError(e, "{Api} v{Version} failed; closing the connection", header.ApiKey, header.ApiVersion);
+                    }
+
                     throw;
                 }
 

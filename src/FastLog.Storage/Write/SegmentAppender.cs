@@ -16,6 +16,13 @@ namespace FastLog.Storage.Write;
 /// <see cref="WrittenEnd"/>; the file is preallocated ahead of it (appending past EOF is much
 /// slower on ext4) and trimmed to it when the segment is sealed.
 ///
+/// Preallocation is a speed-up, never a reason to refuse data: the reservation ahead grows with
+/// the segment (as much as it already holds, from 1 MiB up to <see cref="StorageOptions.PreallocateBytes"/>),
+/// and when it does not fit the filesystem the write reserves only what it needs. A failed
+/// fallocate is undone (ext4 keeps the blocks, and the file size, it got before running out), so a
+/// full disk never holds space nobody writes into; <see cref="ReleaseReservation"/> gives back the
+/// unused reservation when another partition needs the room.
+///
 /// Rewriting the last block cannot damage what it already held: every sector of it is
 /// rewritten with the same bytes for the old range, so a torn write leaves old-or-new, and both
 /// are identical there. A failed write leaves the state as it was, so the next flush retries
@@ -31,6 +38,9 @@ internal sealed class SegmentAppender : IDisposable
     // Linux caps a writev at 1024 vectors (IOV_MAX).
     private const int MaxVectors = 1024;
 
+    // The smallest reservation ahead: a new or small segment holds little unused space.
+    private const long MinReservation = 1L << 20;
+
     private readonly IStorageIo _io;
     private readonly SafeFileHandle _file;
     private readonly long _preallocateBytes;
@@ -39,6 +49,11 @@ internal sealed class SegmentAppender : IDisposable
     private int _tailLength;
     private long _allocatedEnd;
     private long _staleEnd;
+
+    // Where reserving ahead may start again after a shortage (0: now). Until then writes reserve
+    // only what they need; past it the reservation is tried again, so preallocation comes back by
+    // itself once space is freed, at the cost of one failed fallocate per MiB written while it is not.
+    private long _reserveAheadFrom;
 
     private SegmentAppender(IStorageIo io, SafeFileHandle file, bool isDirect, long logicalEnd, ReadOnlySpan<byte> tail, long preallocateBytes, IStorageMetrics? metrics)
     {
@@ -170,6 +185,22 @@ internal sealed class SegmentAppender : IDisposable
         _allocatedEnd = WrittenEnd;
     }
 
+    /// <summary>
+    /// Trims the file to the block that holds the logical end, giving the space reserved ahead back
+    /// to the filesystem (another partition ran out of it); the next MiB of writes reserve only what they need.
+    /// Not while zeros are owed past the end (<see cref="ZeroStaleAsync"/> runs with the next write).
+    /// </summary>
+    public void ReleaseReservation()
+    {
+        _reserveAheadFrom = WrittenEnd + MinReservation;
+        var end = AlignUp(WrittenEnd);
+        if (_staleEnd == 0 && _allocatedEnd > end)
+        {
+            NativeFile.SetLength(_file, end);
+            _allocatedEnd = end;
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 
     private static long AlignUp(long value) => (value + Block - 1) & ~(long)(Block - 1);
@@ -183,8 +214,47 @@ internal sealed class SegmentAppender : IDisposable
             return;
         }
 
-        var target = AlignUp(end + _preallocateBytes);
-        _io.Allocate(_file, _allocatedEnd, target - _allocatedEnd, keepSize: false);
+        var ahead = Math.Min(_preallocateBytes, Math.Max(MinReservation, WrittenEnd));
+        if (WrittenEnd >= _reserveAheadFrom && TryAllocate(AlignUp(end + ahead)))
+        {
+            return;
+        }
+
+        // Only what this write needs (no room for more, or reservations are off after a shortage);
+        // ENOSPC here means the disk is really full.
+        Allocate(AlignUp(end));
+    }
+
+    private bool TryAllocate(long target)
+    {
+        try
+        {
+            Allocate(target);
+            return true;
+        }
+        catch (IOException error) when (DiskFull.Is(error))
+        {
+            // Retrying the big reservation on every write of a nearly full disk would cost an
+            // allocation and a truncate each: not before another MiB is written.
+            _reserveAheadFrom = WrittenEnd + MinReservation;
+            return false;
+        }
+    }
+
+    private void Allocate(long target)
+    {
+        try
+        {
+            _io.Allocate(_file, _allocatedEnd, target - _allocatedEnd, keepSize: false);
+        }
+        catch (IOException)
+        {
+            // Give back what the failed call did allocate (and the size it set): kept, it would hold
+            // space that no write uses, and every retry would take whatever was freed meanwhile.
+            NativeFile.SetLength(_file, _allocatedEnd);
+            throw;
+        }
+
         _allocatedEnd = target;
     }
 

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace FastLog.Testing;
+
+/// <summary>
+/// A small ext4 filesystem in a sparse image file, loop-mounted (needs root), for tests of a full
+/// or read-only disk under a real broker. Dispose unmounts it and deletes the image and the mount
+/// point, also after a failed test. One caller at a time.
+/// </summary>
+public sealed class LoopFilesystem : IDisposable
+{
+    private readonly string _image;
+    private bool _mounted;
+
+    /// <summary>The image and the mount point are named after the same unique temp name.</summary>
+    private LoopFilesystem(string name)
+    {
+        MountPoint = Path.Combine(Path.GetTempPath(), name);
+        _image = MountPoint + ".img";
+    }
+
+    /// <summary>Where the filesystem is mounted.</summary>
+    public string MountPoint { get; }
+
+    /// <summary>Whether this process may mount (root) and mkfs.ext4 is installed: tests that need it return early otherwise.</summary>
+    public static bool Available => Environment.UserName == "root" && File.Exists("/sbin/mkfs.ext4");
+
+    /// <summary>Bytes an unprivileged writer could still allocate (no blocks are reserved for root: mkfs -m 0).</summary>
+    public long AvailableBytes => new DriveInfo(MountPoint).AvailableFreeSpace;
+
+    /// <summary>Creates, formats and mounts an ext4 of <paramref name="megabytes"/> MB.</summary>
+    public static LoopFilesystem Create(int megabytes)
+    {
+        var filesystem = new LoopFilesystem($"fastlog-loop-{Guid.NewGuid():N}");
+        try
+        {
+            using (var image = File.Create(filesystem._image))
+            {
+                image.SetLength((long)megabytes << 20);
+            }
+
+            Run("/sbin/mkfs.ext4", "-q", "-F", "-m", "0", filesystem._image);
+            Directory.CreateDirectory(filesystem.MountPoint);
+            Run("mount", "-o", "loop", filesystem._image, filesystem.MountPoint);
+            filesystem._mounted = true;
+            return filesystem;
+        }
+        catch
+        {
+            filesystem.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Remounts read-only (as the kernel does after a filesystem error with errors=remount-ro).</summary>
+    public void RemountReadOnly() => Run("mount", "-o", "remount,ro", MountPoint);
+
+    public void Dispose()
+    {
+        if (_mounted)
+        {
+            // Lazy: a process still holding a file there (a broker being killed) must not leave the mount behind.
+            Run("umount", "-l", MountPoint);
+            _mounted = false;
+        }
+
+        if (Directory.Exists(MountPoint))
+        {
+            Directory.Delete(MountPoint, recursive: true);
+        }
+
+        File.Delete(_image);
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill();
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 60 s");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result}");
+        }
+    }
+}
