@@ -20,12 +20,14 @@ internal sealed class ResponseSender : IDisposable
 
     private readonly SafeHandle _socket;
     private readonly ShardMetrics _metrics;
+    private readonly ConnectionAdmission _admission;
     private KernelPipe? _pipe;
 
-    public ResponseSender(SafeHandle socket, ShardMetrics metrics)
+    public ResponseSender(SafeHandle socket, ShardMetrics metrics, ConnectionAdmission admission)
     {
         _socket = socket;
         _metrics = metrics;
+        _admission = admission;
     }
 
     /// <summary>Sends all of <paramref name="bytes"/>, looping over partial sends.</summary>
@@ -49,7 +51,12 @@ internal sealed class ResponseSender : IDisposable
     public async ValueTask SendFileAsync(SafeFileHandle file, long position, long count)
     {
         var io = Shard.Current!.Io;
-        _pipe ??= KernelPipe.Create(PipeCapacity);
+        if (_pipe is null)
+        {
+            _pipe = KernelPipe.Create(PipeCapacity);
+            _admission.PipeOpened();
+        }
+
         while (count > 0)
         {
             var chunk = (int)Math.Min(count, PipeCapacity);
@@ -75,5 +82,13 @@ internal sealed class ResponseSender : IDisposable
         }
     }
 
-    public void Dispose() => _pipe?.Dispose();
+    public void Dispose()
+    {
+        if (_pipe is not null)
+        {
+            _pipe.Dispose();
+            _pipe = null;
+            _admission.PipeClosed();
+        }
+    }
 }
