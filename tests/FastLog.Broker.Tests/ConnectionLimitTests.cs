@@ -15,6 +15,24 @@ public sealed class ConnectionLimitTests
     private static readonly IPAddress OtherLoopback = IPAddress.Parse("127.0.0.2");
 
     [Fact]
+    public void Settings_HaveKafkasNamesAndDefaults()
+    {
+        var options = new Configuration.BrokerOptions();
+        Assert.Equal((int.MaxValue, int.MaxValue, 600_000L), (options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "max.connections", "100"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "max.connections.per.ip", "10"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "max.connections.per.ip.overrides", "10.0.0.1:50, gateway.example:0,::1:7"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "connections.max.idle.ms", "1000"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "fastlog.request.read.timeout.ms", "2000"));
+        Assert.True(Host.Configuration.BrokerOptionsLoader.Apply(options, "fastlog.fd.reserve", "256"));
+        Assert.Equal((100, 10, 1000L, 2000, 256), (options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs, options.RequestReadTimeoutMs, options.FileDescriptorReserve));
+        Assert.Equal(new Dictionary<string, int> { ["10.0.0.1"] = 50, ["gateway.example"] = 0, ["::1"] = 7 }, options.MaxConnectionsPerIpOverrides);
+        options.Validate();
+        options.MaxConnections = 0;
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
     public async Task MaxConnections_ClosesTheConnectionOverTheLimit_AndAdmitsAgainOnceOneCloses()
     {
         await using var broker = await TestBroker.StartAsync(o => o.MaxConnections = 3);
