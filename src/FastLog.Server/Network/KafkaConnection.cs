@@ -21,6 +21,12 @@ namespace FastLog.Server.Network;
 /// Kafka protocol requires. At most <see cref="MaxInFlightRequests"/> requests are outstanding: past
 /// that, reading pauses until responses drain, which bounds the memory one client can pin.
 ///
+/// Timeouts: the shard's sweep (<see cref="ShardConnections"/>) asks <see cref="IsExpired"/>: idle
+/// means no request in flight and no bytes either way for connections.max.idle.ms (Kafka's rule);
+/// a request whose first byte arrived more than fastlog.request.read.timeout.ms ago and is still
+/// incomplete closes the connection too (a client trickling bytes). Both clocks are kept here,
+/// on the shard, as plain fields.
+///
 /// Closing: shutdown(2) first, which completes a receive pending in io_uring; the socket is
 /// disposed only once neither the receive loop nor the send loop can have an operation in flight
 /// on it. Disposing a socket handle that an in-flight operation still references spins until the
@@ -57,7 +63,7 @@ internal sealed class KafkaConnection
     private long _lastActivityMs = Environment.TickCount64;
     private long _requestStartedMs;
 
-    public KafkaConnection(Socket socket, ConnectionContext context, IRequestDispatcher dispatcher, ShardConnections shard, ConnectionAdmission admission)
+    public KafkaConnection(Socket socket, ConnectionContext context, IRequestDispatcher dispatcher, ShardConnections shard)
     {
         _socket = socket;
         _context = context;
@@ -66,7 +72,7 @@ internal sealed class KafkaConnection
         _metrics = shard.Metrics;
         _logger = shard.Logger;
         _maxRequestBytes = shard.Settings.MaxRequestBytes;
-        _sender = new ResponseSender(socket.SafeHandle, shard.Metrics, admission);
+        _sender = new ResponseSender(socket.SafeHandle, shard.Metrics, shard.Admission);
     }
 
     /// <summary>A dispatched request: its response (in flight) and the frame buffer it reads from.</summary>

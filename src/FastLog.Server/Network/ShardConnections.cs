@@ -18,7 +18,6 @@ internal sealed class ShardConnections
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly HashSet<KafkaConnection> _open = [];
-    private readonly ConnectionAdmission _admission;
     private readonly IRequestDispatcher _dispatcher;
     private readonly int _shardId;
     private readonly TimeSpan _sweepInterval;
@@ -28,7 +27,7 @@ internal sealed class ShardConnections
     public ShardConnections(int shardId, ConnectionAdmission admission, IRequestDispatcher dispatcher, ConnectionSettings settings, ShardMetrics metrics, ILogger logger)
     {
         _shardId = shardId;
-        _admission = admission;
+        Admission = admission;
         _dispatcher = dispatcher;
         Settings = settings;
         Metrics = metrics;
@@ -38,6 +37,9 @@ internal sealed class ShardConnections
         var shortest = Math.Min(settings.IdleTimeoutMs, settings.RequestReadTimeoutMs);
         _sweepInterval = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 2, 10, 1000));
     }
+
+    /// <summary>The broker-wide admission (shared by every shard; see its threading protocol).</summary>
+    public ConnectionAdmission Admission { get; }
 
     public ConnectionSettings Settings { get; }
 
@@ -68,7 +70,7 @@ internal sealed class ShardConnections
             return;
         }
 
-        if (_admission.TryAdmit(remote?.Address) is { } refusal)
+        if (Admission.TryAdmit(remote?.Address) is { } refusal)
         {
             socket.Dispose();
             Metrics.ConnectionRefused(refusal);
@@ -80,8 +82,8 @@ internal sealed class ShardConnections
             return;
         }
 
-        var context = new ConnectionContext(_admission.NextConnectionId(), remote, _shardId);
-        _ = RunAsync(new KafkaConnection(socket, context, _dispatcher, this, _admission), remote?.Address);
+        var context = new ConnectionContext(Admission.NextConnectionId(), remote, _shardId);
+        _ = RunAsync(new KafkaConnection(socket, context, _dispatcher, this), remote?.Address);
     }
 
     /// <summary>Closes every connection (broker shutdown); responses not yet sent are dropped.</summary>
@@ -104,7 +106,7 @@ internal sealed class ShardConnections
         finally
         {
             _open.Remove(connection);
-            _admission.Release(address);
+            Admission.Release(address);
         }
     }
 
@@ -138,8 +140,8 @@ internal sealed class ShardConnections
     {
         ConnectionRefusal.MaxConnections => $"the broker holds max.connections ({Settings.MaxConnections}) connections",
         ConnectionRefusal.MaxConnectionsPerIp => "the address holds max.connections.per.ip connections",
-        _ => $"no room within the file descriptor limit {_admission.DescriptorLimit} (ulimit -n): {_admission.Open} connections held " +
-            $"({ConnectionAdmission.DescriptorsPerConnection} descriptors budgeted each), {_admission.OtherDescriptors} descriptors in other use, " +
+        _ => $"no room within the file descriptor limit {Admission.DescriptorLimit} (ulimit -n): {Admission.Open} connections held " +
+            $"({ConnectionAdmission.DescriptorsPerConnection} descriptors budgeted each), {Admission.OtherDescriptors} descriptors in other use, " +
             $"{Settings.DescriptorReserve} kept free (fastlog.fd.reserve); raise the limit or set max.connections",
     };
 }
