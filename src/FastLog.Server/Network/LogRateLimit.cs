@@ -30,5 +30,5 @@ internal sealed class LogRateLimit(TimeSpan interval)
 
     /// <summary>The suffix of a line that stands for <paramref name="heldBack"/> suppressed ones ("" when none).</summary>
     public string Suffix(long heldBack) =>
-        heldBack == 0 ? "" : $" ({heldBack} more like it in the last {interval.TotalSeconds:0} s not logged)";
+        heldBack == 0 ? "" : $" ({heldBack} more like it since the previous line, not logged: at most one every {interval.TotalSeconds:0} s)";
 }
