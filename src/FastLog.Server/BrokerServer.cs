@@ -88,7 +88,7 @@ public sealed class BrokerServer : IAsyncDisposable
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
         var descriptorLimit = FileDescriptorBudget.Check(
-            _options.MaxConnections, _options.FileDescriptorReserve, topics.Current.ByName.Values.Sum(t => t.PartitionCount), _options.DataDirectory, _logger);
+            _options.MaxConnections, _options.FileDescriptorReserve, _shards.Count, topics.Current.ByName.Values.Sum(t => t.PartitionCount), _options.DataDirectory, _logger);
         var metrics = new BrokerMetrics(_shards, () => Gauges(topics, _admission));
         _partitions = new PartitionManager(_shards, topics, _options, new StorageMetrics(metrics), _logger);
         await _partitions.OpenAllAsync().ConfigureAwait(false);
@@ -114,7 +114,7 @@ public sealed class BrokerServer : IAsyncDisposable
         var router = new RequestRouter(ApiHandlers.All, services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
-        _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerIp, ResolveOverrides(_options.MaxConnectionsPerIpOverrides), descriptorLimit, _options.FileDescriptorReserve);
+        _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerIp, ResolveOverrides(_options.MaxConnectionsPerIpOverrides), descriptorLimit, _options.FileDescriptorReserve, _shards.Count);
         var settings = ConnectionSettings.From(_options);
         _connections = Enumerable.Range(0, _shards.Count).Select(shard => new ShardConnections(shard, _admission, router, settings, metrics.ForShard(shard), connectionLogger)).ToArray();
         for (var shard = 0; shard < _shards.Count; shard++)

@@ -7,10 +7,10 @@ namespace FastLog.Server.Network;
 
 /// <summary>
 /// Decides, right after accept, whether a connection may stay: max.connections, max.connections.per.ip
-/// (with its overrides), and the file-descriptor reserve. Each held connection is counted as
-/// <see cref="DescriptorsPerConnection"/> descriptors (its socket and the pipe pair a zero-copy
-/// fetch may open), so connections alone can never take the descriptors the runtime and storage
-/// need: running out is what aborted the broker (the runtime could not create a thread or a pipe).
+/// (with its overrides), and the file-descriptor reserve. Each held connection is counted as one
+/// descriptor (its socket) and the shards' splice pipes (<see cref="ShardPipePool"/>) at their
+/// bound, so connections alone can never take the descriptors the runtime and storage need:
+/// running out is what aborted the broker (the runtime could not create a thread or a pipe).
 ///
 /// Descriptors held by anything else (storage, runtime, listeners) are measured from /proc/self/fd
 /// once a second, less the connections' own, so partitions created while serving shrink the room
@@ -25,9 +25,6 @@ namespace FastLog.Server.Network;
 /// </summary>
 internal sealed class ConnectionAdmission : IDisposable
 {
-    /// <summary>A socket, and the pipe pair (two descriptors) a fetch spliced from a segment file opens.</summary>
-    public const int DescriptorsPerConnection = 3;
-
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly int _maxConnections;
@@ -36,14 +33,16 @@ internal sealed class ConnectionAdmission : IDisposable
     private readonly ConcurrentDictionary<IPAddress, int>? _perIp;
     private readonly long _descriptorLimit;
     private readonly int _reserve;
+    private readonly int _pipeDescriptors;
     private readonly Timer _refresh;
     private int _open;
     private int _pipes;
     private long _nextConnectionId;
     private long _otherDescriptors;
 
-    public ConnectionAdmission(int maxConnections, int maxPerIp, IReadOnlyDictionary<IPAddress, int> perIpOverrides, long descriptorLimit, int reserve)
+    public ConnectionAdmission(int maxConnections, int maxPerIp, IReadOnlyDictionary<IPAddress, int> perIpOverrides, long descriptorLimit, int reserve, int shards)
     {
+        _pipeDescriptors = PipeDescriptorsFor(shards);
         _maxConnections = maxConnections;
         _maxPerIp = maxPerIp;
         _perIpOverrides = perIpOverrides;
@@ -53,6 +52,12 @@ internal sealed class ConnectionAdmission : IDisposable
         RefreshDescriptors();
         _refresh = new Timer(_ => RefreshDescriptors(), null, RefreshInterval, RefreshInterval);
     }
+
+    /// <summary>Descriptors the splice pipes of <paramref name="shards"/> shards may hold at most (two a pipe).</summary>
+    public static int PipeDescriptorsFor(int shards) => shards * ShardPipePool.PipesPerShard * 2;
+
+    /// <summary>What the splice pipes may hold at most (budgeted whether open or not).</summary>
+    public int PipeDescriptors => _pipeDescriptors;
 
     /// <summary>Connections held now, over all shards.</summary>
     public int Open => Volatile.Read(ref _open);
@@ -78,7 +83,7 @@ internal sealed class ConnectionAdmission : IDisposable
             return ConnectionRefusal.MaxConnections;
         }
 
-        if (OtherDescriptors + ((long)open * DescriptorsPerConnection) + _reserve > _descriptorLimit)
+        if (OtherDescriptors + open + _pipeDescriptors + _reserve > _descriptorLimit)
         {
             Interlocked.Decrement(ref _open);
             return ConnectionRefusal.DescriptorReserve;
@@ -109,7 +114,7 @@ internal sealed class ConnectionAdmission : IDisposable
         Interlocked.Decrement(ref _open);
     }
 
-    /// <summary>A connection opened its splice pipe (already budgeted: counted so the measurement can tell them from storage's descriptors).</summary>
+    /// <summary>A shard opened a splice pipe (already budgeted: counted so the measurement can tell them from storage's descriptors).</summary>
     public void PipeOpened() => Interlocked.Increment(ref _pipes);
 
     public void PipeClosed() => Interlocked.Decrement(ref _pipes);

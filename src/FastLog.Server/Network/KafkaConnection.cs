@@ -33,7 +33,7 @@ namespace FastLog.Server.Network;
 /// reference is dropped, and only this shard can reap that operation: a send failure while a
 /// receive was pending once hung the shard that way.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The sender and socket are released when the connection is closed and no receive or send is in flight (ReleaseWhenIdle); Abort starts that from outside.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The socket is released when the connection is closed and no receive or send is in flight (ReleaseWhenIdle); Abort starts that from outside.")]
 internal sealed class KafkaConnection
 {
     private const int ReceiveBufferSize = 64 * 1024;
@@ -72,7 +72,7 @@ internal sealed class KafkaConnection
         _metrics = shard.Metrics;
         _logger = shard.Logger;
         _maxRequestBytes = shard.Settings.MaxRequestBytes;
-        _sender = new ResponseSender(socket.SafeHandle, shard.Metrics, shard.Admission);
+        _sender = new ResponseSender(socket.SafeHandle, shard.Metrics, shard.Pipes);
     }
 
     /// <summary>A dispatched request: its response (in flight) and the frame buffer it reads from.</summary>
@@ -354,7 +354,6 @@ internal sealed class KafkaConnection
         }
 
         _released = true;
-        _sender.Dispose();
         _socket.Dispose();
         _metrics.ConnectionClosed();
     }

@@ -28,6 +28,7 @@ internal sealed class ShardConnections
     {
         _shardId = shardId;
         Admission = admission;
+        Pipes = new ShardPipePool(admission);
         _dispatcher = dispatcher;
         Settings = settings;
         Metrics = metrics;
@@ -40,6 +41,9 @@ internal sealed class ShardConnections
 
     /// <summary>The broker-wide admission (shared by every shard; see its threading protocol).</summary>
     public ConnectionAdmission Admission { get; }
+
+    /// <summary>The splice pipes this shard's connections borrow for zero-copy sends.</summary>
+    public ShardPipePool Pipes { get; }
 
     public ConnectionSettings Settings { get; }
 
@@ -86,7 +90,7 @@ internal sealed class ShardConnections
         _ = RunAsync(new KafkaConnection(socket, context, _dispatcher, this), remote?.Address);
     }
 
-    /// <summary>Closes every connection (broker shutdown); responses not yet sent are dropped.</summary>
+    /// <summary>Closes every connection (broker shutdown; responses not yet sent are dropped) and the idle pipes.</summary>
     public void AbortAll()
     {
         _stopped = true;
@@ -94,6 +98,8 @@ internal sealed class ShardConnections
         {
             connection.Abort();
         }
+
+        Pipes.Dispose();
     }
 
     private async Task RunAsync(KafkaConnection connection, IPAddress? address)
@@ -141,7 +147,7 @@ internal sealed class ShardConnections
         ConnectionRefusal.MaxConnections => $"the broker holds max.connections ({Settings.MaxConnections}) connections",
         ConnectionRefusal.MaxConnectionsPerIp => "the address holds max.connections.per.ip connections",
         _ => $"no room within the file descriptor limit {Admission.DescriptorLimit} (ulimit -n): {Admission.Open} connections held " +
-            $"({ConnectionAdmission.DescriptorsPerConnection} descriptors budgeted each), {Admission.OtherDescriptors} descriptors in other use, " +
+            $"and {Admission.PipeDescriptors} descriptors budgeted for splice pipes, {Admission.OtherDescriptors} in other use, " +
             $"{Settings.DescriptorReserve} kept free (fastlog.fd.reserve); raise the limit or set max.connections",
     };
 }
