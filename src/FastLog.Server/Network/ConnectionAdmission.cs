@@ -135,8 +135,12 @@ internal sealed class ConnectionAdmission : IDisposable
     {
         try
         {
-            var other = FileDescriptors.CountOpen() - Volatile.Read(ref _open) - (2L * Volatile.Read(ref _pipes));
-            Volatile.Write(ref _otherDescriptors, Math.Max(0, other));
+            // Connections come and go while /proc/self/fd is listed: subtracting the fewest the
+            // listing can have seen keeps the estimate of the others on the high (safe) side.
+            var connections = Volatile.Read(ref _open) + (2L * Volatile.Read(ref _pipes));
+            var counted = FileDescriptors.CountOpen();
+            connections = Math.Min(connections, Volatile.Read(ref _open) + (2L * Volatile.Read(ref _pipes)));
+            Volatile.Write(ref _otherDescriptors, Math.Max(0, counted - connections));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
