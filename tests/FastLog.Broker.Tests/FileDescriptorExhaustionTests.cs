@@ -22,8 +22,11 @@ public sealed class FileDescriptorExhaustionTests : IDisposable
         using var broker = await BrokerProcess.StartAsync(Options("--shards", "2"));
         var endPoint = new IPEndPoint(IPAddress.Loopback, broker.Port);
 
-        // The repro: rounds of 700 idle connections held, then closed all at once.
-        for (var round = 0; round < 4; round++)
+        // The repro: rounds of 700 idle connections held 6 s, then closed all at once. The
+        // old broker's abort was timing-dependent (seen in 3 of 3 probes from a separate client
+        // process, not in every run of this test); the refusal line asserted below is what shows
+        // the descriptor reserve at work in every run.
+        for (var round = 0; round < 3; round++)
         {
             var sockets = new List<Socket>();
             try
@@ -35,7 +38,7 @@ public sealed class FileDescriptorExhaustionTests : IDisposable
                     await socket.ConnectAsync(endPoint);
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2));
+                await Task.Delay(TimeSpan.FromSeconds(6));
             }
             finally
             {
@@ -64,7 +67,7 @@ public sealed class FileDescriptorExhaustionTests : IDisposable
             consumer.Close();
         }
 
-        Assert.Equal(0, await broker.TerminateAsync());
+        Assert.Equal(0, await broker.TerminateAsync()); // a clean stop, not 134 (SIGABRT) or 139 (SIGSEGV)
         var log = await File.ReadAllTextAsync(_logPath);
         Assert.Contains("fastlog.fd.reserve", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Out of memory", log, StringComparison.Ordinal);
