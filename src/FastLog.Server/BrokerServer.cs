@@ -29,14 +29,14 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly ShardGroup _shards;
     private readonly List<ShardListener> _listeners = [];
 
-    // _connections[s] is touched only on shard s (accept, end of a connection, shutdown).
-    private HashSet<KafkaConnection>[] _connections = [];
+    // _connections[s] is touched only on shard s (accept, end of a connection, sweep, shutdown).
+    private ShardConnections[] _connections = [];
+    private ConnectionAdmission? _admission;
     private PartitionManager? _partitions;
     private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
     private FileStream? _dataDirectoryLock;
     private ClusterMembership? _cluster;
-    private long _nextConnectionId;
     private bool _serving;
     private bool _stopped;
 
@@ -87,7 +87,9 @@ public sealed class BrokerServer : IAsyncDisposable
         ShardListener.EnsurePortFree(bind);
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
-        var metrics = new BrokerMetrics(_shards, () => Gauges(topics));
+        var descriptorLimit = FileDescriptorBudget.Check(
+            _options.MaxConnections, _options.FileDescriptorReserve, _shards.Count, topics.Current.ByName.Values.Sum(t => t.PartitionCount), _options.DataDirectory, _logger);
+        var metrics = new BrokerMetrics(_shards, () => Gauges(topics, _admission));
         _partitions = new PartitionManager(_shards, topics, _options, new StorageMetrics(metrics), _logger);
         await _partitions.OpenAllAsync().ConfigureAwait(false);
         _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
@@ -112,18 +114,18 @@ public sealed class BrokerServer : IAsyncDisposable
         var router = new RequestRouter(ApiHandlers.All, services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
-        _connections = Enumerable.Range(0, _shards.Count).Select(_ => new HashSet<KafkaConnection>()).ToArray();
+        _admission = new ConnectionAdmission(_options.MaxConnections, _options.MaxConnectionsPerIp, ResolveOverrides(_options.MaxConnectionsPerIpOverrides), descriptorLimit, _options.FileDescriptorReserve, _shards.Count);
+        var settings = ConnectionSettings.From(_options);
+        _connections = Enumerable.Range(0, _shards.Count).Select(shard => new ShardConnections(shard, _admission, router, settings, metrics.ForShard(shard), connectionLogger)).ToArray();
         for (var shard = 0; shard < _shards.Count; shard++)
         {
             var listener = _listeners[shard];
-            var shardMetrics = metrics.ForShard(shard);
-            var shardId = shard;
-            _ = _shards.RunAsync(shard, () => listener.AcceptLoopAsync(socket =>
+            var connections = _connections[shard];
+            _ = _shards.RunAsync(shard, () =>
             {
-                var context = new ConnectionContext(Interlocked.Increment(ref _nextConnectionId), socket.RemoteEndPoint, shardId);
-                var connection = new KafkaConnection(socket, context, router, shardMetrics, connectionLogger, _options.MaxRequestBytes);
-                _ = ServeAsync(connection, _connections[shardId]);
-            }));
+                connections.StartSweeping();
+                return listener.AcceptLoopAsync(connections.Serve);
+            });
         }
 
         if (_options.MetricsListen is { } metricsListen)
@@ -142,24 +144,32 @@ public sealed class BrokerServer : IAsyncDisposable
         _serving = true;
     }
 
-    private static async Task ServeAsync(KafkaConnection connection, HashSet<KafkaConnection> open)
+    /// <summary>max.connections.per.ip.overrides by address: host names are resolved once, at start (as Kafka does).</summary>
+    private static Dictionary<IPAddress, int> ResolveOverrides(Dictionary<string, int> overrides)
     {
-        open.Add(connection);
-        try
+        var byAddress = new Dictionary<IPAddress, int>();
+        foreach (var (host, count) in overrides)
         {
-            await connection.RunAsync();
+            foreach (var address in IPAddress.TryParse(host, out var literal) ? [literal] : Dns.GetHostAddresses(host))
+            {
+                byAddress[address] = count;
+            }
         }
-        finally
-        {
-            open.Remove(connection);
-        }
+
+        return byAddress;
     }
 
-    private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics)
+    private static IEnumerable<(string, string, double)> Gauges(TopicRegistry topics, ConnectionAdmission? admission)
     {
         var snapshot = topics.Current;
         yield return ("fastlog_topics", "Topics.", snapshot.ByName.Count);
         yield return ("fastlog_partitions", "Partitions served by this node.", snapshot.ByName.Values.Sum(t => t.PartitionCount));
+        if (admission is not null)
+        {
+            yield return ("fastlog_connections_open", "Client connections held now.", admission.Open);
+            yield return ("fastlog_file_descriptors_open", "File descriptors open (measured once a second).", admission.DescriptorsInUse);
+            yield return ("fastlog_file_descriptors_limit", "The file-descriptor limit (RLIMIT_NOFILE) in force.", admission.DescriptorLimit);
+        }
     }
 
     /// <summary>Graceful stop: no new connections, partitions flushed and closed cleanly, shards stopped.</summary>
@@ -183,17 +193,15 @@ public sealed class BrokerServer : IAsyncDisposable
 
         for (var shard = 0; shard < _connections.Length; shard++)
         {
-            var open = _connections[shard];
+            var connections = _connections[shard];
             await _shards.RunAsync(shard, () =>
             {
-                foreach (var connection in open.ToList())
-                {
-                    connection.Abort();
-                }
-
+                connections.AbortAll();
                 return ValueTask.CompletedTask;
             }).ConfigureAwait(false);
         }
+
+        _admission?.Dispose();
 
         if (_metricsEndpoint is not null)
         {

@@ -13,12 +13,14 @@ namespace FastLog.Broker.Tests;
 internal sealed class TestBroker : IAsyncDisposable
 {
     private readonly Action<BrokerOptions>? _configure;
+    private readonly ILoggerFactory _loggers;
     private BrokerServer? _server;
 
-    private TestBroker(string dataDirectory, Action<BrokerOptions>? configure)
+    private TestBroker(string dataDirectory, Action<BrokerOptions>? configure, ILoggerFactory? loggers)
     {
         DataDirectory = dataDirectory;
         _configure = configure;
+        _loggers = loggers ?? Loggers;
     }
 
     public string DataDirectory { get; }
@@ -30,9 +32,10 @@ internal sealed class TestBroker : IAsyncDisposable
     /// <summary>A bare wire client on this broker, for requests no real client would send (and bytes that are no request).</summary>
     public Task<KafkaClientConnection> ConnectRawAsync() => KafkaClientConnection.ConnectAsync(Server.ListenEndPoint, RawClientOptions);
 
-    public static async Task<TestBroker> StartAsync(Action<BrokerOptions>? configure = null)
+    /// <summary>Starts a broker; <paramref name="loggers"/> (default: warnings to the console) for tests of what it logs.</summary>
+    public static async Task<TestBroker> StartAsync(Action<BrokerOptions>? configure = null, ILoggerFactory? loggers = null)
     {
-        var broker = new TestBroker(Path.Combine(Path.GetTempPath(), $"fastlog-test-{Guid.NewGuid():N}"), configure);
+        var broker = new TestBroker(Path.Combine(Path.GetTempPath(), $"fastlog-test-{Guid.NewGuid():N}"), configure, loggers);
         await broker.StartServerAsync();
         return broker;
     }
@@ -67,7 +70,7 @@ internal sealed class TestBroker : IAsyncDisposable
         }
     }
 
-    private async Task StartServerAsync() => _server = await BrokerServer.StartAsync(CreateOptions(), Loggers);
+    private async Task StartServerAsync() => _server = await BrokerServer.StartAsync(CreateOptions(), _loggers);
 
     private static readonly KafkaClientOptions RawClientOptions = new() { ClientId = "raw-test" };
 

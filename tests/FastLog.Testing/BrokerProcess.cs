@@ -35,8 +35,9 @@ public sealed partial class BrokerProcess : IDisposable
 
     private BrokerProcess(BrokerProcessOptions options)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { options.BrokerDll, "serve", "--listen", $"127.0.0.1:{options.Port}", "--data-dir", options.DataDirectory, "--metrics", "off" }.Concat(options.Arguments))
+        string[] limit = options.FileDescriptorLimit is { } n ? [$"--nofile={n}:{n}", "dotnet"] : [];
+        var start = new ProcessStartInfo(limit.Length > 0 ? "prlimit" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in limit.Concat([options.BrokerDll, "serve", "--listen", $"127.0.0.1:{options.Port}", "--data-dir", options.DataDirectory, "--metrics", "off"]).Concat(options.Arguments))
         {
             start.ArgumentList.Add(arg);
         }

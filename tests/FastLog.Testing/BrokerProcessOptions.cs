@@ -20,6 +20,9 @@ public sealed record BrokerProcessOptions
     /// <summary>A file the broker's output is appended to, besides the error messages of a failed start.</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>When set, the broker runs with this file-descriptor limit, soft and hard (through prlimit(1), as `ulimit -n` would).</summary>
+    public int? FileDescriptorLimit { get; init; }
+
     /// <summary>How long it may take to serve (recovering a large log takes a while).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

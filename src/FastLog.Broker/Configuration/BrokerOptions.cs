@@ -56,6 +56,32 @@ public sealed class BrokerOptions
     /// <summary>Largest request frame accepted (Kafka's socket.request.max.bytes, 100 MiB); larger frames close the connection.</summary>
     public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
 
+    /// <summary>max.connections: client connections the broker holds at once (Kafka's default: no limit); one more is closed at accept.</summary>
+    public int MaxConnections { get; set; } = int.MaxValue;
+
+    /// <summary>max.connections.per.ip: connections one client address may hold (Kafka's default: no limit); one more is closed at accept.</summary>
+    public int MaxConnectionsPerIp { get; set; } = int.MaxValue;
+
+    /// <summary>max.connections.per.ip.overrides: per-address exceptions to <see cref="MaxConnectionsPerIp"/>, by host name or IP address.</summary>
+    public Dictionary<string, int> MaxConnectionsPerIpOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>connections.max.idle.ms: a connection with no request in progress and no bytes either way for this long is closed (Kafka's 10 minutes).</summary>
+    public long ConnectionsMaxIdleMs { get; set; } = 600_000;
+
+    /// <summary>
+    /// fastlog.request.read.timeout.ms: how long a request may take to arrive once its first byte
+    /// has; a slower one closes the connection, so a client trickling bytes cannot hold it forever.
+    /// 60 s: librdkafka's socket.timeout.ms (and twice the Java client's request.timeout.ms), so a
+    /// request that slow was given up by its client already.
+    /// </summary>
+    public int RequestReadTimeoutMs { get; set; } = 60_000;
+
+    /// <summary>
+    /// fastlog.fd.reserve: file descriptors kept free for the runtime and storage (threads, segment
+    /// rolls, checkpoints, new partitions); a connection that would eat into them is closed at accept.
+    /// </summary>
+    public int FileDescriptorReserve { get; set; } = 128;
+
     public AckDurability AckDurability { get; set; } = AckDurability.Written;
 
     /// <summary>How often written-but-not-synced data is made durable (ms).</summary>
@@ -132,6 +158,16 @@ public sealed class BrokerOptions
         if (MaxRequestBytes < 1024)
         {
             throw new ArgumentException($"max request bytes must be >= 1024, not {MaxRequestBytes}");
+        }
+
+        if (MaxConnections < 1 || MaxConnectionsPerIp < 0 || MaxConnectionsPerIpOverrides.Values.Any(v => v < 0))
+        {
+            throw new ArgumentException("max.connections must be >= 1, max.connections.per.ip and its overrides >= 0");
+        }
+
+        if (ConnectionsMaxIdleMs < 1 || RequestReadTimeoutMs < 1 || FileDescriptorReserve < 16)
+        {
+            throw new ArgumentException("connections.max.idle.ms and fastlog.request.read.timeout.ms must be >= 1, fastlog.fd.reserve >= 16");
         }
 
         if (FlushIntervalMs < 1)

@@ -88,6 +88,24 @@ public static class BrokerOptionsLoader
             case "socket.request.max.bytes":
                 options.MaxRequestBytes = Int(value);
                 return true;
+            case "max.connections":
+                options.MaxConnections = Int(value);
+                return true;
+            case "max.connections.per.ip":
+                options.MaxConnectionsPerIp = Int(value);
+                return true;
+            case "max.connections.per.ip.overrides":
+                options.MaxConnectionsPerIpOverrides = ParseOverrides(value);
+                return true;
+            case "connections.max.idle.ms":
+                options.ConnectionsMaxIdleMs = long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                return true;
+            case "fastlog.request.read.timeout.ms":
+                options.RequestReadTimeoutMs = Int(value);
+                return true;
+            case "fastlog.fd.reserve":
+                options.FileDescriptorReserve = Int(value);
+                return true;
             case "log.flush.interval.ms":
                 options.FlushIntervalMs = Int(value);
                 return true;
@@ -142,6 +160,14 @@ public static class BrokerOptionsLoader
     /// <summary>"host:port,host:port" (empty: none).</summary>
     public static List<HostPort> ParseSeeds(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(HostPort.Parse).ToList();
+
+    /// <summary>Kafka's "host:count,host:count" (an IPv6 address keeps its colons: the count follows the last one).</summary>
+    private static Dictionary<string, int> ParseOverrides(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.LastIndexOf(':') is var colon and > 0
+                ? (Host: entry[..colon].Trim(), Count: Int(entry[(colon + 1)..].Trim()))
+                : throw new FormatException($"'{entry}' is not host:count"))
+            .ToDictionary(e => e.Host, e => e.Count, StringComparer.OrdinalIgnoreCase);
 
     private static int Int(string value) => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

@@ -23,6 +23,8 @@ internal sealed class ServeCommandOptions
     public Option<string?> ClusterSeeds { get; } = new("--cluster-seeds") { Description = "HOST:PORT,... gossip addresses of brokers to join through" };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "cluster id (default fastlog-cluster); brokers of another id never join this cluster" };
     public Option<string?> Rack { get; } = new("--rack") { Description = "this broker's rack (Kafka's broker.rack), reported by DescribeCluster" };
+    public Option<int?> MaxConnections { get; } = new("--max-connections") { Description = "client connections held at once, more are closed at accept (Kafka's max.connections; default no limit)" };
+    public Option<int?> MaxConnectionsPerIp { get; } = new("--max-connections-per-ip") { Description = "connections one client address may hold (Kafka's max.connections.per.ip; default no limit)" };
     public Option<string?> Metrics { get; } = new("--metrics") { Description = "HOST:PORT of the Prometheus /metrics endpoint (default 127.0.0.1:9644; 'off' disables)" };
 
     /// <summary>How the broker logs: a host concern (the sink), so not one of the broker's options.</summary>
@@ -31,7 +33,7 @@ internal sealed class ServeCommandOptions
     public Command CreateCommand(string name, string description)
     {
         var command = new Command(name, description);
-        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack, LogFormat })
+        foreach (var option in new Option[] { ConfigFile, Listen, Advertise, DataDir, Shards, IdlePoll, NodeId, Partitions, AutoCreateTopics, AckDurability, MaxConnections, MaxConnectionsPerIp, Metrics, ClusterListen, ClusterSeeds, ClusterId, Rack, LogFormat })
         {
             command.Options.Add(option);
         }
@@ -66,6 +68,8 @@ internal sealed class ServeCommandOptions
         options.NodeId = parse.GetValue(NodeId) ?? options.NodeId;
         options.DefaultPartitions = parse.GetValue(Partitions) ?? options.DefaultPartitions;
         options.AutoCreateTopics = parse.GetValue(AutoCreateTopics) ?? options.AutoCreateTopics;
+        options.MaxConnections = parse.GetValue(MaxConnections) ?? options.MaxConnections;
+        options.MaxConnectionsPerIp = parse.GetValue(MaxConnectionsPerIp) ?? options.MaxConnectionsPerIp;
         if (parse.GetValue(AckDurability) is { } durability)
         {
             options.AckDurability = Enum.Parse<AckDurability>(durability, ignoreCase: true);

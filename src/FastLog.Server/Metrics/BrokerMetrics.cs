@@ -70,6 +70,14 @@ internal sealed class BrokerMetrics
         Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
         Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
         Counter(text, "fastlog_connections_closed_total", "Client connections closed.", all.Sum(s => s.ConnectionsClosed));
+        Header(text, "fastlog_connections_refused_total", "counter", "New connections closed at accept, by reason: max.connections, max.connections.per.ip, or the file-descriptor reserve (fastlog.fd.reserve).");
+        foreach (var reason in Enum.GetValues<ConnectionRefusal>())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fastlog_connections_refused_total{{reason=\"{RefusalLabel(reason)}\"}} {all.Sum(s => s.ConnectionsRefused(reason))}\n");
+        }
+
+        Counter(text, "fastlog_connections_idle_closed_total", "Connections closed after connections.max.idle.ms without activity.", all.Sum(s => s.IdleConnectionsClosed));
+        Counter(text, "fastlog_request_read_timeouts_total", "Connections closed because a request took longer than fastlog.request.read.timeout.ms to arrive.", all.Sum(s => s.RequestReadTimeouts));
         Counter(text, "fastlog_malformed_requests_total", "Connections closed for oversized, undecodable or unsupported requests.", all.Sum(s => s.MalformedRequests));
         // Loop utilisation of shard s over an interval = rate(busy) / (rate(busy) + rate(idle)).
         var loops = Enumerable.Range(0, _shardGroup.Count).Select(i => _shardGroup[i].LoopStats).ToArray();
@@ -124,6 +132,13 @@ internal sealed class BrokerMetrics
     /// </summary>
     private static long[] MergedBuckets(LatencyHistogram[] perShard) =>
         Enumerable.Range(0, LatencyHistogram.BucketSeconds.Length + 1).Select(b => perShard.Sum(h => h.Bucket(b))).ToArray();
+
+    private static string RefusalLabel(ConnectionRefusal reason) => reason switch
+    {
+        ConnectionRefusal.MaxConnections => "max_connections",
+        ConnectionRefusal.MaxConnectionsPerIp => "max_connections_per_ip",
+        _ => "fd_reserve",
+    };
 
     internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");

@@ -16,6 +16,9 @@ internal sealed class ShardMetrics
     private long _connectionsAccepted;
     private long _connectionsClosed;
     private long _malformedRequests;
+    private readonly long[] _connectionsRefused = new long[Enum.GetValues<ConnectionRefusal>().Length];
+    private long _idleConnectionsClosed;
+    private long _requestReadTimeouts;
     private long _segmentBytesWritten;
     private long _corruptBatches;
 
@@ -44,6 +47,18 @@ internal sealed class ShardMetrics
     public void ConnectionClosed() => _connectionsClosed++;
 
     public void MalformedRequest() => _malformedRequests++;
+
+    public void ConnectionRefused(ConnectionRefusal reason) => _connectionsRefused[(int)reason]++;
+
+    public void IdleConnectionClosed() => _idleConnectionsClosed++;
+
+    public void RequestReadTimedOut() => _requestReadTimeouts++;
+
+    public long ConnectionsRefused(ConnectionRefusal reason) => Volatile.Read(ref _connectionsRefused[(int)reason]);
+
+    public long IdleConnectionsClosed => Volatile.Read(ref _idleConnectionsClosed);
+
+    public long RequestReadTimeouts => Volatile.Read(ref _requestReadTimeouts);
 
     /// <summary>Requests of one API (their count is the latency histogram's).</summary>
     public LatencyHistogram RequestLatency(int apiKey) => _requestLatency[apiKey];

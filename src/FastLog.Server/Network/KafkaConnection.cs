@@ -21,20 +21,28 @@ namespace FastLog.Server.Network;
 /// Kafka protocol requires. At most <see cref="MaxInFlightRequests"/> requests are outstanding: past
 /// that, reading pauses until responses drain, which bounds the memory one client can pin.
 ///
+/// Timeouts: the shard's sweep (<see cref="ShardConnections"/>) asks <see cref="IsExpired"/>: idle
+/// means no request in flight and no bytes either way for connections.max.idle.ms (Kafka's rule);
+/// a request whose first byte arrived more than fastlog.request.read.timeout.ms ago and is still
+/// incomplete closes the connection too (a client trickling bytes). Both clocks are kept here,
+/// on the shard, as plain fields.
+///
 /// Closing: shutdown(2) first, which completes a receive pending in io_uring; the socket is
 /// disposed only once neither the receive loop nor the send loop can have an operation in flight
 /// on it. Disposing a socket handle that an in-flight operation still references spins until the
 /// reference is dropped, and only this shard can reap that operation: a send failure while a
 /// receive was pending once hung the shard that way.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The sender and socket are released when the connection is closed and no receive or send is in flight (ReleaseWhenIdle); Abort starts that from outside.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The socket is released when the connection is closed and no receive or send is in flight (ReleaseWhenIdle); Abort starts that from outside.")]
 internal sealed class KafkaConnection
 {
     private const int ReceiveBufferSize = 64 * 1024;
     private const int MaxInFlightRequests = 32;
+    private const int MaxReasonLength = 512;
 
     private readonly Socket _socket;
     private readonly IRequestDispatcher _dispatcher;
+    private readonly ShardConnections _shard;
     private readonly ShardMetrics _metrics;
     private readonly ILogger _logger;
     private readonly int _maxRequestBytes;
@@ -50,15 +58,21 @@ internal sealed class KafkaConnection
     private bool _released;
     private TaskCompletionSource? _drained;
 
-    public KafkaConnection(Socket socket, ConnectionContext context, IRequestDispatcher dispatcher, ShardMetrics metrics, ILogger logger, int maxRequestBytes)
+    // Environment.TickCount64 of the last byte received or response sent (connections.max.idle.ms),
+    // and of the first byte of a request not yet complete, 0 when none is (fastlog.request.read.timeout.ms).
+    private long _lastActivityMs = Environment.TickCount64;
+    private long _requestStartedMs;
+
+    public KafkaConnection(Socket socket, ConnectionContext context, IRequestDispatcher dispatcher, ShardConnections shard)
     {
         _socket = socket;
         _context = context;
         _dispatcher = dispatcher;
-        _metrics = metrics;
-        _logger = logger;
-        _maxRequestBytes = maxRequestBytes;
-        _sender = new ResponseSender(socket.SafeHandle, metrics);
+        _shard = shard;
+        _metrics = shard.Metrics;
+        _logger = shard.Logger;
+        _maxRequestBytes = shard.Settings.MaxRequestBytes;
+        _sender = new ResponseSender(socket.SafeHandle, shard.Metrics, shard.Pipes);
     }
 
     /// <summary>A dispatched request: its response (in flight) and the frame buffer it reads from.</summary>
@@ -103,6 +117,9 @@ internal sealed class KafkaConnection
                 {
                     _drained = new TaskCompletionSource();
                     await _drained.Task;
+
+                    // Reading paused on the broker's account: a request begun meanwhile starts its clock now.
+                    _requestStartedMs = _requestStartedMs == 0 ? 0 : Environment.TickCount64;
                 }
             }
         }
@@ -154,8 +171,11 @@ internal sealed class KafkaConnection
             }
 
             filled += n;
+            Received();
         }
 
+        // The next request has begun if any of its bytes came with this one.
+        _requestStartedMs = _bufferEnd > _bufferStart ? Environment.TickCount64 : 0;
         return new Frame(frame, size);
     }
 
@@ -186,6 +206,7 @@ internal sealed class KafkaConnection
             }
 
             _bufferEnd += n;
+            Received();
         }
 
         return true;
@@ -223,6 +244,7 @@ internal sealed class KafkaConnection
             {
                 response?.Dispose();
                 _pending.Dequeue();
+                _lastActivityMs = Environment.TickCount64;
                 ArrayPool<byte>.Shared.Return(next.Frame);
             }
 
@@ -241,10 +263,63 @@ internal sealed class KafkaConnection
     /// <summary>Closes the connection from the broker's side (shutdown); responses not yet sent are dropped.</summary>
     public void Abort() => Close();
 
+    /// <summary>
+    /// Idle past connections.max.idle.ms (nothing in flight, no bytes either way: Kafka's idle), or a
+    /// request begun longer than fastlog.request.read.timeout.ms ago and still not complete.
+    /// </summary>
+    public bool IsExpired(long nowMs) => !_closed && (IsIdle(nowMs) || IsRequestOverdue(nowMs));
+
+    /// <summary>Closes a connection <see cref="IsExpired"/> found, saying why.</summary>
+    public void CloseExpired(long nowMs)
+    {
+        if (IsRequestOverdue(nowMs))
+        {
+            _metrics.RequestReadTimedOut();
+            if (_shard.TimeoutWarnings.TryAcquire(out var heldBack))
+            {
+                _logger.LogWarning(
+                    "{Connection}: closing: a request has been arriving for {Ms} ms, longer than fastlog.request.read.timeout.ms ({Timeout} ms){HeldBack}",
+                    _context, nowMs - _requestStartedMs, _shard.Settings.RequestReadTimeoutMs, _shard.TimeoutWarnings.Suffix(heldBack));
+            }
+        }
+        else if (IsIdle(nowMs))
+        {
+            _metrics.IdleConnectionClosed();
+            _logger.LogDebug("{Connection}: closing: idle for more than connections.max.idle.ms ({Timeout} ms)", _context, _shard.Settings.IdleTimeoutMs);
+        }
+        else
+        {
+            return;
+        }
+
+        Close();
+    }
+
+    private bool IsIdle(long nowMs) =>
+        _pending.Count == 0 && _requestStartedMs == 0 && nowMs - _lastActivityMs > _shard.Settings.IdleTimeoutMs;
+
+    // Not while reading is paused for back-pressure: then the wait is the broker's.
+    private bool IsRequestOverdue(long nowMs) =>
+        _requestStartedMs != 0 && _drained is null && nowMs - _requestStartedMs > _shard.Settings.RequestReadTimeoutMs;
+
+    private void Received()
+    {
+        _lastActivityMs = Environment.TickCount64;
+        if (_requestStartedMs == 0)
+        {
+            _requestStartedMs = _lastActivityMs;
+        }
+    }
+
     private void Reject(string reason)
     {
         _metrics.MalformedRequest();
-        _logger.LogWarning("{Connection}: closing: {Reason}", _context, reason);
+        if (_shard.MalformedWarnings.TryAcquire(out var heldBack))
+        {
+            // The reason may quote what the client sent (names, client.id): escaped and capped.
+            _logger.LogWarning("{Connection}: closing: {Reason}{HeldBack}", _context, LogText.Sanitize(reason, MaxReasonLength), _shard.MalformedWarnings.Suffix(heldBack));
+        }
+
         Close();
     }
 
@@ -279,7 +354,6 @@ internal sealed class KafkaConnection
         }
 
         _released = true;
-        _sender.Dispose();
         _socket.Dispose();
         _metrics.ConnectionClosed();
     }

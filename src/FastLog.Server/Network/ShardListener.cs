@@ -21,6 +21,7 @@ internal sealed class ShardListener : IDisposable
 
     private readonly Socket _socket;
     private readonly ILogger _logger;
+    private readonly LogRateLimit _acceptWarnings = new(TimeSpan.FromSeconds(10));
     private bool _stopped;
 
     private ShardListener(Socket socket, ILogger logger)
@@ -76,7 +77,7 @@ internal sealed class ShardListener : IDisposable
         }
     }
 
-    /// <summary>Accepts until <see cref="Dispose"/>; runs on the owning shard, handing each connection to <paramref name="serve"/>.</summary>
+    /// <summary>Accepts until <see cref="Dispose"/>; runs on the owning shard, handing each connection to <paramref name="serve"/> (which admits or closes it).</summary>
     public async ValueTask AcceptLoopAsync(Action<Socket> serve)
     {
         var io = Shard.Current!.Io;
@@ -94,7 +95,13 @@ internal sealed class ShardListener : IDisposable
             catch (IoRingException e) when (e.Errno is Errno.EMFILE or Errno.ENFILE or Errno.ENOBUFS or Errno.ENOMEM)
             {
                 // Out of descriptors or memory: back off instead of spinning; existing connections keep working.
-                _logger.LogWarning("accept failed ({Error}); retrying in 100 ms", e.Message);
+                // The descriptor reserve (ConnectionAdmission) should keep this from happening; if something else
+                // took the descriptors, say so every few seconds, not ten times a second.
+                if (_acceptWarnings.TryAcquire(out var heldBack))
+                {
+                    _logger.LogWarning("accept failed ({Error}); retrying every 100 ms{HeldBack}", e.Message, _acceptWarnings.Suffix(heldBack));
+                }
+
                 await Shard.Current.Delay(TimeSpan.FromMilliseconds(100));
                 continue;
             }

@@ -84,7 +84,7 @@ internal sealed class RequestRouter : IRequestDispatcher
 
                 break;
             default:
-                throw new MalformedRequestException($"{header.ApiKey} v{header.ApiVersion} is not served by this broker (client {header.ClientId})");
+                throw new MalformedRequestException($"{header.ApiKey} v{header.ApiVersion} is not served by this broker (client {LogText.Sanitize(header.ClientId)})");
         }
 
         _broker.Metrics.ForCurrentShard().RecordRequest((int)header.ApiKey, Stopwatch.GetTimestamp() - started);
