@@ -131,7 +131,7 @@ internal sealed partial class ConsumerGroup
         if (_members.Count > 0 && !ElectJoinedLeader())
         {
             // Only static members that have not rejoined: give them another rebalance timeout.
-            logger.LogWarning("Group {Group}: no member rejoined; waiting another rebalance timeout", GroupId);
+            logger.LogWarning("Group {Group}: no member rejoined; waiting another rebalance timeout", LogText.Sanitize(GroupId));
             _joinTimer = Shard().ScheduleTimer(RebalanceTimeout, static g => ((ConsumerGroup)g!).CompleteJoin(), this);
             return;
         }
@@ -146,7 +146,7 @@ internal sealed partial class ConsumerGroup
 
         ProtocolName = SelectProtocol();
         TransitionTo(GroupState.CompletingRebalance);
-        logger.LogDebug("Group {Group}: generation {Generation} with {Members} members, protocol {Protocol}", GroupId, GenerationId, _members.Count, ProtocolName);
+        logger.LogDebug("Group {Group}: generation {Generation} with {Members} members, protocol {Protocol}", LogText.Sanitize(GroupId), GenerationId, _members.Count, LogText.Sanitize(ProtocolName));
         foreach (var member in _members.Values)
         {
             member.CompleteJoin(CurrentGenerationResponse(member, IsLeader(member)));
@@ -224,7 +224,7 @@ internal sealed partial class ConsumerGroup
             return;
         }
 
-        logger.LogInformation("Group {Group}: member {Member} session expired", GroupId, member.MemberId);
+        logger.LogInformation("Group {Group}: member {Member} session expired", LogText.Sanitize(GroupId), LogText.Sanitize(member.MemberId));
         RemoveMemberAndUpdateGroup(member);
     }
 

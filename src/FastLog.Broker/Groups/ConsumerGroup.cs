@@ -126,7 +126,7 @@ internal sealed partial class ConsumerGroup(string groupId, int offsetsPartition
 
     private void TransitionTo(GroupState state)
     {
-        logger.LogDebug("Group {Group}: {From} -> {To} (generation {Generation})", GroupId, State, state, GenerationId);
+        logger.LogDebug("Group {Group}: {From} -> {To} (generation {Generation})", LogText.Sanitize(GroupId), State, state, GenerationId);
         State = state;
         StateChangedMs = settings.UnixTimeMs();
     }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using FastLog.Server.Metrics;
 using FastLog.Core;
+using FastLog.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Server.Network;

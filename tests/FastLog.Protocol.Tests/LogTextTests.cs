@@ -1,6 +1,4 @@
-using FastLog.Server.Network;
-
-namespace FastLog.Server.Tests;
+namespace FastLog.Protocol.Tests;
 
 /// <summary>Client-supplied text is written to logs escaped and capped, so a client cannot forge log lines.</summary>
 public sealed class LogTextTests

@@ -1,13 +1,14 @@
 using System.Text;
 
-namespace FastLog.Server.Network;
+namespace FastLog.Protocol;
 
 /// <summary>
-/// Makes client-supplied text (client.id, names inside a malformed request's reason) safe to write
-/// to a log: control characters and line breaks are escaped, so a client cannot forge log lines or
-/// send terminal escape sequences to an operator's screen, and the length is capped.
+/// Makes client-supplied text (client.id, group and member ids, names inside a malformed request's
+/// reason) safe to write to a log: control characters and line breaks are escaped, so a client
+/// cannot forge log lines or send terminal escape sequences to an operator's screen, and the length
+/// is capped. It lives with the codec because every such string arrives through it.
 /// </summary>
-internal static class LogText
+public static class LogText
 {
     /// <summary>Longest client.id written to a log (Kafka's client ids are short; longer is a misbehaving client).</summary>
     public const int MaxClientIdLength = 128;
