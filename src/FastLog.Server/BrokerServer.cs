@@ -81,7 +81,16 @@ public sealed class BrokerServer : IAsyncDisposable
     private async Task StartCoreAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Directory.CreateDirectory(_options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(_options.DataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // One line naming the setting, as every start-up failure.
+            throw new IOException($"data directory {Path.GetFullPath(_options.DataDirectory)} cannot be created: {e.Message} (set --data-dir / log.dirs)", e);
+        }
+
         _dataDirectoryLock = LockDataDirectory(_options.DataDirectory);
         var bind = _options.Listen.ToBindEndPoint();
         ShardListener.EnsurePortFree(bind);

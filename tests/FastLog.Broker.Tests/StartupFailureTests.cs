@@ -36,6 +36,16 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task ADataDirectoryThatCannotBeCreated_IsOneClearError()
+    {
+        // /proc refuses new directories even to root.
+        var error = await Assert.ThrowsAsync<IOException>(() => TestBroker.StartAsync(o => o.DataDirectory = "/proc/fastlog-data"));
+
+        Assert.Contains("/proc/fastlog-data", error.Message, StringComparison.Ordinal);
+        Assert.Contains("log.dirs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheExecutable_PrintsOneLine_AndExitsNonZero_WhenAPortIsTaken()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
