@@ -91,6 +91,37 @@ public sealed class MultipleListenersTests
     }
 
     [Fact]
+    public async Task Gossip_CarriesTheInterBrokerListener_AndThisNodeDescribesItselfAtTheClientsListener()
+    {
+        await using var first = await TestBroker.StartAsync(o =>
+        {
+            Configure(o, new()
+            {
+                ["listeners"] = "CLIENTS://127.0.0.1:0,REPLICATION://127.0.0.1:0",
+                ["advertised.listeners"] = "CLIENTS://clients.example:9092,REPLICATION://replication.example:9093",
+                ["listener.security.protocol.map"] = "CLIENTS:PLAINTEXT,REPLICATION:PLAINTEXT",
+                ["inter.broker.listener.name"] = "REPLICATION",
+            });
+            (o.NodeId, o.ClusterListen) = (1, new HostPort("127.0.0.1", 0));
+        });
+        var seed = first.Server.ClusterEndPoint!;
+        await using var second = await TestBroker.StartAsync(o =>
+            (o.NodeId, o.ClusterListen, o.ClusterSeeds) = (2, new HostPort("127.0.0.1", 0), [new HostPort("127.0.0.1", seed.Port)]));
+
+        using (var client = await second.ConnectRawAsync())
+        {
+            var seenBySecond = await ClusterMembershipTests.WaitForBrokers(client, 2);
+            Assert.Equal(("replication.example", 9093), seenBySecond.Brokers.Where(b => b.NodeId == 1).Select(b => (b.Host, b.Port)).Single());
+        }
+
+        using (var client = await ConnectAsync(first, "CLIENTS"))
+        {
+            var seenByFirst = await ClusterMembershipTests.WaitForBrokers(client, 2);
+            Assert.Equal(("clients.example", 9092), seenByFirst.Brokers.Where(b => b.NodeId == 1).Select(b => (b.Host, b.Port)).Single());
+        }
+    }
+
+    [Fact]
     public async Task ASecondListenersPortInUse_IsOneLineNamingThatListener()
     {
         await using var first = await TestBroker.StartAsync();
@@ -113,10 +144,13 @@ public sealed class MultipleListenersTests
         }
     }
 
+    private static Task<KafkaClientConnection> ConnectAsync(TestBroker broker, string listener) =>
+        KafkaClientConnection.ConnectAsync(broker.Server.ListenerEndPoint(listener), new KafkaClientOptions { ClientId = "listener-test" });
+
     /// <summary>The address this broker gives for itself in Metadata, FindCoordinator and DescribeCluster, asked through <paramref name="listener"/>.</summary>
     private static async Task<(string Host, int Port)> AdvertisedThroughAsync(TestBroker broker, string listener)
     {
-        using var client = await KafkaClientConnection.ConnectAsync(broker.Server.ListenerEndPoint(listener), new KafkaClientOptions { ClientId = "listener-test" });
+        using var client = await ConnectAsync(broker, listener);
         var metadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = null }, version: 12);
         var oldMetadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = null }, version: 1);
         var coordinator = await client.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { CoordinatorKeys = ["a-group"] }, version: 4);
