@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
@@ -27,7 +28,8 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ShardGroup _shards;
-    private readonly List<ShardListener> _listeners = [];
+    // Every listener's sockets, one per shard ([listener][shard]); _listeners[0] is the first listener.
+    private readonly List<(ListenerEndpoint Endpoint, ShardListener[] Sockets)> _listeners = [];
 
     // _connections[s] is touched only on shard s (accept, end of a connection, sweep, shutdown).
     private ShardConnections[] _connections = [];
@@ -54,8 +56,13 @@ public sealed class BrokerServer : IAsyncDisposable
         });
     }
 
-    /// <summary>The address clients reach the broker at (the bound port when the configured one was 0).</summary>
-    public IPEndPoint ListenEndPoint => _listeners[0].LocalEndPoint;
+    /// <summary>The address clients reach the first listener at (the bound port when the configured one was 0).</summary>
+    public IPEndPoint ListenEndPoint => _listeners[0].Endpoint.LocalEndPoint;
+
+    /// <summary>The address the listener named <paramref name="name"/> (a listeners entry) is bound to.</summary>
+    public IPEndPoint ListenerEndPoint(string name) =>
+        _listeners.Select(l => l.Endpoint).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))?.LocalEndPoint
+        ?? throw new ArgumentException($"no listener named {name}", nameof(name));
 
     public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.LocalEndPoint;
 
@@ -92,8 +99,12 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         _dataDirectoryLock = LockDataDirectory(_options.DataDirectory);
-        var bind = _options.Listen.ToBindEndPoint();
-        ShardListener.EnsurePortFree(bind);
+        var binds = _options.Listeners.Select(listener => OnListener(listener, () =>
+        {
+            var bind = listener.ToBindEndPoint();
+            ShardListener.EnsurePortFree(bind);
+            return bind;
+        })).ToList();
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
         var descriptorLimit = FileDescriptorBudget.Check(
@@ -104,21 +115,21 @@ public sealed class BrokerServer : IAsyncDisposable
         _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
         await _groups.OpenAsync().ConfigureAwait(false);
 
-        // Bind every shard's listener before advertising: port 0 becomes the first shard's port.
-        for (var shard = 0; shard < _shards.Count; shard++)
+        for (var i = 0; i < binds.Count; i++)
         {
-            _listeners.Add(ShardListener.Bind(shard == 0 ? bind : new IPEndPoint(bind.Address, _listeners[0].LocalEndPoint.Port), _logger));
+            BindOnEveryShard(_options.Listeners[i], binds[i]);
         }
 
-        var advertised = _options.Advertise ?? new HostPort(_options.Listen.Host, ListenEndPoint.Port);
-        if (_options.ToGossipOptions(advertised) is { } gossip)
+        // Other brokers learn one Kafka address per broker through gossip: the inter-broker listener's.
+        var interBroker = ListenerRules.InterBrokerListener(_options);
+        if (_options.ToGossipOptions(_listeners.Single(l => l.Endpoint.Name == interBroker.Name).Endpoint.Advertised) is { } gossip)
         {
             _cluster = new ClusterMembership(_shards, gossip); // membership only: see the README's "Cluster membership"
             _cluster.MemberChanged += change => _logger.LogInformation("Cluster: {Member} ({Change})", change.Member, change.Previous is { } previous ? $"was {previous}" : "new");
         }
 
         metrics.Cluster = _cluster;
-        var services = new BrokerServices(_options, advertised, topics, _partitions, new TopicLifecycle(topics, _partitions, _options, _logger),
+        var services = new BrokerServices(_options, _listeners.Select(l => l.Endpoint).ToList(), topics, _partitions, new TopicLifecycle(topics, _partitions, _options, _logger),
             ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
         var router = new RequestRouter(ApiHandlers.All, services);
 
@@ -128,13 +139,17 @@ public sealed class BrokerServer : IAsyncDisposable
         _connections = Enumerable.Range(0, _shards.Count).Select(shard => new ShardConnections(shard, _admission, router, settings, metrics.ForShard(shard), connectionLogger)).ToArray();
         for (var shard = 0; shard < _shards.Count; shard++)
         {
-            var listener = _listeners[shard];
             var connections = _connections[shard];
             _ = _shards.RunAsync(shard, () =>
             {
                 connections.StartSweeping();
-                return listener.AcceptLoopAsync(connections.Serve);
+                return ValueTask.CompletedTask;
             });
+            foreach (var (endpoint, sockets) in _listeners)
+            {
+                var socket = sockets[shard];
+                _ = _shards.RunAsync(shard, () => socket.AcceptLoopAsync(accepted => connections.Serve(accepted, endpoint)));
+            }
         }
 
         if (_options.MetricsListen is { } metricsListen)
@@ -148,9 +163,49 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         _logger.LogInformation(
-            "FastLog serving Kafka on {Listen} (advertised {Advertised}), {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
-            ListenEndPoint, advertised, _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+            "FastLog serving Kafka on {Listeners}, {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
+            string.Join(", ", _listeners.Select(l => l.Endpoint)), _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
         _serving = true;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="listener"/> on every shard (SO_REUSEPORT: the kernel spreads its
+    /// connections over the shards) and works out what it advertises; port 0 becomes the port the
+    /// kernel gave the first shard's socket.
+    /// </summary>
+    private void BindOnEveryShard(ListenerAddress listener, IPEndPoint bind)
+    {
+        var sockets = new List<ShardListener>(_shards.Count);
+        try
+        {
+            for (var shard = 0; shard < _shards.Count; shard++)
+            {
+                var endPoint = shard == 0 ? bind : new IPEndPoint(bind.Address, sockets[0].LocalEndPoint.Port);
+                sockets.Add(OnListener(listener, () => ShardListener.Bind(endPoint, _logger)));
+            }
+        }
+        catch
+        {
+            sockets.ForEach(socket => socket.Dispose());
+            throw;
+        }
+
+        var local = sockets[0].LocalEndPoint;
+        _listeners.Add((new ListenerEndpoint(listener.Name, local, ListenerRules.AdvertisedAddress(_options, listener, local.Port)), sockets.ToArray()));
+    }
+
+    /// <summary>A listener address that cannot be resolved or bound (taken, not on this host) is one line naming the listener and the setting.</summary>
+    private static T OnListener<T>(ListenerAddress listener, Func<T> bind)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (SocketException e)
+        {
+            var reason = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "already in use (is another broker running?)" : e.Message;
+            throw new IOException($"listener {listener}: {reason}; set --listen / listeners to another HOST:PORT", e);
+        }
     }
 
     /// <summary>max.connections.per.ip.overrides by address: host names are resolved once, at start (as Kafka does).</summary>
@@ -195,9 +250,9 @@ public sealed class BrokerServer : IAsyncDisposable
             await _cluster.StopAsync().ConfigureAwait(false); // leave first: the others stop listing this broker at once
         }
 
-        foreach (var listener in _listeners)
+        foreach (var socket in _listeners.SelectMany(l => l.Sockets))
         {
-            listener.Dispose();
+            socket.Dispose();
         }
 
         for (var shard = 0; shard < _connections.Length; shard++)

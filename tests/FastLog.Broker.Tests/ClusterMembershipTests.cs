@@ -72,7 +72,7 @@ public sealed class ClusterMembershipTests
         options.MetricsListen = metrics ? new HostPort("127.0.0.1", 0) : null;
     }
 
-    private static async Task<DescribeClusterResponse> WaitForBrokers(KafkaClientConnection client, int count)
+    internal static async Task<DescribeClusterResponse> WaitForBrokers(KafkaClientConnection client, int count)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (true)

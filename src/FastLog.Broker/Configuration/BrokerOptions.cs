@@ -10,10 +10,31 @@ namespace FastLog.Broker.Configuration;
 /// </summary>
 public sealed class BrokerOptions
 {
-    public HostPort Listen { get; set; } = new("127.0.0.1", 9092);
+    /// <summary>listeners: the named addresses Kafka clients connect to, each bound on every shard (see <see cref="ListenerRules"/>).</summary>
+    public List<ListenerAddress> Listeners { get; set; } = [new(ListenerAddress.DefaultName, new HostPort("127.0.0.1", 9092))];
 
-    /// <summary>The address put in Metadata responses; defaults to <see cref="Listen"/> (with the bound port when Listen asks for port 0).</summary>
-    public HostPort? Advertise { get; set; }
+    /// <summary>Shorthand for a single listener named PLAINTEXT (replaces <see cref="Listeners"/>); reads the first listener's address.</summary>
+    public HostPort Listen
+    {
+        get => Listeners[0].Address;
+        set => Listeners = [new(ListenerAddress.DefaultName, value)];
+    }
+
+    /// <summary>
+    /// advertised.listeners: what Metadata (and FindCoordinator, DescribeCluster) tell a client
+    /// that connected to the listener of the same name. A listener without an entry advertises
+    /// its own address, with the bound port when it asked for port 0.
+    /// </summary>
+    public List<ListenerAddress> AdvertisedListeners { get; set; } = [];
+
+    /// <summary>listener.security.protocol.map: listener name -> security protocol (Kafka's default map; FastLog serves PLAINTEXT only).</summary>
+    public Dictionary<string, string> ListenerSecurityProtocolMap { get; set; } = ListenerRules.DefaultSecurityProtocolMap();
+
+    /// <summary>
+    /// inter.broker.listener.name: the listener other brokers use (default: the first listener). Its
+    /// advertised address is the one gossip tells the other brokers; replication will use it too.
+    /// </summary>
+    public string? InterBrokerListenerName { get; set; }
 
     public string DataDirectory { get; set; } = "data";
 
@@ -194,6 +215,8 @@ public sealed class BrokerOptions
         {
             throw new ArgumentException("offsets retention and its check interval must be >= 1 ms");
         }
+
+        ListenerRules.Validate(this);
 
         if (ClusterListen is null && ClusterSeeds.Count > 0)
         {

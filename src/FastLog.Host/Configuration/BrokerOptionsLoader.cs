@@ -56,10 +56,16 @@ public static class BrokerOptionsLoader
         switch (key)
         {
             case "listeners":
-                options.Listen = HostPort.Parse(FirstListener(value));
+                options.Listeners = ListenerAddress.ParseList(value);
                 return true;
             case "advertised.listeners":
-                options.Advertise = HostPort.Parse(FirstListener(value));
+                options.AdvertisedListeners = ListenerAddress.ParseList(value);
+                return true;
+            case "listener.security.protocol.map":
+                options.ListenerSecurityProtocolMap = ParseSecurityProtocolMap(value);
+                return true;
+            case "inter.broker.listener.name":
+                options.InterBrokerListenerName = value.Length == 0 ? null : value.ToUpperInvariant();
                 return true;
             case "log.dirs" or "log.dir":
                 options.DataDirectory = FirstListener(value);
@@ -154,7 +160,7 @@ public static class BrokerOptionsLoader
         return false;
     }
 
-    // Kafka lists are comma separated; FastLog serves one listener and one log directory.
+    // Kafka lists are comma separated; FastLog serves one log directory.
     private static string FirstListener(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0];
 
     /// <summary>"host:port,host:port" (empty: none).</summary>
@@ -163,11 +169,29 @@ public static class BrokerOptionsLoader
 
     /// <summary>Kafka's "host:count,host:count" (an IPv6 address keeps its colons: the count follows the last one).</summary>
     private static Dictionary<string, int> ParseOverrides(string value) =>
+        Pairs(value, "host:count").ToDictionary(e => e.Key, e => Int(e.Value), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Kafka's "NAME:PROTOCOL,..." (names and protocols are case-insensitive; Kafka keeps them upper case). It replaces Kafka's default map, as in Kafka.</summary>
+    private static Dictionary<string, string> ParseSecurityProtocolMap(string value)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, protocol) in Pairs(value, "NAME:PROTOCOL"))
+        {
+            if (!map.TryAdd(name.ToUpperInvariant(), protocol.ToUpperInvariant()))
+            {
+                throw new FormatException($"listener {name} is mapped twice");
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>"key:value,key:value": the value follows the last colon.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Pairs(string value, string form) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(entry => entry.LastIndexOf(':') is var colon and > 0
-                ? (Host: entry[..colon].Trim(), Count: Int(entry[(colon + 1)..].Trim()))
-                : throw new FormatException($"'{entry}' is not host:count"))
-            .ToDictionary(e => e.Host, e => e.Count, StringComparer.OrdinalIgnoreCase);
+                ? KeyValuePair.Create(entry[..colon].Trim(), entry[(colon + 1)..].Trim())
+                : throw new FormatException($"'{entry}' is not {form}"));
 
     private static int Int(string value) => int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

@@ -10,8 +10,8 @@ namespace FastLog.Host.Configuration;
 internal sealed class ServeCommandOptions
 {
     public Option<string?> ConfigFile { get; } = new("--config") { Description = "server.properties-style config file (Kafka key names; see README)" };
-    public Option<string?> Listen { get; } = new("--listen") { Description = "HOST:PORT to accept Kafka clients on (default 127.0.0.1:9092)" };
-    public Option<string?> Advertise { get; } = new("--advertise") { Description = "HOST:PORT clients are told to connect to (default: the listen address)" };
+    public Option<string?> Listen { get; } = new("--listen") { Description = "HOST:PORT to accept Kafka clients on (default 127.0.0.1:9092); replaces the config's listeners (NAME://HOST:PORT,... names several)" };
+    public Option<string?> Advertise { get; } = new("--advertise") { Description = "HOST:PORT clients are told to connect to (default: the listen address); replaces the config's advertised.listeners" };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "directory holding the logs (default ./data)" };
     public Option<int?> Shards { get; } = new("--shards") { Description = "number of shards, one pinned thread each (default: one per core)" };
     public Option<int?> IdlePoll { get; } = new("--idle-poll-us") { Description = "microseconds an idle shard polls before sleeping in the kernel (default 0: sleep at once)" };
@@ -50,12 +50,13 @@ internal sealed class ServeCommandOptions
 
         if (parse.GetValue(Listen) is { } listen)
         {
-            options.Listen = HostPort.Parse(listen);
+            options.Listeners = ParseListeners("--listen", listen, ListenerAddress.DefaultName);
         }
 
         if (parse.GetValue(Advertise) is { } advertise)
         {
-            options.Advertise = HostPort.Parse(advertise);
+            // A bare HOST:PORT advertises the first listener (the only one, with --listen HOST:PORT).
+            options.AdvertisedListeners = ParseListeners("--advertise", advertise, options.Listeners[0].Name);
         }
 
         if (parse.GetValue(DataDir) is { } dataDir)
@@ -94,6 +95,18 @@ internal sealed class ServeCommandOptions
         options.Rack = parse.GetValue(Rack) ?? options.Rack;
         options.Validate();
         return options;
+    }
+
+    private static List<ListenerAddress> ParseListeners(string option, string value, string defaultName)
+    {
+        try
+        {
+            return ListenerAddress.ParseList(value, defaultName);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{option}: {e.Message}", e);
+        }
     }
 
     private static Option<string> CreateLogFormatOption()

@@ -3,13 +3,17 @@ using FastLog.Server.Requests;
 
 namespace FastLog.Server.Handlers;
 
-/// <summary>How this node describes itself to clients (Metadata, DescribeCluster, FindCoordinator).</summary>
+/// <summary>
+/// How this node describes itself to clients (Metadata, DescribeCluster, FindCoordinator): at the
+/// address advertised for the listener the request came in through, as Kafka does, so a client
+/// behind NAT or in a container is sent back to the address it can reach.
+/// </summary>
 internal static class BrokerIdentity
 {
-    public static BrokerEndpoint Endpoint(BrokerServices broker) => new()
+    public static BrokerEndpoint Endpoint(RequestContext context) => new()
     {
-        NodeId = broker.Options.NodeId,
-        Host = broker.Advertised.Host,
-        Port = broker.Advertised.Port,
+        NodeId = context.Broker.Options.NodeId,
+        Host = context.Connection.Listener.Advertised.Host,
+        Port = context.Connection.Listener.Advertised.Port,
     };
 }

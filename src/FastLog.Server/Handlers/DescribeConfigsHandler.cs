@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastLog.Broker.Configuration;
 using FastLog.Broker.Topics;
 using FastLog.Server.Requests;
 using FastLog.Protocol;
@@ -89,8 +90,10 @@ internal sealed class DescribeConfigsHandler : ApiHandler<DescribeConfigsRequest
         static string Int(long n) => n.ToString(CultureInfo.InvariantCulture);
         yield return Describe("node.id", Int(options.NodeId), StaticBrokerConfig, TypeInt);
         yield return Describe("broker.id", Int(options.NodeId), StaticBrokerConfig, TypeInt);
-        yield return Describe("listeners", $"PLAINTEXT://{options.Listen}", StaticBrokerConfig, TypeList);
-        yield return Describe("advertised.listeners", $"PLAINTEXT://{broker.Advertised}", StaticBrokerConfig, TypeString);
+        yield return Describe("listeners", string.Join(",", options.Listeners), StaticBrokerConfig, TypeList);
+        yield return Describe("advertised.listeners", string.Join(",", broker.Listeners.Select(l => $"{l.Name}://{l.Advertised}")), StaticBrokerConfig, TypeString);
+        yield return Describe("listener.security.protocol.map", string.Join(",", options.ListenerSecurityProtocolMap.Select(e => $"{e.Key}:{e.Value}")), StaticBrokerConfig, TypeString);
+        yield return Describe("inter.broker.listener.name", ListenerRules.InterBrokerListener(options).Name, StaticBrokerConfig, TypeString);
         yield return Describe("log.dirs", Path.GetFullPath(options.DataDirectory), StaticBrokerConfig, TypeString);
         yield return Describe("num.partitions", Int(options.DefaultPartitions), StaticBrokerConfig, TypeInt);
         yield return Describe("auto.create.topics.enable", options.AutoCreateTopics ? "true" : "false", StaticBrokerConfig, TypeBoolean);

@@ -4,7 +4,7 @@ using FastLog.Protocol;
 namespace FastLog.Server.Handlers;
 
 /// <summary>
-/// FindCoordinator: this node coordinates every group (key type 0), at its advertised address;
+/// FindCoordinator: this node coordinates every group (key type 0), at the address advertised for the client's listener;
 /// v4+ asks for a batch of keys. FastLog has no transaction coordinator, so transactional ids
 /// (key type 1) get COORDINATOR_NOT_AVAILABLE.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class FindCoordinatorHandler : ApiHandler<FindCoordinatorRequest
 
     protected override ValueTask<KafkaMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
     {
-        var node = BrokerIdentity.Endpoint(context.Broker);
+        var node = BrokerIdentity.Endpoint(context);
         var error = request.KeyType switch
         {
             GroupKeyType => ErrorCode.None,

@@ -6,7 +6,7 @@ namespace FastLog.Server.Handlers;
 
 /// <summary>
 /// Metadata: this node as the only broker, controller and leader of every partition, at the
-/// advertised address; the requested topics (null = all), auto-created when allowed.
+/// address advertised for the listener the client connected to; the requested topics (null = all), auto-created when allowed.
 /// </summary>
 internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
 {
@@ -17,7 +17,7 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
         var broker = context.Broker;
         var response = new MetadataResponse
         {
-            Brokers = [BrokerIdentity.Endpoint(broker)],
+            Brokers = [BrokerIdentity.Endpoint(context)],
             ClusterId = broker.Options.ClusterId,
             ControllerId = broker.Options.NodeId,
         };

@@ -60,8 +60,8 @@ internal sealed class ShardConnections
     /// <summary>Starts the idle and slow-request sweep; call on the shard.</summary>
     public void StartSweeping() => Shard.Current!.ScheduleTimer(_sweepInterval, static s => ((ShardConnections)s!).Sweep(), this);
 
-    /// <summary>The accept loop's hand-off: admits and serves <paramref name="socket"/>, or closes it at once.</summary>
-    public void Serve(Socket socket)
+    /// <summary>The accept loop's hand-off: admits and serves <paramref name="socket"/>, accepted on <paramref name="listener"/>, or closes it at once.</summary>
+    public void Serve(Socket socket, ListenerEndpoint listener)
     {
         IPEndPoint? remote;
         try
@@ -86,7 +86,7 @@ internal sealed class ShardConnections
             return;
         }
 
-        var context = new ConnectionContext(Admission.NextConnectionId(), remote, _shardId);
+        var context = new ConnectionContext(Admission.NextConnectionId(), remote, _shardId, listener);
         _ = RunAsync(new KafkaConnection(socket, context, _dispatcher, this), remote?.Address);
     }
 

@@ -33,9 +33,10 @@ internal sealed class ShardListener : IDisposable
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
     /// <summary>
-    /// Fails with a clear error when something already listens on <paramref name="endPoint"/>.
-    /// SO_REUSEPORT alone would let a second broker on the same port bind silently and receive
-    /// half of the connections; a probe bound without it collides with any existing listener.
+    /// Throws a <see cref="SocketException"/> (AddressAlreadyInUse) when something already listens
+    /// on <paramref name="endPoint"/> (or the address cannot be bound at all). SO_REUSEPORT alone
+    /// would let a second broker on the same port bind silently and receive half of the
+    /// connections; a probe bound without it collides with any existing listener.
     /// </summary>
     public static void EnsurePortFree(IPEndPoint endPoint)
     {
@@ -48,14 +49,7 @@ internal sealed class ShardListener : IDisposable
         // SO_REUSEADDR alone (so connections of a previous run in TIME_WAIT do not count):
         // .NET's ReuseAddress option sets SO_REUSEPORT as well on Linux, which would defeat the probe.
         probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
-        try
-        {
-            probe.Bind(endPoint);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            throw new IOException($"{endPoint} is already in use (is another broker running?)", e);
-        }
+        probe.Bind(endPoint);
     }
 
     /// <summary>Binds a listening socket; pass the port the first shard got when the configured port was 0.</summary>

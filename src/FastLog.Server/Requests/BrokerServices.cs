@@ -2,6 +2,7 @@ using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
 using FastLog.Server.Metrics;
+using FastLog.Server.Network;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Producers;
 using FastLog.Broker.Topics;
@@ -13,7 +14,7 @@ namespace FastLog.Server.Requests;
 /// <summary>What request handlers use: the broker's options, topics, partitions and counters.</summary>
 internal sealed class BrokerServices(
     BrokerOptions options,
-    HostPort advertised,
+    IReadOnlyList<ListenerEndpoint> listeners,
     TopicRegistry topics,
     PartitionManager partitions,
     TopicLifecycle topicLifecycle,
@@ -23,8 +24,8 @@ internal sealed class BrokerServices(
 {
     public BrokerOptions Options { get; } = options;
 
-    /// <summary>Where clients are told to connect (Metadata, FindCoordinator, DescribeCluster).</summary>
-    public HostPort Advertised { get; } = advertised;
+    /// <summary>Every bound listener, in the order of the listeners setting (a request's own is its connection's <see cref="ConnectionContext.Listener"/>).</summary>
+    public IReadOnlyList<ListenerEndpoint> Listeners { get; } = listeners;
 
     public TopicRegistry Topics { get; } = topics;
 
