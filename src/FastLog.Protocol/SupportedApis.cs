@@ -18,6 +18,7 @@ public static class SupportedApis
         new(ApiKey.InitProducerId, 0, 4, 2, static () => new InitProducerIdRequest(), static () => new InitProducerIdResponse()),
         new(ApiKey.DescribeConfigs, 0, 4, 4, static () => new DescribeConfigsRequest(), static () => new DescribeConfigsResponse()),
         new(ApiKey.AlterConfigs, 0, 2, 2, static () => new AlterConfigsRequest(), static () => new AlterConfigsResponse()),
+        new(ApiKey.DescribeLogDirs, 0, 4, 2, static () => new DescribeLogDirsRequest(), static () => new DescribeLogDirsResponse()),
         new(ApiKey.CreatePartitions, 0, 3, 2, static () => new CreatePartitionsRequest(), static () => new CreatePartitionsResponse()),
         new(ApiKey.IncrementalAlterConfigs, 0, 1, 1, static () => new IncrementalAlterConfigsRequest(), static () => new IncrementalAlterConfigsResponse()),
         new(ApiKey.DescribeCluster, 0, 1, 0, static () => new DescribeClusterRequest(), static () => new DescribeClusterResponse()),

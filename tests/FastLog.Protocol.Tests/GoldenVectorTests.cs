@@ -65,6 +65,60 @@ public sealed class GoldenVectorTests
         "02" + "02" + "67" +         // coordinator_keys: 1 element (uvarint 1+1), "g"
         "00");                       // tagged fields
 
+    // DescribeLogDirs v0 request for every topic: non-flexible, header v1, topics null.
+    private static readonly byte[] DescribeLogDirsV0AllTopicsRequest = Convert.FromHexString(
+        "0000000F" +                 // frame size 15
+        "0023" + "0000" + "00000002" + // api key 35, version 0, correlation id 2
+        "0001" + "63" +              // client id "c"
+        "FFFFFFFF");                 // topics: null (int32 -1)
+
+    // DescribeLogDirs v4 response: flexible (response header v1), one directory "/d" holding
+    // partition t-1 of 1024 bytes, on a filesystem of 65536 bytes with 32768 usable.
+    private static readonly byte[] DescribeLogDirsV4Response = Convert.FromHexString(
+        "0000003E" +                 // frame size 62
+        "00000004" + "00" +          // correlation id 4, header tags
+        "00000000" + "0000" +        // throttle_time_ms 0, error_code 0
+        "02" +                       // results: 1 element (uvarint 1+1)
+        "0000" + "03" + "2F64" +     // error_code 0, log_dir "/d"
+        "02" + "02" + "74" +         // topics: 1 element, name "t"
+        "02" + "00000001" +          // partitions: 1 element, partition_index 1
+        "0000000000000400" +         // partition_size 1024
+        "0000000000000000" + "00" +  // offset_lag 0, is_future_key false
+        "00" + "00" +                // partition tags, topic tags
+        "0000000000010000" +         // total_bytes 65536
+        "0000000000008000" +         // usable_bytes 32768
+        "00" + "00");                // result tags, body tags
+
+    [Fact]
+    public void DescribeLogDirsV0AllTopicsRequest_EncodesAndDecodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.DescribeLogDirs, ApiVersion = 0, CorrelationId = 2, ClientId = "c" };
+        Assert.Equal(DescribeLogDirsV0AllTopicsRequest, EncodeRequest(header, new DescribeLogDirsRequest { Topics = null }));
+        Assert.Null(Assert.IsType<DescribeLogDirsRequest>(RequestFrame.Decode(DescribeLogDirsV0AllTopicsRequest.AsMemory(4)).Body).Topics);
+    }
+
+    [Fact]
+    public void DescribeLogDirsV4Response_Encodes()
+    {
+        var request = new RequestHeader { ApiKey = ApiKey.DescribeLogDirs, ApiVersion = 4, CorrelationId = 4 };
+        var response = new DescribeLogDirsResponse
+        {
+            Results =
+            [
+                new()
+                {
+                    LogDir = "/d",
+                    Topics = [new() { Name = "t", Partitions = [new() { PartitionIndex = 1, PartitionSize = 1024 }] }],
+                    TotalBytes = 65536,
+                    UsableBytes = 32768,
+                },
+            ],
+        };
+        using var writer = new KafkaWriter();
+        ResponseFrame.Write(writer, request, response);
+        Assert.Equal(DescribeLogDirsV4Response, writer.WrittenSpan.ToArray());
+    }
+
     [Fact]
     public void FindCoordinatorV4Request_Encodes()
     {

@@ -25,6 +25,7 @@ public sealed class SupportedApisTests
     [InlineData((short)ApiKey.InitProducerId, 0, 4, 2)]
     [InlineData((short)ApiKey.DescribeConfigs, 0, 4, 4)]
     [InlineData((short)ApiKey.AlterConfigs, 0, 2, 2)]
+    [InlineData((short)ApiKey.DescribeLogDirs, 0, 4, 2)]
     [InlineData((short)ApiKey.CreatePartitions, 0, 3, 2)]
     [InlineData((short)ApiKey.DeleteGroups, 0, 2, 2)]
     [InlineData((short)ApiKey.IncrementalAlterConfigs, 0, 1, 1)]
@@ -45,7 +46,7 @@ public sealed class SupportedApisTests
     [Fact]
     public void Table_HasExactlyTheAdvertisedApis()
     {
-        Assert.Equal(25, SupportedApis.All.Count);
+        Assert.Equal(26, SupportedApis.All.Count);
         Assert.Null(SupportedApis.Find((ApiKey)(-1)));
         Assert.Null(SupportedApis.Find((ApiKey)500));
     }
