@@ -1,11 +1,12 @@
 using System.Xml.Linq;
+using FastLog.Testing;
 
 namespace FastLog.Architecture.Tests;
 
 /// <summary>The source tree these tests read: the src projects with their csproj facts.</summary>
 internal static class Repository
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => SourceTree.Root;
 
     public sealed record SourceProject(string Directory, string AssemblyName, string RootNamespace, IReadOnlyList<string> ProjectReferences);
 
@@ -30,17 +31,4 @@ internal static class Repository
 
     private static string AssemblyNameOf(string csproj) =>
         XDocument.Load(csproj).Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(csproj);
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FastLog.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FastLog.sln not found above " + AppContext.BaseDirectory);
-    }
 }

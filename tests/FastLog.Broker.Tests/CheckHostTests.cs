@@ -1,3 +1,5 @@
+using FastLog.Testing;
+
 namespace FastLog.Broker.Tests;
 
 /// <summary>`fastlog check-host` on this machine: one row per check, and FAIL (exit 1) where a broker could not run.</summary>

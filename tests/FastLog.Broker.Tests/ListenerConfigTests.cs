@@ -1,5 +1,6 @@
 using FastLog.Broker.Configuration;
 using FastLog.Host.Configuration;
+using FastLog.Testing;
 
 namespace FastLog.Broker.Tests;
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using FastLog.Broker.Configuration;
+using FastLog.Testing;
 
 namespace FastLog.Broker.Tests;
 
@@ -65,7 +66,7 @@ public sealed class MetricsEndpointTests
             .Where(line => line.StartsWith("# TYPE ", StringComparison.Ordinal))
             .ToDictionary(line => line.Split(' ')[2], line => line.Split(' ')[3]);
 
-        var dashboardPath = Path.Combine(RepositoryRoot(), "deploy", "grafana", "fastlog-broker.json");
+        var dashboardPath = Path.Combine(SourceTree.Root, "deploy", "grafana", "fastlog-broker.json");
         using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dashboardPath));
         var root = dashboard.RootElement;
         var queries = root.GetProperty("panels").EnumerateArray()
@@ -94,17 +95,4 @@ public sealed class MetricsEndpointTests
     private static bool IsHistogramSeries(string series, Dictionary<string, string> families) =>
         HistogramSuffixes.Any(suffix =>
             series.EndsWith(suffix, StringComparison.Ordinal) && families.GetValueOrDefault(series[..^suffix.Length]) == "histogram");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FastLog.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FastLog.sln not found above " + AppContext.BaseDirectory);
-    }
 }

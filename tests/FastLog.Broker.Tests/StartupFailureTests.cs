@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using FastLog.Broker.Configuration;
+using FastLog.Testing;
 
 namespace FastLog.Broker.Tests;
 

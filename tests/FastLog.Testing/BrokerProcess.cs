@@ -35,8 +35,7 @@ public sealed partial class BrokerProcess : IDisposable
 
     private BrokerProcess(BrokerProcessOptions options)
     {
-        // A published fastlog (Native AOT or single-file) runs itself; a fastlog.dll runs on dotnet.
-        string[] broker = options.BrokerDll.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", options.BrokerDll] : [options.BrokerDll];
+        var broker = FastlogExecutable.Command(options.BrokerDll);
         string[] command = options.FileDescriptorLimit is { } n ? ["prlimit", $"--nofile={n}:{n}", .. broker] : broker;
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in command.Skip(1).Concat(["serve", "--listen", $"127.0.0.1:{options.Port}", "--data-dir", options.DataDirectory, "--metrics", "off"]).Concat(options.Arguments))

@@ -5,12 +5,8 @@ public sealed record BrokerProcessOptions
 {
     public required string DataDirectory { get; init; }
 
-    /// <summary>
-    /// The executable: by default the fastlog.dll next to the running assembly, where a reference
-    /// to the executable's project copies it, whichever project builds it (the bench passes the one it built);
-    /// FASTLOG_TEST_BROKER names a published `fastlog` (Native AOT or single-file) to test instead.
-    /// </summary>
-    public string BrokerDll { get; init; } = Environment.GetEnvironmentVariable("FASTLOG_TEST_BROKER") ?? Path.Combine(AppContext.BaseDirectory, "fastlog.dll");
+    /// <summary>The executable (a fastlog.dll or a published fastlog): <see cref="FastlogExecutable.DefaultPath"/> unless given (the bench passes the one it built).</summary>
+    public string BrokerDll { get; init; } = FastlogExecutable.DefaultPath;
 
     /// <summary>The loopback port to listen on; 0 (the default): one the kernel picks. A fixed port keeps the address across restarts.</summary>
     public int Port { get; init; }
