@@ -4,12 +4,20 @@ using FastLog.Core.Interop;
 namespace FastLog.Core;
 
 /// <summary>
-/// The process's file-descriptor limit (RLIMIT_NOFILE) and how many descriptors it holds. Linux
-/// only; safe on any thread (the kernel serialises the limit, /proc/self/fd is read afresh).
+/// The process's file-descriptor limit (RLIMIT_NOFILE) and how many descriptors it holds, and the
+/// locked-memory limit (RLIMIT_MEMLOCK) io_uring rings counted against before Linux 5.12. Linux
+/// only; safe on any thread (the kernel serialises the limits, /proc/self/fd is read afresh).
 /// </summary>
 public static partial class FileDescriptors
 {
     private const int RlimitNofile = 7;
+    private const int RlimitMemlock = 8;
+
+    /// <summary>RLIMIT_NOFILE now: soft and hard (long.MaxValue for unlimited).</summary>
+    public static (long Soft, long Hard) Limit() => Read(RlimitNofile, "RLIMIT_NOFILE");
+
+    /// <summary>RLIMIT_MEMLOCK now, in bytes: soft and hard (long.MaxValue for unlimited).</summary>
+    public static (long Soft, long Hard) LockedMemoryLimit() => Read(RlimitMemlock, "RLIMIT_MEMLOCK");
 
     /// <summary>
     /// Raises the soft limit to the hard one, as Kafka's packaging and Redpanda do: the soft limit
@@ -34,6 +42,16 @@ public static partial class FileDescriptors
         }
 
         return (previous, previous);
+    }
+
+    private static (long Soft, long Hard) Read(int resource, string name)
+    {
+        if (GetRlimit(resource, out var limit) != 0)
+        {
+            throw new NativeIOException(Marshal.GetLastPInvokeError(), $"getrlimit({name})");
+        }
+
+        return (Clamp(limit.Current), Clamp(limit.Maximum));
     }
 
     /// <summary>Descriptors open in this process now (the entries of /proc/self/fd, less the one listing them).</summary>

@@ -22,14 +22,10 @@ internal static partial class HostCheck
             disabled is "1" or "2" ? "sysctl -w kernel.io_uring_disabled=0" : "use Linux 5.11 or newer with io_uring enabled");
     }
 
-    private static CheckResult FileDescriptors()
+    private static CheckResult OpenFiles()
     {
         const string Name = "open files (ulimit -n)";
-        if (ReadLimit("Max open files") is not { } limit)
-        {
-            return CheckResult.Warn(Name, "/proc/self/limits not readable", "check `ulimit -n`");
-        }
-
+        var limit = FileDescriptors.Limit();
         var detail = $"soft {Describe(limit.Soft)}, hard {Describe(limit.Hard)}";
         return limit.Hard < RecommendedOpenFiles
             ? CheckResult.Warn(Name, $"{detail}; each partition keeps several files open and each connection one", $"ulimit -n {RecommendedOpenFiles} (systemd: LimitNOFILE={RecommendedOpenFiles})")
@@ -39,8 +35,8 @@ internal static partial class HostCheck
     private static CheckResult LockedMemory()
     {
         const string Name = "locked memory (ulimit -l)";
-        var limit = ReadLimit("Max locked memory");
-        var detail = limit is { } l ? $"soft {Describe(l.Soft)}, hard {Describe(l.Hard)}" : "unknown";
+        var limit = FileDescriptors.LockedMemoryLimit();
+        var detail = $"soft {Describe(limit.Soft)}, hard {Describe(limit.Hard)}";
 
         // Since Linux 5.12 io_uring charges its rings to the memory cgroup, not RLIMIT_MEMLOCK; before,
         // every shard's ring counted against this limit.
@@ -49,7 +45,7 @@ internal static partial class HostCheck
             return CheckResult.Ok(Name, $"{detail} (not used by io_uring on Linux {Environment.OSVersion.Version.ToString(2)})");
         }
 
-        return limit is { Soft: < 64L << 20 }
+        return limit.Soft < 64L << 20
             ? CheckResult.Warn(Name, $"{detail}; io_uring rings count against it before Linux 5.12", "ulimit -l unlimited (systemd: LimitMEMLOCK=infinity)")
             : CheckResult.Ok(Name, detail);
     }
@@ -104,22 +100,6 @@ internal static partial class HostCheck
         return source is null or "tsc" or "kvm-clock" or "arch_sys_counter"
             ? CheckResult.Ok(Name, source ?? "unknown")
             : CheckResult.Warn(Name, $"{source}: every clock read is slow", "echo tsc > /sys/devices/system/clocksource/clocksource0/current_clocksource");
-    }
-
-    private readonly record struct Limit(long Soft, long Hard);
-
-    /// <summary>A row of /proc/self/limits ("Max open files  20000  20000  files"); long.MaxValue for unlimited.</summary>
-    private static Limit? ReadLimit(string name)
-    {
-        var line = File.Exists("/proc/self/limits") ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) : null;
-        if (line is null)
-        {
-            return null;
-        }
-
-        var fields = line[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        static long Value(string field) => field == "unlimited" ? long.MaxValue : long.Parse(field, CultureInfo.InvariantCulture);
-        return new Limit(Value(fields[0]), Value(fields[1]));
     }
 
     private static string Describe(long limit) => limit == long.MaxValue ? "unlimited" : limit.ToString(CultureInfo.InvariantCulture);

@@ -20,7 +20,7 @@ internal static partial class HostCheck
         var results = new List<CheckResult>
         {
             IoUring(),
-            FileDescriptors(),
+            OpenFiles(),
             LockedMemory(),
             Cpus(settings.Shards),
             TransparentHugePages(),
