@@ -16,8 +16,8 @@ internal static class Layers
         ["FastLog.Cluster"] = ["FastLog.Core"],
         ["FastLog.Metadata"] = ["FastLog.Core"],
         ["FastLog.Client"] = ["FastLog.Protocol", "FastLog.Records"],
-        ["FastLog.Broker"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata"],
-        ["FastLog.Server"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Broker"],
+        ["FastLog.Broker"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client"],
+        ["FastLog.Server"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client", "FastLog.Broker"],
         ["fastlog"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client", "FastLog.Broker", "FastLog.Server"],
     };
 

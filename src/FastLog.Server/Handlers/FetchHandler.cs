@@ -35,7 +35,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             return response;
         }
 
-        var requested = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Responses, p => p.Partition,
+        var requested = PartitionRequests.Resolve(broker, request.Topics, response.Responses, p => p.Partition,
             p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error);
         var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
         var slots = requested.Select(r => r.Slot).ToList();

@@ -43,6 +43,10 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 {
                     slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
                 }
+                else if (broker.Coordinator is { } cluster && !cluster.LeadsHere(new TopicPartition(topic.Name, partitionData.Index)))
+                {
+                    slot.ErrorCode = ErrorCode.NotLeaderOrFollower;
+                }
                 else if (partitionData.Records is not { Length: > 0 } records)
                 {
                     slot.ErrorCode = ErrorCode.InvalidRecord;
@@ -89,6 +93,11 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
         {
             // StorageFailure: auto-creation on a full disk (logged by the lifecycle); the client retries.
             return (null, TopicRegistryErrors.ToErrorCode(e.Error));
+        }
+        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.NotController)
+        {
+            // In a cluster, auto-creation waits for a controller (an election is running): the client retries.
+            return (null, ErrorCode.LeaderNotAvailable);
         }
     }
 }
