@@ -7,7 +7,7 @@ namespace FastLog.Server.Handlers;
 
 /// <summary>
 /// Produce: each partition's batch is appended by its owner shard (topics auto-created when
-/// allowed). acks=0 gets no response, but the handler still waits for the appends: the records are
+/// allowed); zstd batches from versions before zstd existed are refused (<see cref="LegacyZstd"/>). acks=0 gets no response, but the handler still waits for the appends: the records are
 /// slices of the request buffer, which must outlive the copy the log makes of them.
 /// </summary>
 internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
@@ -51,6 +51,11 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 {
                     slot.ErrorCode = ErrorCode.InvalidRecord;
                     slot.ErrorMessage = "No records.";
+                }
+                else if (context.ApiVersion < LegacyZstd.FirstProduceVersion && LegacyZstd.StartsWithZstd(records.Span))
+                {
+                    slot.ErrorCode = ErrorCode.UnsupportedCompressionType;
+                    slot.ErrorMessage = $"Produce v{context.ApiVersion} cannot carry zstd batches (v{LegacyZstd.FirstProduceVersion}+ can).";
                 }
                 else
                 {
