@@ -142,4 +142,87 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
 
         await WaitForMetadataAsync(_brokers.Last(b => !ReferenceEquals(b, stopped)), m => m.Topics.Any(t => t.Topic == "after-failover" && t.Partitions.All(p => p.Leader > 0)), "topic after-failover");
     }
+
+    [Fact]
+    public async Task A_group_has_one_coordinator_whichever_broker_its_members_bootstrap_from()
+    {
+        foreach (var broker in _brokers)
+        {
+            await WaitForMetadataAsync(broker, m => m.Brokers.Count == 3, "three registered brokers");
+        }
+
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _brokers[0].BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "shared", NumPartitions = 6, ReplicationFactor = 1 }]);
+        }
+
+        foreach (var broker in _brokers)
+        {
+            await WaitForMetadataAsync(broker, m => m.Topics.Any(t => t.Topic == "shared" && t.Partitions.Count == 6), "topic shared");
+        }
+
+        // Two members of one group, each knowing a different broker, split the six partitions between them.
+        var assigned = new List<TopicPartition>[2];
+        var consumers = Enumerable.Range(0, 2).Select(i => new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = _brokers[i * 2].BootstrapServers,
+            GroupId = "split",
+            SessionTimeoutMs = 10_000,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build()).ToArray();
+        try
+        {
+            foreach (var consumer in consumers)
+            {
+                consumer.Subscribe("shared");
+            }
+
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                foreach (var consumer in consumers)
+                {
+                    consumer.Consume(TimeSpan.FromMilliseconds(200));
+                }
+
+                for (var i = 0; i < 2; i++)
+                {
+                    assigned[i] = consumers[i].Assignment;
+                }
+
+                if (assigned[0].Count + assigned[1].Count == 6 && assigned[0].Count > 0 && assigned[1].Count > 0)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"assignments {assigned[0].Count} + {assigned[1].Count}, not 6 split between two members");
+            }
+
+            Assert.Empty(assigned[0].Intersect(assigned[1]));
+            consumers[0].Commit([new TopicPartitionOffset(assigned[0][0], 1)]);
+        }
+        finally
+        {
+            foreach (var consumer in consumers)
+            {
+                consumer.Close();
+                consumer.Dispose();
+            }
+        }
+
+        // Every broker names the same coordinator, and the committed offset is there whichever broker the admin asks.
+        var coordinators = new HashSet<int>();
+        foreach (var broker in _brokers)
+        {
+            using var client = await broker.ConnectRawAsync();
+            var found = await client.SendAsync<FastLog.Protocol.FindCoordinatorResponse>(new FastLog.Protocol.FindCoordinatorRequest { Key = "split" }, version: 3);
+            Assert.Equal(FastLog.Protocol.ErrorCode.None, found.ErrorCode);
+            coordinators.Add(found.NodeId);
+        }
+
+        Assert.Single(coordinators);
+        using var offsetsAdmin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _brokers[1].BootstrapServers }).Build();
+        var offsets = await offsetsAdmin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("split", [assigned[0][0]])]);
+        Assert.Equal(1, offsets.Single().Partitions.Single().Offset.Value);
+    }
 }

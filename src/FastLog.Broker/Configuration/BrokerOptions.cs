@@ -81,6 +81,9 @@ public sealed class BrokerOptions
     /// <summary>default.replication.factor: replicas of an auto-created topic, or of one created with replication factor -1 (Kafka's 1).</summary>
     public int DefaultReplicationFactor { get; set; } = 1;
 
+    /// <summary>offsets.topic.replication.factor: replicas of each __consumer_offsets partition in a cluster (Kafka's 3; fewer when the quorum has fewer voters).</summary>
+    public int OffsetsTopicReplicationFactor { get; set; } = 3;
+
     /// <summary>
     /// unclean.leader.election.enable: whether a live replica outside the ISR may lead when no
     /// in-sync replica is alive (availability bought with the loss of what only the ISR had).
@@ -246,9 +249,9 @@ public sealed class BrokerOptions
             throw new ArgumentException($"controller.quorum.voters needs gossip (--cluster-listen) and must list this node ({NodeId}); it lists {string.Join(",", QuorumVoters.Keys)}");
         }
 
-        if (DefaultReplicationFactor < 1)
+        if (DefaultReplicationFactor < 1 || OffsetsTopicReplicationFactor < 1)
         {
-            throw new ArgumentException($"default.replication.factor must be >= 1, not {DefaultReplicationFactor}");
+            throw new ArgumentException($"default.replication.factor and offsets.topic.replication.factor must be >= 1, not {DefaultReplicationFactor} and {OffsetsTopicReplicationFactor}");
         }
 
         foreach (var (name, value) in TopicDefaults)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Threading.Channels;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Groups;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Topics;
 using FastLog.Client;
@@ -76,6 +77,23 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     public bool LeadsHere(TopicPartition partition) =>
         Image.TopicsByName.TryGetValue(partition.Topic, out var topic) && partition.Partition < topic.Partitions.Count
         && topic.Partitions[partition.Partition].Leader == NodeId;
+
+    /// <summary>
+    /// The broker that coordinates <paramref name="groupId"/>: the leader of its __consumer_offsets
+    /// partition (Kafka's rule), or -1 while that topic does not exist yet or the partition has no leader.
+    /// </summary>
+    public int GroupCoordinatorOf(string groupId) =>
+        Image.TopicsByName.TryGetValue(GroupPlacement.OffsetsTopic, out var offsets) && GroupPlacement.PartitionFor(groupId) is var p && p < offsets.Partitions.Count
+            ? offsets.Partitions[p].Leader
+            : PartitionRecord.NoLeader;
+
+    /// <summary>NONE when this broker coordinates the group; NOT_COORDINATOR when another does; COORDINATOR_NOT_AVAILABLE when none does now.</summary>
+    public ErrorCode GroupCoordinatorError(string groupId) => GroupCoordinatorOf(groupId) switch
+    {
+        PartitionRecord.NoLeader => ErrorCode.CoordinatorNotAvailable,
+        var id when id == NodeId => ErrorCode.None,
+        _ => ErrorCode.NotCoordinator,
+    };
 
     public Task StartAsync()
     {
@@ -337,6 +355,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
                         m.NodeId, m.Incarnation, m.KafkaHost, m.KafkaPort, m.GossipEndPoint.ToString(), m.Rack,
                         Alive: m.State == MemberState.Alive, Gone: m.State is MemberState.Dead or MemberState.Left)).ToList();
                     await DecideAsync(image => ControllerLogic.ReconcileMembership(image, members, _options.UncleanLeaderElection)).ConfigureAwait(false);
+                    await DecideAsync(CreateOffsetsTopicWhenReady).ConfigureAwait(false);
                 }
             }
             catch (ControllerException e) when (e.Error == ControllerError.NotController)
@@ -352,6 +371,25 @@ public sealed class ClusterCoordinator : IAsyncDisposable
                 _logger.LogWarning(e, "Controller: reconciling membership failed; retrying in {Seconds} s", ControlInterval.TotalSeconds);
             }
         }
+    }
+
+    /// <summary>
+    /// __consumer_offsets, once enough brokers are live to give it offsets.topic.replication.factor
+    /// replicas (or every voter, in a smaller cluster): created early, with the first broker alone,
+    /// it would put every group on that broker. Its 50 partitions are Kafka's; each partition's
+    /// leader coordinates the groups that hash to it.
+    /// </summary>
+    private IReadOnlyList<MetadataRecord> CreateOffsetsTopicWhenReady(MetadataImage image)
+    {
+        var live = image.LiveBrokers.Count();
+        var replicationFactor = Math.Min(_options.OffsetsTopicReplicationFactor, _options.QuorumVoters.Count);
+        if (image.TopicsByName.ContainsKey(GroupPlacement.OffsetsTopic) || live < replicationFactor)
+        {
+            return [];
+        }
+
+        return ControllerLogic.CreateTopic(image, new TopicCreation(GroupPlacement.OffsetsTopic, GroupPlacement.OffsetsPartitions, replicationFactor,
+            ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)), Guid.NewGuid());
     }
 
     public async ValueTask DisposeAsync()

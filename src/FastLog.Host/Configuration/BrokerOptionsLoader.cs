@@ -88,6 +88,9 @@ public static class BrokerOptionsLoader
             case "default.replication.factor":
                 options.DefaultReplicationFactor = Int(value);
                 return true;
+            case "offsets.topic.replication.factor":
+                options.OffsetsTopicReplicationFactor = Int(value);
+                return true;
             case "unclean.leader.election.enable":
                 options.UncleanLeaderElection = bool.Parse(value);
                 return true;
