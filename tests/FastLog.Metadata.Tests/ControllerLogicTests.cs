@@ -16,7 +16,7 @@ public sealed class ControllerLogicTests
     private static MetadataImage Cluster(params MemberStatus[] members)
     {
         var image = MetadataImage.Empty;
-        return image.Apply(ControllerLogic.ReconcileMembership(image, members, uncleanLeaderElection: false), 1);
+        return image.Apply(ControllerLogic.ReconcileMembership(image, members, uncleanLeaderElection: _ => false), 1);
     }
 
     private static MetadataImage Create(MetadataImage image, string name, int partitions, int replicationFactor, out Guid topicId)
@@ -32,7 +32,7 @@ public sealed class ControllerLogicTests
 
         Assert.Equal([1, 2, 3], image.Brokers.Keys);
         Assert.All(image.Brokers.Values, b => Assert.False(b.Fenced));
-        Assert.Empty(ControllerLogic.ReconcileMembership(image, [Alive(1), Alive(2), Alive(3)], false));
+        Assert.Empty(ControllerLogic.ReconcileMembership(image, [Alive(1), Alive(2), Alive(3)], _ => false));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ControllerLogicTests
         var image = Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 3, out _);
         var leader = image.TopicsByName["t"].Partitions[0].Leader;
 
-        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(leader)], uncleanLeaderElection: false), 10);
+        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(leader)], uncleanLeaderElection: _ => false), 10);
 
         var partition = after.TopicsByName["t"].Partitions[0];
         Assert.True(after.Brokers[leader].Fenced);
@@ -103,7 +103,7 @@ public sealed class ControllerLogicTests
         Assert.Equal(1, partition.PartitionEpoch);
 
         // It comes back: it leads again, with a new epoch.
-        var back = after.Apply(ControllerLogic.ReconcileMembership(after, [Alive(leader)], false), 11);
+        var back = after.Apply(ControllerLogic.ReconcileMembership(after, [Alive(leader)], _ => false), 11);
         Assert.Equal(leader, back.TopicsByName["t"].Partitions[0].Leader);
         Assert.Equal(2, back.TopicsByName["t"].Partitions[0].LeaderEpoch);
     }
@@ -117,7 +117,7 @@ public sealed class ControllerLogicTests
         // As replication (part 2) would leave it: every replica in sync.
         image = image.Apply([new PartitionRecord(topicId, 0, [1, 2, 3], [1, 2, 3], 1, 0, 1)], 3);
 
-        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(1)], false), 4);
+        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(1)], _ => false), 4);
 
         var partition = after.TopicsByName["t"].Partitions[0];
         Assert.Equal(2, partition.Leader);
@@ -125,9 +125,9 @@ public sealed class ControllerLogicTests
         Assert.Equal(1, partition.LeaderEpoch);
 
         // The preferred leader returns to the ISR (as replication would put it back) and takes leadership back.
-        var rejoined = after.Apply(ControllerLogic.ReconcileMembership(after, [Alive(1)], false), 5);
+        var rejoined = after.Apply(ControllerLogic.ReconcileMembership(after, [Alive(1)], _ => false), 5);
         rejoined = rejoined.Apply([rejoined.TopicsByName["t"].Partitions[0].ToRecord(topicId) with { Isr = [2, 3, 1] }], 6);
-        var preferred = ControllerLogic.ElectLeaders(rejoined, false).Single();
+        var preferred = ControllerLogic.ElectLeaders(rejoined, _ => false).Single();
         Assert.Equal(1, preferred.Leader);
         Assert.Equal(2, preferred.LeaderEpoch);
     }
@@ -138,7 +138,7 @@ public sealed class ControllerLogicTests
         var image = Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 2, out _);
         var partition = image.TopicsByName["t"].Partitions[0];
 
-        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(partition.Leader)], uncleanLeaderElection: true), 10);
+        var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(partition.Leader)], uncleanLeaderElection: _ => true), 10);
 
         var moved = after.TopicsByName["t"].Partitions[0];
         Assert.Equal(partition.Replicas[1], moved.Leader);
@@ -150,8 +150,8 @@ public sealed class ControllerLogicTests
     {
         var image = Create(Cluster(Alive(1), Alive(2)), "t", 2, 1, out _);
 
-        Assert.Empty(ControllerLogic.ReconcileMembership(image, [Alive(1) with { Alive = false }], false));
-        Assert.Empty(ControllerLogic.ReconcileMembership(image, [], false));
+        Assert.Empty(ControllerLogic.ReconcileMembership(image, [Alive(1) with { Alive = false }], _ => false));
+        Assert.Empty(ControllerLogic.ReconcileMembership(image, [], _ => false));
     }
 
     [Fact]

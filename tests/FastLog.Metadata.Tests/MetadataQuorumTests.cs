@@ -71,7 +71,7 @@ public sealed class MetadataQuorumTests : IAsyncLifetime
     private static Func<MetadataImage, IReadOnlyList<Records.MetadataRecord>> CreateTopic(string name) => image =>
     {
         var withBrokers = image.Brokers.Count > 0 ? [] : ControllerLogic.ReconcileMembership(image, Enumerable.Range(1, 3).Select(id =>
-            new MemberStatus(id, 0, "127.0.0.1", 9000 + id, $"127.0.0.1:{8000 + id}", null, Alive: true, Gone: false)), false);
+            new MemberStatus(id, 0, "127.0.0.1", 9000 + id, $"127.0.0.1:{8000 + id}", null, Alive: true, Gone: false)), _ => false);
         var registered = image.Apply(withBrokers, image.Offset);
         return [.. withBrokers, .. ControllerLogic.CreateTopic(registered, new TopicCreation(name, 3, 3, ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)), Guid.NewGuid())];
     };

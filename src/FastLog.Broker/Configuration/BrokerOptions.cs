@@ -84,13 +84,6 @@ public sealed class BrokerOptions
     /// <summary>offsets.topic.replication.factor: replicas of each __consumer_offsets partition in a cluster (Kafka's 3; fewer when the quorum has fewer voters).</summary>
     public int OffsetsTopicReplicationFactor { get; set; } = 3;
 
-    /// <summary>
-    /// unclean.leader.election.enable: whether a live replica outside the ISR may lead when no
-    /// in-sync replica is alive (availability bought with the loss of what only the ISR had).
-    /// Off, as Kafka's default: the partition stays offline until an in-sync replica returns.
-    /// </summary>
-    public bool UncleanLeaderElection { get; set; }
-
     public bool AutoCreateTopics { get; set; } = true;
 
     public int DefaultPartitions { get; set; } = 1;

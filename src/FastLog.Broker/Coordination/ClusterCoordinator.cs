@@ -354,7 +354,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
                     var members = _gossip.View.Members.Select(m => new MemberStatus(
                         m.NodeId, m.Incarnation, m.KafkaHost, m.KafkaPort, m.GossipEndPoint.ToString(), m.Rack,
                         Alive: m.State == MemberState.Alive, Gone: m.State is MemberState.Dead or MemberState.Left)).ToList();
-                    await DecideAsync(image => ControllerLogic.ReconcileMembership(image, members, _options.UncleanLeaderElection)).ConfigureAwait(false);
+                    await DecideAsync(image => ControllerLogic.ReconcileMembership(image, members, UncleanLeaderElectionAllowed)).ConfigureAwait(false);
                     await DecideAsync(CreateOffsetsTopicWhenReady).ConfigureAwait(false);
                 }
             }
@@ -372,6 +372,11 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The topic's unclean.leader.election.enable, else the broker default (server.properties), else Kafka's false.</summary>
+    private bool UncleanLeaderElectionAllowed(TopicImage topic) =>
+        (topic.Configs.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)
+            ?? _options.TopicDefaults.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)) == "true";
 
     /// <summary>
     /// __consumer_offsets, once enough brokers are live to give it offsets.topic.replication.factor

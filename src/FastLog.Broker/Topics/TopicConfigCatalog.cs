@@ -19,6 +19,7 @@ public static class TopicConfigCatalog
     public const string MessageTimestampType = "message.timestamp.type";
     public const string MinInSyncReplicas = "min.insync.replicas";
     public const string CompressionType = "compression.type";
+    public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     /// <summary>One known config: its default, its broker-level synonym, and what values it accepts.</summary>
     public sealed record Definition(string Name, string Default, string BrokerSynonym, Func<string, string?> Check);
@@ -34,8 +35,10 @@ public static class TopicConfigCatalog
         new(SegmentMs, "604800000", "log.roll.ms", v => Long(v, min: 1)),
         new(MaxMessageBytes, "1048588", "message.max.bytes", v => Long(v, min: 0, max: int.MaxValue)),
         new(MessageTimestampType, "CreateTime", "log.message.timestamp.type", v => v is "CreateTime" or "LogAppendTime" ? null : "must be CreateTime or LogAppendTime"),
-        // Single node: one in-sync replica is all there is; larger values could never be satisfied.
-        new(MinInSyncReplicas, "1", "min.insync.replicas", v => v == "1" ? null : "must be 1 on a single-node FastLog"),
+        // acks=all is refused with NOT_ENOUGH_REPLICAS while the ISR is smaller (a single node, or a partition whose followers are not in sync).
+        new(MinInSyncReplicas, "1", "min.insync.replicas", v => Long(v, min: 1, max: int.MaxValue)),
+        // Whether an out-of-sync replica may lead when no in-sync one is alive (losing what only the ISR had); Kafka's default is no.
+        new(UncleanLeaderElectionEnable, "false", "unclean.leader.election.enable", v => v is "true" or "false" ? null : "must be true or false"),
         // Batches are stored exactly as the producer compressed them; re-compression is not offered.
         new(CompressionType, "producer", "compression.type", v => v == "producer" ? null : "only 'producer' is supported (batches are stored as sent)"),
     ];

@@ -91,9 +91,6 @@ public static class BrokerOptionsLoader
             case "offsets.topic.replication.factor":
                 options.OffsetsTopicReplicationFactor = Int(value);
                 return true;
-            case "unclean.leader.election.enable":
-                options.UncleanLeaderElection = bool.Parse(value);
-                return true;
             case "fastlog.cluster.seeds":
                 options.ClusterSeeds = ParseSeeds(value);
                 return true;

@@ -13,7 +13,7 @@ namespace FastLog.Metadata.Controller;
 /// a leader is always a live (unfenced) member of the ISR, chosen in replica order (the first
 /// replica is the preferred leader); fencing a broker removes it from every ISR, except that the
 /// last ISR member stays (the partition is then offline, leader -1, until that broker returns or
-/// an unclean election is allowed); every leader change raises the leader epoch and every change
+/// an unclean election is allowed for its topic); every leader change raises the leader epoch and every change
 /// the partition epoch.</para>
 /// </summary>
 public static class ControllerLogic
@@ -68,7 +68,7 @@ public static class ControllerLogic
     /// (alive again) or to fence (Dead or Left), and the leader and ISR changes that follow. A
     /// broker gossip does not mention, or holds Suspect, is left as it is. Empty when nothing changes.
     /// </summary>
-    public static IReadOnlyList<MetadataRecord> ReconcileMembership(MetadataImage image, IEnumerable<MemberStatus> members, bool uncleanLeaderElection)
+    public static IReadOnlyList<MetadataRecord> ReconcileMembership(MetadataImage image, IEnumerable<MemberStatus> members, Func<TopicImage, bool> uncleanLeaderElection)
     {
         var records = new List<MetadataRecord>();
         foreach (var member in members)
@@ -102,13 +102,13 @@ public static class ControllerLogic
     /// the last member), a new leader where the leader is not a live ISR member, and leadership
     /// back to the preferred replica where it is a live ISR member.
     /// </summary>
-    public static IEnumerable<PartitionRecord> ElectLeaders(MetadataImage image, bool uncleanLeaderElection)
+    public static IEnumerable<PartitionRecord> ElectLeaders(MetadataImage image, Func<TopicImage, bool> uncleanLeaderElection)
     {
         foreach (var topic in image.TopicsByName.Values)
         {
             foreach (var partition in topic.Partitions)
             {
-                if (Elect(image, partition, uncleanLeaderElection) is { } changed)
+                if (Elect(image, partition, uncleanLeaderElection(topic)) is { } changed)
                 {
                     yield return changed.ToRecord(topic.TopicId);
                 }

@@ -47,6 +47,11 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 {
                     slot.ErrorCode = ErrorCode.NotLeaderOrFollower;
                 }
+                else if (request.Acks == -1 && InSyncReplicas(broker, topic, partitionData.Index) < MinInSyncReplicas(broker, topic))
+                {
+                    // Kafka's check before the append: acks=all needs min.insync.replicas in-sync copies.
+                    slot.ErrorCode = ErrorCode.NotEnoughReplicas;
+                }
                 else if (partitionData.Records is not { Length: > 0 } records)
                 {
                     slot.ErrorCode = ErrorCode.InvalidRecord;
@@ -78,6 +83,15 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
 
         return request.Acks == 0 ? null : response;
     }
+
+    /// <summary>The partition's ISR size: from the metadata image in a cluster; one (this node) on a single node.</summary>
+    private static int InSyncReplicas(BrokerServices broker, TopicDescription topic, int partition) =>
+        broker.Coordinator is { } cluster
+            ? cluster.Image.TopicsById.GetValueOrDefault(topic.TopicId)?.Partitions.ElementAtOrDefault(partition)?.Isr.Length ?? 0
+            : 1;
+
+    private static int MinInSyncReplicas(BrokerServices broker, TopicDescription topic) =>
+        int.Parse(broker.Topics.EffectiveConfig(topic, TopicConfigCatalog.MinInSyncReplicas), System.Globalization.CultureInfo.InvariantCulture);
 
     private static ValueTask<PartitionReplica.AppendOutcome> AppendOnOwnerAsync(PartitionManager partitions, PartitionAppend append)
     {
