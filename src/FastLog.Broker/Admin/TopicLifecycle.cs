@@ -99,7 +99,8 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
                 }
 
                 await OnControllerAsync(() => cluster.AddPartitionsAsync(name, newTotal, null)).ConfigureAwait(false);
-                return await cluster.WaitForTopicAsync(name, registry.Find(name)?.TopicId ?? Guid.Empty).ConfigureAwait(false);
+                return await cluster.WaitForTopicAsync(name, registry.Find(name)?.TopicId ?? Guid.Empty).ConfigureAwait(false)
+                    ?? throw new TopicRegistryException(TopicRegistryError.NotFound, $"Topic '{name}' does not exist.");
             }
 
             var before = registry.Find(name);

@@ -116,7 +116,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         {
             var replicationFactor = creation.ReplicationFactor == -1 ? _options.DefaultReplicationFactor : creation.ReplicationFactor;
             var image = await DecideAsync(image => ControllerLogic.CreateTopic(image, creation with { ReplicationFactor = replicationFactor }, Guid.NewGuid())).ConfigureAwait(false);
-            return await WaitForTopicAsync(creation.Name, image.TopicsByName[creation.Name].TopicId).ConfigureAwait(false);
+            return await WaitForTopicAsync(creation.Name, image.TopicsByName[creation.Name].TopicId).ConfigureAwait(false) ?? throw NotVisibleYet(creation.Name);
         }
 
         var request = new CreateTopicsRequest { TimeoutMs = (int)ForwardTimeout.TotalMilliseconds };
@@ -134,8 +134,11 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             throw new ControllerException(ToControllerError(result.ErrorCode), result.ErrorMessage ?? result.ErrorCode.ToString());
         }
 
-        return await WaitForTopicAsync(creation.Name, result.TopicId).ConfigureAwait(false);
+        return await WaitForTopicAsync(creation.Name, result.TopicId).ConfigureAwait(false) ?? throw NotVisibleYet(creation.Name);
     }
+
+    private static ControllerException NotVisibleYet(string topic) =>
+        new(ControllerError.NotController, $"Topic '{topic}' was created but has not reached this broker yet; retry.");
 
     /// <summary>On the controller: deletes a topic; returns once committed.</summary>
     public Task<MetadataImage> DeleteTopicAsync(string name) => DecideAsync(image => ControllerLogic.DeleteTopic(image, name));
@@ -215,17 +218,25 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (up to 30 s) until this broker has applied an image with the topic and opened its partitions.</summary>
-    public async Task<TopicDescription> WaitForTopicAsync(string name, Guid topicId)
+    /// <summary>
+    /// Waits (up to 30 s) until this broker has applied an image with the topic (with
+    /// <paramref name="topicId"/>, unless empty: old CreateTopics versions carry no id) and opened
+    /// its partitions; null when it has not by then.
+    /// </summary>
+    public async Task<TopicDescription?> WaitForTopicAsync(string name, Guid topicId)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(ForwardTimeout);
-        while (_topics.Find(name) is not { } topic || topic.TopicId != topicId)
+        var deadline = DateTime.UtcNow + ForwardTimeout;
+        while (DateTime.UtcNow < deadline && !_stopping.IsCancellationRequested)
         {
-            await Task.Delay(20, deadline.Token).ConfigureAwait(false);
+            if (_topics.Find(name) is { } topic && (topicId == Guid.Empty || topic.TopicId == topicId))
+            {
+                return topic;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
         }
 
-        return _topics.Find(name)!;
+        return null;
     }
 
     private Task<MetadataImage> DecideAsync(Func<MetadataImage, IReadOnlyList<MetadataRecord>> decide) => _quorum.SubmitAsync(decide, _stopping.Token);

@@ -13,6 +13,7 @@ internal sealed class AlterConfigsHandler : ApiHandler<AlterConfigsRequest>
 {
     public override ApiKey ApiKey => ApiKey.AlterConfigs;
 
-    protected override ValueTask<KafkaMessage?> HandleAsync(RequestContext context, AlterConfigsRequest request) =>
-        AlterAsync<AlterConfigsRequest, ConfigEntry, AlterConfigsResponse>(context.Broker, request, replaceAll: true, (_, entry) => new ConfigChange(entry.Name, entry.Value));
+    protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, AlterConfigsRequest request) =>
+        await ControllerForwarding.TryForwardAsync<AlterConfigsResponse>(context, request)
+        ?? await AlterAsync<AlterConfigsRequest, ConfigEntry, AlterConfigsResponse>(context.Broker, request, replaceAll: true, (_, entry) => new ConfigChange(entry.Name, entry.Value));
 }

@@ -6,13 +6,14 @@ namespace FastLog.Server.Handlers;
 /// <summary>
 /// The brokers and controller a client is told about (Metadata, DescribeCluster). With the
 /// metadata quorum: every unfenced broker of the committed image and the Raft leader as controller.
-/// With gossip alone: the members gossip believes Alive and its lowest id. On a single node: this
-/// node. Other brokers are listed at the address they registered (their inter-broker listener's);
+/// With gossip alone, DescribeCluster lists the members gossip believes Alive and its lowest id,
+/// while Metadata names this node alone (it leads everything it serves; gossip agrees on nothing
+/// else). On a single node: this node. Other brokers are listed at the address they registered (their inter-broker listener's);
 /// this node at the address advertised for the listener the client came in through.
 /// </summary>
 internal static class ClusterBrokers
 {
-    public static List<BrokerEndpoint> Brokers(RequestContext context)
+    public static List<BrokerEndpoint> Brokers(RequestContext context, bool gossipMembers = false)
     {
         var broker = context.Broker;
         var self = broker.Options.NodeId;
@@ -25,7 +26,7 @@ internal static class ClusterBrokers
                 : [Self(context, broker.Options.Rack)]; // before this broker's registration is committed
         }
 
-        if (broker.Cluster?.View is { } view)
+        if (gossipMembers && broker.Cluster?.View is { } view)
         {
             return view.Alive.Select(m => m.NodeId == self
                 ? Self(context, m.Rack)
@@ -35,8 +36,16 @@ internal static class ClusterBrokers
         return [Self(context, broker.Options.Rack)];
     }
 
-    public static int ControllerId(RequestContext context) =>
-        context.Broker.Coordinator?.ControllerId ?? context.Broker.Cluster?.View.ControllerId ?? context.Broker.Options.NodeId;
+    /// <summary>
+    /// The controller named to clients: the Raft leader; during an election this broker (as KRaft
+    /// brokers name a live broker), since any broker forwards controller requests. Gossip alone:
+    /// its lowest alive id; a single node: this node.
+    /// </summary>
+    public static int ControllerId(RequestContext context, bool gossipMembers = false) =>
+        context.Broker.Coordinator is { } cluster
+            // A controller the client is not told about (not registered in this broker's image yet) would leave it waiting for that broker.
+            ? cluster.ControllerId >= 0 && cluster.Image.IsLive(cluster.ControllerId) ? cluster.ControllerId : context.Broker.Options.NodeId
+            : gossipMembers ? context.Broker.Cluster?.View.ControllerId ?? context.Broker.Options.NodeId : context.Broker.Options.NodeId;
 
     private static BrokerEndpoint Self(RequestContext context, string? rack)
     {

@@ -14,6 +14,11 @@ internal sealed class CreatePartitionsHandler : ApiHandler<CreatePartitionsReque
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
     {
+        if (await ControllerForwarding.TryForwardAsync<CreatePartitionsResponse>(context, request) is { } forwarded)
+        {
+            return forwarded;
+        }
+
         var broker = context.Broker;
         var response = new CreatePartitionsResponse();
         var duplicated = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);

@@ -18,6 +18,17 @@ internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {
         var broker = context.Broker;
+        if (await ControllerForwarding.TryForwardAsync<CreateTopicsResponse>(context, request) is { } forwarded)
+        {
+            // Answer once this broker's image holds what the controller created, so the client's next request here finds it.
+            foreach (var created in forwarded.Topics.Where(t => t.ErrorCode == ErrorCode.None && !request.ValidateOnly))
+            {
+                await broker.Coordinator!.WaitForTopicAsync(created.Name, created.TopicId);
+            }
+
+            return forwarded;
+        }
+
         var response = new CreateTopicsResponse();
         var duplicated = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var requested in request.Topics)

@@ -15,6 +15,11 @@ internal sealed class DeleteTopicsHandler : ApiHandler<DeleteTopicsRequest>
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {
+        if (await ControllerForwarding.TryForwardAsync<DeleteTopicsResponse>(context, request) is { } forwarded)
+        {
+            return forwarded;
+        }
+
         var broker = context.Broker;
         var response = new DeleteTopicsResponse();
         var targets = context.ApiVersion >= 6

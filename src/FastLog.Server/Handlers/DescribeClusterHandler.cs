@@ -16,7 +16,7 @@ internal sealed class DescribeClusterHandler : ApiHandler<DescribeClusterRequest
         {
             EndpointType = request.EndpointType,
             ClusterId = context.Broker.Options.ClusterId,
-            ControllerId = ClusterBrokers.ControllerId(context),
-            Brokers = ClusterBrokers.Brokers(context),
+            ControllerId = ClusterBrokers.ControllerId(context, gossipMembers: true),
+            Brokers = ClusterBrokers.Brokers(context, gossipMembers: true),
         });
 }

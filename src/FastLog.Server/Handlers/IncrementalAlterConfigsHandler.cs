@@ -19,10 +19,15 @@ internal sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlt
 
     public override ApiKey ApiKey => ApiKey.IncrementalAlterConfigs;
 
-    protected override ValueTask<KafkaMessage?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
+    protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
     {
+        if (await ControllerForwarding.TryForwardAsync<IncrementalAlterConfigsResponse>(context, request) is { } forwarded)
+        {
+            return forwarded;
+        }
+
         var registry = context.Broker.Topics;
-        return TopicConfigAlteration.AlterAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequest.AlterableConfig, IncrementalAlterConfigsResponse>(
+        return await TopicConfigAlteration.AlterAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequest.AlterableConfig, IncrementalAlterConfigsResponse>(
             context.Broker, request, replaceAll: false, (topic, config) => ToChange(registry, topic, config));
     }
 
