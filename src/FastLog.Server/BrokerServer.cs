@@ -88,7 +88,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private async Task StartCoreAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        _logDirectories = LogDirectories.Open(_options.DataDirectories, _logger);
+        _logDirectories = LogDirectories.Open(_options.DataDirectories, _options.ShardCount, _logger);
         var binds = _options.Listeners.Select(listener => OnListener(listener, () =>
         {
             var bind = listener.ToBindEndPoint();

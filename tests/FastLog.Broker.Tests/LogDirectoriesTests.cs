@@ -12,6 +12,8 @@ namespace FastLog.Broker.Tests;
 /// </summary>
 public sealed class LogDirectoriesTests : IDisposable
 {
+    private const int Shards = 2;
+
     private readonly string _root = Directory.CreateTempSubdirectory("fastlog-logdirs-").FullName;
 
     private string Dir(string name) => Path.Combine(_root, name);
@@ -35,15 +37,14 @@ public sealed class LogDirectoriesTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Dir("a"), "orders-1"));
         Directory.CreateDirectory(Path.Combine(Dir("b"), "my-topic-2"));
         Directory.CreateDirectory(Path.Combine(Dir("b"), "lost+found")); // not a partition
-        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], NullLogger.Instance);
+        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
         var (a, b) = (directories.All[0], directories.All[1]);
 
         Assert.Equal((2, 1), (a.PartitionCount, b.PartitionCount));
         Assert.Same(a, directories.DirectoryFor(new TopicPartition("orders", 1)));
         Assert.Same(b, directories.DirectoryFor(new TopicPartition("my-topic", 2)));
         Assert.Same(b, directories.DirectoryFor(new TopicPartition("new", 0))); // b has fewer
-        Assert.Same(a, directories.DirectoryFor(new TopicPartition("new", 1))); // a tie: the first listed
-        Assert.Same(b, directories.DirectoryFor(new TopicPartition("new", 2)));
+        Assert.NotSame(directories.DirectoryFor(new TopicPartition("new", 1)), directories.DirectoryFor(new TopicPartition("new", 2))); // from a tie, one each
         Assert.Equal((3, 3), (a.PartitionCount, b.PartitionCount));
 
         directories.Forget(new TopicPartition("orders", 0));
@@ -52,26 +53,40 @@ public sealed class LogDirectoriesTests : IDisposable
     }
 
     [Fact]
+    public void WithAsManyShardsAsDisks_EachShardsPartitionsSpreadOverEveryDisk()
+    {
+        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
+
+        var placed = Enumerable.Range(0, 8).Select(p => (Shard: PartitionPlacement.ShardFor(new TopicPartition("t", p), Shards), Directory: directories.DirectoryFor(new TopicPartition("t", p)))).ToList();
+
+        Assert.Equal((4, 4), (directories.All[0].PartitionCount, directories.All[1].PartitionCount));
+        foreach (var shard in placed.GroupBy(p => p.Shard))
+        {
+            Assert.Equal([2, 2], shard.GroupBy(p => p.Directory).Select(d => d.Count()));
+        }
+    }
+
+    [Fact]
     public void APartitionInTwoDirectories_StopsTheStart_NamingBoth()
     {
         Directory.CreateDirectory(Path.Combine(Dir("a"), "orders-0"));
         Directory.CreateDirectory(Path.Combine(Dir("b"), "orders-0"));
 
-        var error = Assert.Throws<IOException>(() => LogDirectories.Open([Dir("a"), Dir("b")], NullLogger.Instance));
+        var error = Assert.Throws<IOException>(() => LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance));
 
         Assert.Contains(Path.Combine(Dir("a"), "orders-0"), error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(Dir("b"), "orders-0"), error.Message, StringComparison.Ordinal);
         // The locks taken before the error were given back: a corrected start succeeds.
         Directory.Delete(Path.Combine(Dir("b"), "orders-0"));
-        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], NullLogger.Instance);
+        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
     }
 
     [Fact]
     public void EveryDirectoryIsLocked_NotOnlyTheFirst()
     {
-        using var first = LogDirectories.Open([Dir("a"), Dir("b")], NullLogger.Instance);
+        using var first = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
 
-        var error = Assert.Throws<IOException>(() => LogDirectories.Open([Dir("c"), Dir("b")], NullLogger.Instance));
+        var error = Assert.Throws<IOException>(() => LogDirectories.Open([Dir("c"), Dir("b")], Shards, NullLogger.Instance));
 
         Assert.Contains($"{Dir("b")} is in use by another broker", error.Message, StringComparison.Ordinal);
     }
@@ -79,7 +94,7 @@ public sealed class LogDirectoriesTests : IDisposable
     [Fact]
     public void AFailedDirectory_GoesOffline_AndTakesNoNewPartitions()
     {
-        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], NullLogger.Instance);
+        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
         var (a, b) = (directories.All[0], directories.All[1]);
         Assert.Same(a, directories.DirectoryFor(new TopicPartition("t", 0)));
 

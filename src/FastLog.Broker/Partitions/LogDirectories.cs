@@ -9,7 +9,10 @@ namespace FastLog.Broker.Partitions;
 /// directory is created and locked (so two brokers never share a disk) and scanned once: a
 /// partition is found in whichever directory holds it, and one found in two is a start-up error
 /// (neither copy can be trusted to be the newer). A partition in none is new: it goes to the online
-/// directory holding the fewest partitions, ties to the first listed (Kafka's LogManager rule).
+/// directory holding the fewest partitions (Kafka's LogManager rule); among equals, to the one where
+/// the partition's owner shard has the fewest, so each shard's partitions spread over every disk
+/// too (with as many shards as disks, plain round-robin would give each shard a single disk); then
+/// the first listed.
 /// Broker-wide files (topics.json, producer ids, the consumer-offsets logs) stay in the first.
 /// A directory whose disk fails goes offline (<see cref="Fail"/>) and takes only its own partitions with it.
 ///
@@ -21,15 +24,23 @@ public sealed class LogDirectories : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<TopicPartition, LogDirectory> _located;
+    // Partitions per (directory, owner shard): the tie-break of placement.
+    private readonly Dictionary<(LogDirectory Directory, int Shard), int> _byShard = [];
+    private readonly int _shardCount;
     private readonly List<FileStream> _locks;
     private readonly ILogger _logger;
 
-    private LogDirectories(List<LogDirectory> all, Dictionary<TopicPartition, LogDirectory> located, List<FileStream> locks, ILogger logger)
+    private LogDirectories(List<LogDirectory> all, Dictionary<TopicPartition, LogDirectory> located, int shardCount, List<FileStream> locks, ILogger logger)
     {
         All = all;
         _located = located;
+        _shardCount = shardCount;
         _locks = locks;
         _logger = logger;
+        foreach (var (partition, directory) in located)
+        {
+            CountOnShard(directory, partition, +1);
+        }
     }
 
     /// <summary>In log.dirs order.</summary>
@@ -38,8 +49,9 @@ public sealed class LogDirectories : IDisposable
     /// <summary>
     /// Creates, locks and scans every directory. Throws IOException with one line naming the directory
     /// and the setting when one cannot be created or locked, or a partition is found in two.
+    /// <paramref name="shardCount"/>: the shards partitions are spread over (see <see cref="PartitionPlacement"/>).
     /// </summary>
-    public static LogDirectories Open(IReadOnlyList<string> paths, ILogger logger)
+    public static LogDirectories Open(IReadOnlyList<string> paths, int shardCount, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var locks = new List<FileStream>();
@@ -68,7 +80,7 @@ public sealed class LogDirectories : IDisposable
                 all.Add(directory);
             }
 
-            return new LogDirectories(all, located, locks, logger);
+            return new LogDirectories(all, located, shardCount, locks, logger);
         }
         catch
         {
@@ -91,10 +103,12 @@ public sealed class LogDirectories : IDisposable
                 return found;
             }
 
-            var target = All.Where(d => !d.IsOffline).MinBy(d => d.PartitionCount)
+            var shard = PartitionPlacement.ShardFor(partition, _shardCount);
+            var target = All.Where(d => !d.IsOffline).MinBy(d => ((long)d.PartitionCount << 32) + _byShard.GetValueOrDefault((d, shard)))
                 ?? throw new IOException($"no log directory is online to hold {partition} (every entry of log.dirs failed)");
             _located[partition] = target;
             target.PartitionCount++;
+            CountOnShard(target, partition, +1);
             return target;
         }
     }
@@ -116,6 +130,7 @@ public sealed class LogDirectories : IDisposable
             if (_located.Remove(partition, out var directory))
             {
                 directory.PartitionCount--;
+                CountOnShard(directory, partition, -1);
             }
         }
     }
@@ -142,6 +157,13 @@ public sealed class LogDirectories : IDisposable
     }
 
     public void Dispose() => _locks.ForEach(l => l.Dispose());
+
+    /// <summary>Under <see cref="_lock"/> (or in the constructor).</summary>
+    private void CountOnShard(LogDirectory directory, TopicPartition partition, int change)
+    {
+        var key = (directory, PartitionPlacement.ShardFor(partition, _shardCount));
+        _byShard[key] = _byShard.GetValueOrDefault(key) + change;
+    }
 
     private static void CreateDirectory(string path)
     {
