@@ -92,6 +92,13 @@ public sealed class JbodDiskFailureTests(ITestOutputHelper output)
         Assert.Equal(onA, described[dirs[0]].Partitions);
         Assert.Equal((ErrorCode.KafkaStorageError, 0), (described[dirs[1]].Error, described[dirs[1]].Partitions.Count));
 
+        // Fetch too: the failed disk's partitions answer KAFKA_STORAGE_ERROR, the other's their records.
+        using (var client = await broker.ConnectRawAsync())
+        {
+            Assert.Equal(ErrorCode.KafkaStorageError, await FetchErrorAsync(client, onB[0]));
+            Assert.Equal(ErrorCode.None, await FetchErrorAsync(client, onA[0]));
+        }
+
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
             var metrics = await http.GetStringAsync($"http://{broker.Server.MetricsEndPoint}/metrics");
@@ -141,6 +148,17 @@ public sealed class JbodDiskFailureTests(ITestOutputHelper output)
         }
 
         return errors;
+    }
+
+    /// <summary>A raw Fetch (v11) of <paramref name="partition"/> from offset 0: the partition's error.</summary>
+    private static async Task<ErrorCode> FetchErrorAsync(FastLog.Client.KafkaClientConnection client, int partition)
+    {
+        var response = await client.SendAsync<FetchResponse>(new FetchRequest
+        {
+            MaxWaitMs = 0,
+            Topics = [new TopicData<FetchRequest.FetchPartition> { Name = Topic, Partitions = [new FetchRequest.FetchPartition { Partition = partition, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] }],
+        }, 11);
+        return Assert.Single(Assert.Single(response.Responses).Partitions).ErrorCode;
     }
 
     /// <summary>DescribeLogDirs (v4) by directory: its error and the partitions of the topic it lists.</summary>
