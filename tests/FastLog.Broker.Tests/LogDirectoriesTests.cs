@@ -37,9 +37,10 @@ public sealed class LogDirectoriesTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Dir("a"), "orders-1"));
         Directory.CreateDirectory(Path.Combine(Dir("b"), "my-topic-2"));
         Directory.CreateDirectory(Path.Combine(Dir("b"), "lost+found")); // not a partition
-        using var directories = LogDirectories.Open([Dir("a"), Dir("b")], Shards, NullLogger.Instance);
+        using var directories = LogDirectories.Open([Dir("a"), Dir("b") + "/"], Shards, NullLogger.Instance);
         var (a, b) = (directories.All[0], directories.All[1]);
 
+        Assert.Equal(Dir("b"), b.Path); // absolute, as DescribeLogDirs reports it
         Assert.Equal((2, 1), (a.PartitionCount, b.PartitionCount));
         Assert.Same(a, directories.DirectoryFor(new TopicPartition("orders", 1)));
         Assert.Same(b, directories.DirectoryFor(new TopicPartition("my-topic", 2)));

@@ -59,7 +59,7 @@ public sealed class LogDirectories : IDisposable
         {
             var all = new List<LogDirectory>();
             var located = new Dictionary<TopicPartition, LogDirectory>();
-            foreach (var path in paths.Select(Path.GetFullPath))
+            foreach (var path in paths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))))
             {
                 var directory = new LogDirectory(path);
                 CreateDirectory(path);
