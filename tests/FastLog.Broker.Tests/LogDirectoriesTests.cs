@@ -1,6 +1,7 @@
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Partitions;
 using FastLog.Host.Configuration;
+using FastLog.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastLog.Broker.Tests;
@@ -108,6 +109,32 @@ public sealed class LogDirectoriesTests : IDisposable
         Assert.Same(b, directories.DirectoryFor(new TopicPartition("t", 2)));
         directories.Fail(b, new IOException("EIO"));
         Assert.Throws<IOException>(() => directories.DirectoryFor(new TopicPartition("t", 3)));
+    }
+
+    [Fact]
+    public async Task ADiskFailingUnderIdlePartitions_IsFoundByTheProbe_AndOnlyItsDirectoryGoesOffline()
+    {
+        if (!LoopFilesystem.Available)
+        {
+            return; // needs root and mkfs.ext4 to loop-mount a small filesystem
+        }
+
+        using var disk = LoopFilesystem.Create(16);
+        Directory.CreateDirectory(Path.Combine(disk.MountPoint, "data", "idle-0"));
+        using var directories = LogDirectories.Open([Dir("a"), Path.Combine(disk.MountPoint, "data")], Shards, TimeSpan.FromMilliseconds(50), NullLogger.Instance);
+        await Task.Delay(200);
+        Assert.All(directories.All, d => Assert.False(d.IsOffline));
+
+        disk.FailWithError();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!directories.All[1].IsOffline && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains("Read-only file system", directories.All[1].Failure, StringComparison.Ordinal);
+        Assert.False(directories.All[0].IsOffline);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -14,11 +14,15 @@ namespace FastLog.Broker.Partitions;
 /// too (with as many shards as disks, plain round-robin would give each shard a single disk); then
 /// the first listed.
 /// Broker-wide files (topics.json, producer ids, the consumer-offsets logs) stay in the first.
-/// A directory whose disk fails goes offline (<see cref="Fail"/>) and takes only its own partitions with it.
+/// A directory whose disk fails goes offline (<see cref="Fail"/>) and takes only its partitions with it.
+/// Partition writes find a failure first; so that a disk whose partitions are all idle is found too
+/// (as Kafka finds it through its per-directory checkpoint files), every <see cref="ProbeInterval"/>
+/// each online directory's .lock file is rewritten and fsynced.
 ///
 /// Threads: placement and <see cref="Forget"/> run on whichever shard opens or deletes a partition,
 /// under <see cref="_lock"/> (only when partitions are opened or deleted, never per request); the
-/// directories' own state is safe to read anywhere (see <see cref="LogDirectory"/>).
+/// probe runs on a thread-pool timer, one run at a time (re-armed when done), never on a shard, so a
+/// hung disk blocks no shard; the directories' own state is safe to read anywhere (see <see cref="LogDirectory"/>).
 /// </summary>
 public sealed class LogDirectories : IDisposable
 {
@@ -28,9 +32,11 @@ public sealed class LogDirectories : IDisposable
     private readonly Dictionary<(LogDirectory Directory, int Shard), int> _byShard = [];
     private readonly int _shardCount;
     private readonly List<FileStream> _locks;
+    private readonly Timer _probe;
+    private readonly TimeSpan _probeInterval;
     private readonly ILogger _logger;
 
-    private LogDirectories(List<LogDirectory> all, Dictionary<TopicPartition, LogDirectory> located, int shardCount, List<FileStream> locks, ILogger logger)
+    private LogDirectories(List<LogDirectory> all, Dictionary<TopicPartition, LogDirectory> located, int shardCount, List<FileStream> locks, TimeSpan probeInterval, ILogger logger)
     {
         All = all;
         _located = located;
@@ -41,7 +47,13 @@ public sealed class LogDirectories : IDisposable
         {
             CountOnShard(directory, partition, +1);
         }
+
+        _probeInterval = probeInterval;
+        _probe = new Timer(static state => ((LogDirectories)state!).ProbeAll(), this, probeInterval, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>How often an idle directory's disk is probed with a small write and fsync.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>In log.dirs order.</summary>
     public IReadOnlyList<LogDirectory> All { get; }
@@ -51,7 +63,10 @@ public sealed class LogDirectories : IDisposable
     /// and the setting when one cannot be created or locked, or a partition is found in two.
     /// <paramref name="shardCount"/>: the shards partitions are spread over (see <see cref="PartitionPlacement"/>).
     /// </summary>
-    public static LogDirectories Open(IReadOnlyList<string> paths, int shardCount, ILogger logger)
+    public static LogDirectories Open(IReadOnlyList<string> paths, int shardCount, ILogger logger) => Open(paths, shardCount, ProbeInterval, logger);
+
+    /// <summary><see cref="Open(IReadOnlyList{string}, int, ILogger)"/> with another probe interval (tests).</summary>
+    public static LogDirectories Open(IReadOnlyList<string> paths, int shardCount, TimeSpan probeInterval, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var locks = new List<FileStream>();
@@ -80,7 +95,7 @@ public sealed class LogDirectories : IDisposable
                 all.Add(directory);
             }
 
-            return new LogDirectories(all, located, shardCount, locks, logger);
+            return new LogDirectories(all, located, shardCount, locks, probeInterval, logger);
         }
         catch
         {
@@ -156,7 +171,60 @@ public sealed class LogDirectories : IDisposable
             directory.Path, directory.Failure, directory.PartitionCount, online, All.Count);
     }
 
-    public void Dispose() => _locks.ForEach(l => l.Dispose());
+    public void Dispose()
+    {
+        // Waits for a probe in progress, so no probe writes to a lock file being closed.
+        using (var stopped = new ManualResetEvent(false))
+        {
+            if (_probe.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
+
+        _locks.ForEach(l => l.Dispose());
+    }
+
+    /// <summary>
+    /// Rewrites one byte of each online directory's .lock (held open since start) and fsyncs it: a
+    /// read-only remount or a dead disk fails this as it would fail a partition's write. A full disk
+    /// does not (the byte is already allocated). Thread pool; re-arms itself.
+    /// </summary>
+    private void ProbeAll()
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i].IsOffline)
+            {
+                continue;
+            }
+
+            try
+            {
+                var file = _locks[i];
+                file.Position = 0;
+                file.WriteByte(0);
+                file.Flush(flushToDisk: true);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // stopping
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(All[i], e);
+            }
+        }
+
+        try
+        {
+            _probe.Change(_probeInterval, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
+        }
+    }
 
     /// <summary>Under <see cref="_lock"/> (or in the constructor).</summary>
     private void CountOnShard(LogDirectory directory, TopicPartition partition, int change)
@@ -188,7 +256,8 @@ public sealed class LogDirectories : IDisposable
         var path = Path.Combine(directory, ".lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Unbuffered: the probe's byte goes to the kernel at once, and a failed write leaves nothing for Dispose to retry.
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
         }
         catch (IOException e) when (e.HResult == Errno.EAGAIN)
         {
