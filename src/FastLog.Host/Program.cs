@@ -44,6 +44,9 @@ serve.SetAction(async (parse, cancel) =>
         }
 
         builder.SetMinimumLevel(LogLevel.Information);
+        // DotNext's Raft logs every failed connection to a down peer as a warning with a stack trace;
+        // FastLog logs the quorum's own changes (controller, fencing, leaders) in one line each.
+        builder.AddFilter("DotNext", LogLevel.Error);
     });
     var logger = loggers.CreateLogger("FastLog");
     foreach (var key in unknownKeys)

@@ -156,10 +156,14 @@ public ref partial struct KafkaCodec
     }
 
     public void Array<T>(ref List<T> value)
-        where T : KafkaStruct, new()
+        where T : KafkaStruct, new() =>
+        Array(ref value, StructElement<T>.Mapper);
+
+    /// <summary>A non-nullable array whose elements a message maps its own way (a struct whose fields depend on the enclosing API).</summary>
+    public void Array<T>(ref List<T> value, FieldMapper<T> map)
     {
         List<T>? items = value;
-        ArrayCore(ref items, nullable: false, 1, StructElement<T>.Mapper);
+        ArrayCore(ref items, nullable: false, 1, map);
         value = items!;
     }
 

@@ -10,7 +10,7 @@ public static class SupportedApis
         new(ApiKey.Produce, 3, 9, 9, static () => new ProduceRequest(), static () => new ProduceResponse()),
         new(ApiKey.Fetch, 4, 12, 12, static () => new FetchRequest(), static () => new FetchResponse()),
         new(ApiKey.ListOffsets, 1, 7, 6, static () => new ListOffsetsRequest(), static () => new ListOffsetsResponse()),
-        new(ApiKey.Metadata, 1, 12, 9, static () => new MetadataRequest(), static () => new MetadataResponse()),
+        new(ApiKey.Metadata, 0, 13, 9, static () => new MetadataRequest(), static () => new MetadataResponse()),
         new(ApiKey.ApiVersions, 0, 3, 3, static () => new ApiVersionsRequest(), static () => new ApiVersionsResponse()),
         new(ApiKey.CreateTopics, 2, 7, 5, static () => new CreateTopicsRequest(), static () => new CreateTopicsResponse()),
         new(ApiKey.DeleteTopics, 1, 6, 4, static () => new DeleteTopicsRequest(), static () => new DeleteTopicsResponse()),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Groups;
 using FastLog.Server.Handlers;
 using FastLog.Server.Metrics;
@@ -12,6 +13,7 @@ using FastLog.Server.Requests;
 using FastLog.Broker.Topics;
 using FastLog.Cluster;
 using FastLog.Core;
+using FastLog.Metadata.Quorum;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Server;
@@ -39,6 +41,8 @@ public sealed class BrokerServer : IAsyncDisposable
     private MetricsEndpoint? _metricsEndpoint;
     private LogDirectories? _logDirectories;
     private ClusterMembership? _cluster;
+    private MetadataQuorum? _quorum;
+    private ClusterCoordinator? _coordinator;
     private bool _serving;
     private bool _stopped;
 
@@ -65,6 +69,9 @@ public sealed class BrokerServer : IAsyncDisposable
         ?? throw new ArgumentException($"no listener named {name}", nameof(name));
 
     public IPEndPoint? MetricsEndPoint => _metricsEndpoint?.LocalEndPoint;
+
+    /// <summary>True while this broker's metadata quorum node leads (it is the cluster's controller).</summary>
+    public bool IsController => _coordinator?.IsController ?? false;
 
     /// <summary>The gossip UDP address (null when clustering is off).</summary>
     public IPEndPoint? ClusterEndPoint => _cluster?.GossipEndPoint;
@@ -102,7 +109,12 @@ public sealed class BrokerServer : IAsyncDisposable
         var metrics = new BrokerMetrics(_shards, () => Gauges(topics, _admission));
         metrics.LogDirectories = _logDirectories;
         _partitions = new PartitionManager(_shards, topics, _options, _logDirectories, new StorageMetrics(metrics), _logger);
-        await _partitions.OpenAllAsync().ConfigureAwait(false);
+        if (_options.QuorumVoters.Count == 0)
+        {
+            // In a cluster the coordinator opens the partitions the committed image gives this broker.
+            await _partitions.OpenAllAsync().ConfigureAwait(false);
+        }
+
         _groups = new GroupCoordinator(_partitions, _options, _loggers.CreateLogger("FastLog.Broker.Groups"));
         await _groups.OpenAsync().ConfigureAwait(false);
 
@@ -120,8 +132,16 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         metrics.Cluster = _cluster;
-        var services = new BrokerServices(_options, _listeners.Select(l => l.Endpoint).ToList(), topics, _partitions, new TopicLifecycle(topics, _partitions, _options, _logger),
-            ProducerIdAllocator.Open(_options.DataDirectory), metrics, _loggers) { Groups = _groups, Cluster = _cluster };
+        if (_cluster is not null && _options.QuorumVoters.Count > 0)
+        {
+            _quorum = await MetadataQuorum.StartAsync(QuorumOptionsFor(_options), _loggers).ConfigureAwait(false);
+            _coordinator = new ClusterCoordinator(_options, _quorum, _cluster, topics, _partitions, _loggers.CreateLogger("FastLog.Broker.Cluster"));
+        }
+
+        var coordinator = _coordinator;
+        var producerIds = coordinator is null ? ProducerIdAllocator.Open(_options.DataDirectory) : ProducerIdAllocator.InCluster(coordinator.AllocateProducerIdsAsync);
+        var services = new BrokerServices(_options, _listeners.Select(l => l.Endpoint).ToList(), topics, _partitions, new TopicLifecycle(topics, _partitions, _options, _logger) { Cluster = coordinator },
+            producerIds, metrics, _loggers) { Groups = _groups, Cluster = _cluster, Coordinator = coordinator };
         var router = new RequestRouter(ApiHandlers.All, services);
 
         var connectionLogger = _loggers.CreateLogger("FastLog.Broker.Connections");
@@ -151,6 +171,11 @@ public sealed class BrokerServer : IAsyncDisposable
         if (_cluster is not null)
         {
             await _cluster.StartAsync().ConfigureAwait(false);
+        }
+
+        if (_coordinator is not null)
+        {
+            await _coordinator.StartAsync().ConfigureAwait(false);
         }
 
         _logger.LogInformation(
@@ -199,6 +224,19 @@ public sealed class BrokerServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The quorum's settings: the voters resolved once, at start; the log under {data-dir}/__cluster_metadata.</summary>
+    private static QuorumOptions QuorumOptionsFor(BrokerOptions options)
+    {
+        var voters = options.QuorumVoters.ToDictionary(v => v.Key, v => v.Value.ToBindEndPoint());
+        return new QuorumOptions
+        {
+            NodeId = options.NodeId,
+            Voters = voters,
+            BindEndPoint = voters[options.NodeId],
+            Directory = Path.Combine(options.DataDirectory, "__cluster_metadata"),
+        };
+    }
+
     /// <summary>max.connections.per.ip.overrides by address: host names are resolved once, at start (as Kafka does).</summary>
     private static Dictionary<IPAddress, int> ResolveOverrides(Dictionary<string, int> overrides)
     {
@@ -236,6 +274,16 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_coordinator is not null)
+        {
+            await _coordinator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_quorum is not null)
+        {
+            await _quorum.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_cluster is not null)
         {
             await _cluster.StopAsync().ConfigureAwait(false); // leave first: the others stop listing this broker at once

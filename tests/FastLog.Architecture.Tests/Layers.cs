@@ -14,10 +14,11 @@ internal static class Layers
         ["FastLog.Protocol"] = ["FastLog.Records"],
         ["FastLog.Storage"] = ["FastLog.Core", "FastLog.Records"],
         ["FastLog.Cluster"] = ["FastLog.Core"],
+        ["FastLog.Metadata"] = ["FastLog.Core"],
         ["FastLog.Client"] = ["FastLog.Protocol", "FastLog.Records"],
-        ["FastLog.Broker"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster"],
-        ["FastLog.Server"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Broker"],
-        ["fastlog"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Client", "FastLog.Broker", "FastLog.Server"],
+        ["FastLog.Broker"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client"],
+        ["FastLog.Server"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client", "FastLog.Broker"],
+        ["fastlog"] = ["FastLog.Core", "FastLog.Records", "FastLog.Protocol", "FastLog.Storage", "FastLog.Cluster", "FastLog.Metadata", "FastLog.Client", "FastLog.Broker", "FastLog.Server"],
     };
 
     /// <summary>

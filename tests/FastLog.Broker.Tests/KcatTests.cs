@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FastLog.Broker.Tests;
 
 /// <summary>
@@ -30,25 +28,6 @@ public sealed class KcatTests
         Assert.Contains($"broker 0 at {broker.BootstrapServers}", output, StringComparison.Ordinal);
     }
 
-    private static async Task<string> RunKcatAsync(string? input, params string[] args)
-    {
-        var start = new ProcessStartInfo("kcat") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var kcat = Process.Start(start) ?? throw new InvalidOperationException("kcat is not installed (apt-get install kcat; .ci/run does it)");
-        var stdout = kcat.StandardOutput.ReadToEndAsync();
-        var stderr = kcat.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await kcat.StandardInput.WriteAsync(input);
-        }
-
-        kcat.StandardInput.Close();
-        await kcat.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(kcat.ExitCode == 0, $"kcat {string.Join(' ', args)} exited {kcat.ExitCode}: {await stderr}");
-        return await stdout;
-    }
+    private static Task<string> RunKcatAsync(string? input, params string[] args) =>
+        ExternalClient.RunAsync("kcat", "apt-get install kcat; .ci/run does it", input, TimeSpan.FromSeconds(60), args);
 }

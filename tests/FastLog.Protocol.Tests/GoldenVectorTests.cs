@@ -26,6 +26,48 @@ public sealed class GoldenVectorTests
         "00000001" +                 // topics: 1 element (int32 count)
         "0004" + "74657374");        // name "test"
 
+    // Metadata v0 request for all topics, as kafka-python 2.0.2 and Sarama 1.22 send it: the
+    // array is not nullable in v0, so empty means "all topics".
+    private static readonly byte[] MetadataV0AllTopicsRequest = Convert.FromHexString(
+        "0000000F" +                 // frame size 15
+        "0003" + "0000" + "00000001" + // api key 3, version 0, correlation id 1
+        "0001" + "63" +              // client id "c"
+        "00000000");                 // topics: 0 elements = all topics
+
+    // Metadata v0 request for topic "t".
+    private static readonly byte[] MetadataV0OneTopicRequest = Convert.FromHexString(
+        "00000012" +                 // frame size 18
+        "0003" + "0000" + "00000001" + // api key 3, version 0, correlation id 1
+        "0001" + "63" +              // client id "c"
+        "00000001" + "0001" + "74"); // topics: 1 element, name "t"
+
+    // Partition 0 led by broker 1, as Metadata v0-v4 send it (no leader_epoch, offline_replicas).
+    private const string MetadataPartition0LedBy1 =
+        "00000001" +                 // partitions: 1 element
+        "0000" + "00000000" + "00000001" + // error_code 0, partition_index 0, leader_id 1
+        "00000001" + "00000001" +    // replica_nodes [1]
+        "00000001" + "00000001";     // isr_nodes [1]
+
+    // Metadata v0 response: broker 1 at h:9092, topic "t" with partition 0 led by broker 1. No
+    // rack, controller_id, cluster_id or is_internal in v0.
+    private static readonly byte[] MetadataV0Response = Convert.FromHexString(
+        "0000003A" +                 // frame size 58
+        "00000001" +                 // correlation id 1
+        "00000001" +                 // brokers: 1 element
+        "00000001" + "0001" + "68" + "00002384" + // node_id 1, host "h", port 9092
+        "00000001" + "0000" + "0001" + "74" + // topics: 1 element; error_code 0, name "t"
+        MetadataPartition0LedBy1);
+
+    // The same answer at v1: rack (null) per broker, controller_id, is_internal per topic.
+    private static readonly byte[] MetadataV1Response = Convert.FromHexString(
+        "00000041" +                 // frame size 65
+        "00000001" +                 // correlation id 1
+        "00000001" +                 // brokers: 1 element
+        "00000001" + "0001" + "68" + "00002384" + "FFFF" + // node_id 1, host "h", port 9092, rack null
+        "00000001" +                 // controller_id 1
+        "00000001" + "0000" + "0001" + "74" + "00" + // topics: 1 element; error_code 0, name "t", is_internal false
+        MetadataPartition0LedBy1);
+
     // Metadata v12 request for all topics: flexible, header v2.
     private static readonly byte[] MetadataV12AllTopicsRequest = Convert.FromHexString(
         "00000010" +                 // frame size 16
@@ -152,6 +194,83 @@ public sealed class GoldenVectorTests
         var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 1, CorrelationId = 42, ClientId = "c" };
         var body = new MetadataRequest { Topics = [new() { Name = "test" }] };
         Assert.Equal(MetadataV1Request, EncodeRequest(header, body));
+    }
+
+    [Fact]
+    public void MetadataV0AllTopicsRequest_DecodesAsNullTopics_AndNullEncodesAsEmpty()
+    {
+        var decoded = Assert.IsType<MetadataRequest>(RequestFrame.Decode(MetadataV0AllTopicsRequest.AsMemory(4)).Body);
+        Assert.Null(decoded.Topics);
+        Assert.True(decoded.AllowAutoTopicCreation); // no field before v4: Kafka auto-creates for v0-3
+
+        var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 0, CorrelationId = 1, ClientId = "c" };
+        Assert.Equal(MetadataV0AllTopicsRequest, EncodeRequest(header, new MetadataRequest { Topics = null }));
+    }
+
+    [Fact]
+    public void MetadataV0OneTopicRequest_EncodesAndDecodes()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 0, CorrelationId = 1, ClientId = "c" };
+        Assert.Equal(MetadataV0OneTopicRequest, EncodeRequest(header, new MetadataRequest { Topics = [new() { Name = "t" }] }));
+
+        var decoded = Assert.IsType<MetadataRequest>(RequestFrame.Decode(MetadataV0OneTopicRequest.AsMemory(4)).Body);
+        Assert.Equal("t", Assert.Single(decoded.Topics!).Name);
+    }
+
+    [Fact]
+    public void MetadataV1Request_DecodesEmptyAsNoTopics()
+    {
+        var decoded = Assert.IsType<MetadataRequest>(RequestFrame.Decode(MetadataV1Request.AsMemory(4)).Body);
+        Assert.Equal("test", Assert.Single(decoded.Topics!).Name);
+
+        var header = new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 1, CorrelationId = 1, ClientId = "c" };
+        var none = Assert.IsType<MetadataRequest>(RequestFrame.Decode(EncodeRequest(header, new MetadataRequest { Topics = [] }).AsMemory(4)).Body);
+        Assert.Empty(none.Topics!);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void MetadataV0AndV1Responses_EncodeAndDecode(short version)
+    {
+        var expected = version == 0 ? MetadataV0Response : MetadataV1Response;
+        var response = new MetadataResponse
+        {
+            Brokers = [new BrokerEndpoint { NodeId = 1, Host = "h", Port = 9092 }],
+            ClusterId = "ignored before v2",
+            ControllerId = 1,
+            Topics = [new() { Name = "t", Partitions = [new() { PartitionIndex = 0, LeaderId = 1, LeaderEpoch = 5, ReplicaNodes = [1], IsrNodes = [1] }] }],
+        };
+        using var writer = new KafkaWriter();
+        ResponseFrame.Write(writer, new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = version, CorrelationId = 1 }, response);
+        Assert.Equal(expected, writer.WrittenSpan.ToArray());
+
+        var decoded = ResponseFrame.Read<MetadataResponse>(expected.AsMemory(4), version, out var correlationId);
+        Assert.Equal(1, correlationId);
+        var broker = Assert.Single(decoded.Brokers);
+        Assert.Equal((1, "h", 9092, (string?)null), (broker.NodeId, broker.Host, broker.Port, broker.Rack));
+        Assert.Equal(version == 0 ? -1 : 1, decoded.ControllerId);
+        Assert.Null(decoded.ClusterId);
+        var partition = Assert.Single(Assert.Single(decoded.Topics).Partitions);
+        Assert.Equal((0, 1, -1), (partition.PartitionIndex, partition.LeaderId, partition.LeaderEpoch));
+    }
+
+    [Fact]
+    public void MetadataV13Response_EndsWithTheTopLevelErrorCode()
+    {
+        var response = new MetadataResponse { ErrorCode = ErrorCode.UnknownServerError };
+        using var writer = new KafkaWriter();
+        ResponseFrame.Write(writer, new RequestHeader { ApiKey = ApiKey.Metadata, ApiVersion = 13, CorrelationId = 1 }, response);
+        Assert.Equal(Convert.FromHexString(
+            "00000013" +             // frame size 19
+            "00000001" + "00" +      // correlation id 1, header tags
+            "00000000" +             // throttle_time_ms 0
+            "01" +                   // brokers: 0 elements (uvarint 0+1)
+            "00" +                   // cluster_id null
+            "FFFFFFFF" +             // controller_id -1
+            "01" +                   // topics: 0 elements
+            "FFFF" +                 // error_code -1 UNKNOWN_SERVER_ERROR
+            "00"), writer.WrittenSpan.ToArray()); // tagged fields
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class SupportedApisTests
     [InlineData((short)ApiKey.Produce, 3, 9, 9)]
     [InlineData((short)ApiKey.Fetch, 4, 12, 12)]
     [InlineData((short)ApiKey.ListOffsets, 1, 7, 6)]
-    [InlineData((short)ApiKey.Metadata, 1, 12, 9)]
+    [InlineData((short)ApiKey.Metadata, 0, 13, 9)]
     [InlineData((short)ApiKey.OffsetCommit, 0, 8, 8)]
     [InlineData((short)ApiKey.OffsetFetch, 0, 8, 6)]
     [InlineData((short)ApiKey.FindCoordinator, 0, 4, 3)]

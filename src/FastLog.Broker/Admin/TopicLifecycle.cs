@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Topics;
+using FastLog.Metadata.Controller;
 using FastLog.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,16 +16,31 @@ namespace FastLog.Broker.Admin;
 /// A change the data directory cannot take (disk full, read-only, I/O error) is logged with its
 /// cause and thrown as <see cref="TopicRegistryException"/> with <see cref="TopicRegistryError.StorageFailure"/>,
 /// which the handlers answer with KAFKA_STORAGE_ERROR.
+/// <para>In a cluster (<see cref="Cluster"/> set) every change goes through the controller and
+/// the metadata quorum; the registry and the partition logs then follow the committed image
+/// (see <see cref="ClusterCoordinator"/>).</para>
 /// </summary>
 public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager partitions, BrokerOptions options, ILogger logger)
 {
+    /// <summary>This broker's part in the cluster; null on a single node.</summary>
+    public ClusterCoordinator? Cluster { get; init; }
+
     /// <summary>
     /// Creates a topic and opens its partitions; returns once producers can write to it. A topic
     /// whose partitions cannot be opened is removed again, so the client can retry the creation.
+    /// In a cluster, <paramref name="replicationFactor"/> (-1: default.replication.factor) or
+    /// <paramref name="assignments"/> place its replicas; a single node has one replica.
     /// </summary>
-    public Task<TopicDescription> CreateAsync(string name, int partitionCount, IReadOnlyDictionary<string, string> configs) =>
+    public Task<TopicDescription> CreateAsync(string name, int partitionCount, IReadOnlyDictionary<string, string> configs, int replicationFactor = -1, IReadOnlyList<IReadOnlyList<int>>? assignments = null) =>
         GuardStorageAsync("create", name, async () =>
         {
+            if (Cluster is { } cluster)
+            {
+                registry.ValidateCreate(name, partitionCount, configs);
+                return await OnControllerAsync(() => cluster.CreateTopicAsync(
+                    new TopicCreation(name, partitionCount, replicationFactor, configs.ToImmutableSortedDictionary(StringComparer.Ordinal)) { Assignments = assignments })).ConfigureAwait(false);
+            }
+
             var topic = await registry.CreateAsync(name, partitionCount, configs).ConfigureAwait(false);
             try
             {
@@ -61,7 +79,7 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
 
         try
         {
-            return await CreateAsync(name, options.DefaultPartitions, new Dictionary<string, string>()).ConfigureAwait(false);
+            return await CreateAsync(name, options.DefaultPartitions, new Dictionary<string, string>(), options.DefaultReplicationFactor).ConfigureAwait(false);
         }
         catch (TopicRegistryException e) when (e.Error == TopicRegistryError.AlreadyExists)
         {
@@ -73,6 +91,17 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
     public Task<TopicDescription> AddPartitionsAsync(string name, int newTotal, bool validateOnly) =>
         GuardStorageAsync("add partitions to", name, async () =>
         {
+            if (Cluster is { } cluster)
+            {
+                if (validateOnly)
+                {
+                    return await registry.AddPartitionsAsync(name, newTotal, validateOnly: true).ConfigureAwait(false);
+                }
+
+                await OnControllerAsync(() => cluster.AddPartitionsAsync(name, newTotal, null)).ConfigureAwait(false);
+                return await cluster.WaitForTopicAsync(name, registry.Find(name)?.TopicId ?? Guid.Empty).ConfigureAwait(false);
+            }
+
             var before = registry.Find(name);
             var topic = await registry.AddPartitionsAsync(name, newTotal, validateOnly).ConfigureAwait(false);
             if (!validateOnly)
@@ -89,7 +118,17 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
     /// rewritten until space is freed, and this deletion is how the operator frees it: the logs go
     /// first then, and the registry entry after.
     /// </summary>
-    public Task<TopicDescription> DeleteAsync(string name) => GuardStorageAsync("delete", name, () => DeleteUnguardedAsync(name));
+    public Task<TopicDescription> DeleteAsync(string name) => GuardStorageAsync("delete", name, async () =>
+    {
+        if (Cluster is { } cluster)
+        {
+            var topic = registry.Find(name) ?? throw new TopicRegistryException(TopicRegistryError.NotFound, $"Topic '{name}' does not exist.");
+            await OnControllerAsync(() => cluster.DeleteTopicAsync(name)).ConfigureAwait(false);
+            return topic;
+        }
+
+        return await DeleteUnguardedAsync(name).ConfigureAwait(false);
+    });
 
     /// <summary>
     /// Sets the topic's config overrides (<paramref name="replaceAll"/>: the given ones become the
@@ -100,8 +139,13 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
     public Task<TopicDescription> AlterConfigsAsync(string name, IReadOnlyDictionary<string, string?> changes, bool replaceAll, bool validateOnly) =>
         GuardStorageAsync("alter the configs of", name, async () =>
         {
-            var changed = await registry.AlterConfigsAsync(name, changes, replaceAll, validateOnly).ConfigureAwait(false);
-            if (!validateOnly)
+            var changed = await registry.AlterConfigsAsync(name, changes, replaceAll, validateOnly: validateOnly || Cluster is not null).ConfigureAwait(false);
+            if (Cluster is { } cluster && !validateOnly)
+            {
+                // The registry computed and checked the new set; the controller commits it and the registry follows the image.
+                await OnControllerAsync(() => cluster.AlterConfigsAsync(name, changed.Configs)).ConfigureAwait(false);
+            }
+            else if (!validateOnly)
             {
                 await partitions.ReconfigureTopicAsync(changed).ConfigureAwait(false);
             }
@@ -126,6 +170,27 @@ public sealed class TopicLifecycle(TopicRegistry registry, PartitionManager part
 
         await partitions.DeleteTopicAsync(topic).ConfigureAwait(false);
         return topic;
+    }
+
+    /// <summary>Runs a controller decision, turning the controller's refusals into the registry's errors the handlers map.</summary>
+    private static async Task<T> OnControllerAsync<T>(Func<Task<T>> decision)
+    {
+        try
+        {
+            return await decision().ConfigureAwait(false);
+        }
+        catch (ControllerException e)
+        {
+            throw new TopicRegistryException(e.Error switch
+            {
+                ControllerError.TopicAlreadyExists => TopicRegistryError.AlreadyExists,
+                ControllerError.UnknownTopic => TopicRegistryError.NotFound,
+                ControllerError.InvalidPartitions => TopicRegistryError.InvalidPartitions,
+                ControllerError.InvalidReplicationFactor => TopicRegistryError.InvalidReplicationFactor,
+                ControllerError.InvalidReplicaAssignment => TopicRegistryError.InvalidReplicaAssignment,
+                _ => TopicRegistryError.NotController,
+            }, e.Message);
+        }
     }
 
     private async Task<TopicDescription> GuardStorageAsync(string action, string name, Func<Task<TopicDescription>> operation)

@@ -84,6 +84,27 @@ public sealed class BrokerOptions
     /// <summary>Gossip addresses of brokers to join through.</summary>
     public List<HostPort> ClusterSeeds { get; set; } = [];
 
+    /// <summary>
+    /// controller.quorum.voters: the metadata quorum's voters by node id with their Raft TCP
+    /// address ("1@host:9301,2@host:9302,3@host:9303"). Empty (the default) runs a single node
+    /// with no quorum; set, the broker joins the cluster's Raft quorum (it must be one of the
+    /// voters) and takes topics and leaders from the committed metadata image. Needs gossip.
+    /// </summary>
+    public Dictionary<int, HostPort> QuorumVoters { get; set; } = [];
+
+    /// <summary>default.replication.factor: replicas of an auto-created topic, or of one created with replication factor -1 (Kafka's 1).</summary>
+    public int DefaultReplicationFactor { get; set; } = 1;
+
+    /// <summary>offsets.topic.replication.factor: replicas of each __consumer_offsets partition in a cluster (Kafka's 3; fewer when the quorum has fewer voters).</summary>
+    public int OffsetsTopicReplicationFactor { get; set; } = 3;
+
+    /// <summary>
+    /// unclean.leader.election.enable: whether a live replica outside the ISR may lead when no
+    /// in-sync replica is alive (availability bought with the loss of what only the ISR had).
+    /// Off, as Kafka's default: the partition stays offline until an in-sync replica returns.
+    /// </summary>
+    public bool UncleanLeaderElection { get; set; }
+
     public bool AutoCreateTopics { get; set; } = true;
 
     public int DefaultPartitions { get; set; } = 1;
@@ -247,9 +268,36 @@ public sealed class BrokerOptions
             throw new ArgumentException("cluster seeds need a gossip address to listen on (--cluster-listen / fastlog.cluster.listen)");
         }
 
+        if (QuorumVoters.Count > 0 && (ClusterListen is null || !QuorumVoters.ContainsKey(NodeId)))
+        {
+            throw new ArgumentException($"controller.quorum.voters needs gossip (--cluster-listen) and must list this node ({NodeId}); it lists {string.Join(",", QuorumVoters.Keys)}");
+        }
+
+        if (DefaultReplicationFactor < 1 || OffsetsTopicReplicationFactor < 1)
+        {
+            throw new ArgumentException($"default.replication.factor and offsets.topic.replication.factor must be >= 1, not {DefaultReplicationFactor} and {OffsetsTopicReplicationFactor}");
+        }
+
         foreach (var (name, value) in TopicDefaults)
         {
             TopicConfigCatalog.Validate(name, value);
         }
+    }
+
+    /// <summary>Parses controller.quorum.voters: "id@host:port,..." (Kafka's syntax); one clear error for a bad entry.</summary>
+    public static Dictionary<int, HostPort> ParseQuorumVoters(string value)
+    {
+        var voters = new Dictionary<int, HostPort>();
+        foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = entry.IndexOf('@', StringComparison.Ordinal);
+            if (at < 1 || !int.TryParse(entry.AsSpan(0, at), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || !voters.TryAdd(id, HostPort.Parse(entry[(at + 1)..])))
+            {
+                throw new ArgumentException($"controller.quorum.voters entry '{entry}' is not ID@HOST:PORT with a distinct id");
+            }
+        }
+
+        return voters;
     }
 }

@@ -75,10 +75,14 @@ public sealed class PartitionManager
         OwnerFanOut.RunAsync(_shards, items, item => OwnerOf(partitionOf(item)), this, work);
 
     /// <summary>Opens (creating when new) every partition of <paramref name="topic"/> from <paramref name="fromPartition"/> on, each on its owner.</summary>
-    public async Task OpenTopicAsync(TopicDescription topic, int fromPartition = 0)
+    public Task OpenTopicAsync(TopicDescription topic, int fromPartition = 0) =>
+        OpenPartitionsAsync(topic, Enumerable.Range(fromPartition, Math.Max(0, topic.PartitionCount - fromPartition)));
+
+    /// <summary>Opens (creating when new) the given partitions of <paramref name="topic"/>, each on its owner; already open ones stay as they are.</summary>
+    public async Task OpenPartitionsAsync(TopicDescription topic, IEnumerable<int> partitions)
     {
         var opening = new List<Task>();
-        for (var p = fromPartition; p < topic.PartitionCount; p++)
+        foreach (var p in partitions)
         {
             var partition = new TopicPartition(topic.Name, p);
             opening.Add(OnShardAsync(OwnerOf(partition), (this, partition, topic), static s => s.Item1.OpenHereAsync(s.partition, s.topic)).AsTask());

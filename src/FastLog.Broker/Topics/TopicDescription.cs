@@ -9,4 +9,9 @@ namespace FastLog.Broker.Topics;
 public sealed record TopicDescription(string Name, Guid TopicId, int PartitionCount, IReadOnlyDictionary<string, string> Configs)
 {
     public bool IsInternal => TopicName.IsInternal(Name);
+
+    /// <summary>The same topic with the same partition count and config values (records compare <see cref="Configs"/> by reference).</summary>
+    public bool SameAs(TopicDescription other) =>
+        Name == other.Name && TopicId == other.TopicId && PartitionCount == other.PartitionCount && Configs.Count == other.Configs.Count
+        && Configs.All(c => other.Configs.TryGetValue(c.Key, out var value) && value == c.Value);
 }

@@ -142,6 +142,35 @@ public sealed class TopicRegistry
             return (validateOnly ? snapshot : snapshot.With(changed), changed);
         });
 
+    /// <summary>
+    /// In a cluster: makes the registry hold exactly <paramref name="topics"/> (the committed
+    /// metadata image's), ids included, and persists that as the local cache the broker starts
+    /// from. No validation: the controller validated each change before committing it.
+    /// </summary>
+    public async Task SyncAsync(IReadOnlyCollection<TopicDescription> topics)
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var next = Snapshot.Empty;
+            foreach (var topic in topics)
+            {
+                next = next.With(topic);
+            }
+
+            var current = Current;
+            if (next.ByName.Count != current.ByName.Count || !next.ByName.Values.Zip(current.ByName.Values).All(pair => pair.First.SameAs(pair.Second)))
+            {
+                await Task.Run(() => Persist(next)).ConfigureAwait(false);
+                Volatile.Write(ref _snapshot, next);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     /// <summary>The value in force for <paramref name="key"/>: the topic's own, else the broker default, else Kafka's default.</summary>
     public string EffectiveConfig(TopicDescription topic, string key) => ResolveConfig(topic, key).Value;
 

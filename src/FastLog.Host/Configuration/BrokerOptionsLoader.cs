@@ -82,6 +82,18 @@ public static class BrokerOptionsLoader
             case "fastlog.cluster.listen":
                 options.ClusterListen = value.Length == 0 ? null : HostPort.Parse(value);
                 return true;
+            case "controller.quorum.voters":
+                options.QuorumVoters = BrokerOptions.ParseQuorumVoters(value);
+                return true;
+            case "default.replication.factor":
+                options.DefaultReplicationFactor = Int(value);
+                return true;
+            case "offsets.topic.replication.factor":
+                options.OffsetsTopicReplicationFactor = Int(value);
+                return true;
+            case "unclean.leader.election.enable":
+                options.UncleanLeaderElection = bool.Parse(value);
+                return true;
             case "fastlog.cluster.seeds":
                 options.ClusterSeeds = ParseSeeds(value);
                 return true;

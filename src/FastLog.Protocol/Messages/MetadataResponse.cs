@@ -1,15 +1,15 @@
 namespace FastLog.Protocol;
 
 /// <summary>
-/// Metadata response (key 3), v1–12 (flexible from v9).
+/// Metadata response (key 3), v0–13 (flexible from v9).
 /// <code>
-///   throttle_time_ms INT32 (v3+) | brokers ARRAY[BrokerEndpoint] | cluster_id NULLABLE_STRING (v2+)
-///   | controller_id INT32
-///   | topics ARRAY[error_code INT16, name STRING (nullable v12+), topic_id UUID (v10+), is_internal BOOL,
+///   throttle_time_ms INT32 (v3+) | brokers ARRAY[BrokerEndpoint (rack v1+)] | cluster_id NULLABLE_STRING (v2+)
+///   | controller_id INT32 (v1+)
+///   | topics ARRAY[error_code INT16, name STRING (nullable v12+), topic_id UUID (v10+), is_internal BOOL (v1+),
 ///       partitions ARRAY[error_code INT16, partition_index INT32, leader_id INT32, leader_epoch INT32 (v7+),
 ///         replica_nodes ARRAY[INT32], isr_nodes ARRAY[INT32], offline_replicas ARRAY[INT32] (v5+)],
 ///       topic_authorized_operations INT32 (v8+)]
-///   | cluster_authorized_operations INT32 (v8–10)
+///   | cluster_authorized_operations INT32 (v8–10) | error_code INT16 (v13+, top-level, KIP-1102)
 /// </code>
 /// </summary>
 public sealed class MetadataResponse : KafkaMessage<MetadataResponse>
@@ -23,6 +23,7 @@ public sealed class MetadataResponse : KafkaMessage<MetadataResponse>
     public int ControllerId = -1;
     public List<MetadataResponseTopic> Topics = [];
     public int ClusterAuthorizedOperations = AuthorizedOperationsOmitted;
+    public ErrorCode ErrorCode;
 
     public override ApiKey ApiKey => ApiKey.Metadata;
 
@@ -30,13 +31,19 @@ public sealed class MetadataResponse : KafkaMessage<MetadataResponse>
     {
         if (codec.Version >= 3)
             codec.Int32(ref ThrottleTimeMs);
-        codec.Array(ref Brokers);
+        if (codec.Version >= 1)
+            codec.Array(ref Brokers);
+        else
+            codec.Array(ref Brokers, BrokerEndpoint.WithoutRack);
         if (codec.Version >= 2)
             codec.NullableString(ref ClusterId);
-        codec.Int32(ref ControllerId);
+        if (codec.Version >= 1)
+            codec.Int32(ref ControllerId);
         codec.Array(ref Topics);
         if (codec.Version is >= 8 and <= 10)
             codec.Int32(ref ClusterAuthorizedOperations);
+        if (codec.Version >= 13)
+            codec.Error(ref ErrorCode);
     }
 
     public sealed class MetadataResponseTopic : KafkaStruct
@@ -54,7 +61,8 @@ public sealed class MetadataResponse : KafkaMessage<MetadataResponse>
             codec.NullableString(ref Name, nullable: codec.Version >= 12);
             if (codec.Version >= 10)
                 codec.Uuid(ref TopicId);
-            codec.Bool(ref IsInternal);
+            if (codec.Version >= 1)
+                codec.Bool(ref IsInternal);
             codec.Array(ref Partitions);
             if (codec.Version >= 8)
                 codec.Int32(ref TopicAuthorizedOperations);

@@ -6,8 +6,9 @@ namespace FastLog.Server.Handlers;
 
 /// <summary>
 /// CreateTopics: each topic is created (or, with validate_only, checked) independently.
-/// num_partitions -1 means the broker default; replication_factor must be -1 or 1 (one node);
-/// manual assignments are accepted when every partition lists exactly this node. From v5 the
+/// num_partitions -1 means the broker default. On a single node replication_factor must be -1 or 1
+/// and manual assignments must list exactly this node; in a cluster the controller places the
+/// replicas (-1: default.replication.factor) or checks the manual assignments. From v5 the
 /// result carries the partition count, replication factor and the configs in force.
 /// </summary>
 internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
@@ -43,7 +44,7 @@ internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
             return problem.Value;
         }
 
-        if (requested.ReplicationFactor is not (-1 or 1) && requested.Assignments.Count == 0)
+        if (broker.Coordinator is null && requested.ReplicationFactor is not (-1 or 1) && requested.Assignments.Count == 0)
         {
             return (ErrorCode.InvalidReplicationFactor, $"Replication factor must be 1 (or -1 for the default) on a single-node FastLog, not {requested.ReplicationFactor}.");
         }
@@ -68,7 +69,9 @@ internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
             }
             else
             {
-                topic = await broker.TopicLifecycle.CreateAsync(requested.Name, partitions, configs);
+                var assignments = requested.Assignments.Count == 0 ? null
+                    : requested.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
+                topic = await broker.TopicLifecycle.CreateAsync(requested.Name, partitions, configs, requested.ReplicationFactor, assignments);
             }
         }
         catch (TopicRegistryException e)
@@ -78,7 +81,7 @@ internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
 
         result.TopicId = topic.TopicId;
         result.NumPartitions = topic.PartitionCount;
-        result.ReplicationFactor = 1;
+        result.ReplicationFactor = (short)(broker.Coordinator?.Image.TopicsById.GetValueOrDefault(topic.TopicId)?.Partitions.FirstOrDefault()?.Replicas.Length ?? 1);
         result.Configs = broker.Topics.EffectiveConfigs(topic).Select(c => new CreateTopicsResponse.CreatableTopicConfigs
         {
             Name = c.Name,
@@ -108,7 +111,7 @@ internal sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest>
             return (0, (ErrorCode.InvalidReplicaAssignment, "Assigned partitions must be numbered 0 to N-1, each once."));
         }
 
-        if (requested.Assignments.Any(a => a.BrokerIds is not [var only] || only != node))
+        if (broker.Coordinator is null && requested.Assignments.Any(a => a.BrokerIds is not [var only] || only != node))
         {
             return (0, (ErrorCode.InvalidReplicaAssignment, $"Every partition must be assigned to this node ({node}) alone: FastLog runs on one node."));
         }

@@ -10,7 +10,7 @@ internal sealed class DeleteGroupsHandler : ApiHandler<DeleteGroupsRequest>
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, DeleteGroupsRequest request)
     {
-        var errors = await context.Broker.Groups.OnOwnersAsync(request.GroupsNames, static id => id, static (shard, id) => shard.DeleteAsync(id));
+        var errors = await GroupRouting.OnCoordinatorsAsync(context, request.GroupsNames, static id => id, static (shard, id) => shard.DeleteAsync(id), static (_, error) => error);
         return new DeleteGroupsResponse
         {
             Results = request.GroupsNames.Zip(errors, (id, error) => new DeleteGroupsResponse.DeletableGroupResult { GroupId = id, ErrorCode = error }).ToList(),

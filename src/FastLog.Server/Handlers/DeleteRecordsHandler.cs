@@ -17,7 +17,7 @@ internal sealed class DeleteRecordsHandler : ApiHandler<DeleteRecordsRequest>
     {
         var broker = context.Broker;
         var response = new DeleteRecordsResponse();
-        var deletions = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Topics, p => p.PartitionIndex,
+        var deletions = PartitionRequests.Resolve(broker, request.Topics, response.Topics, p => p.PartitionIndex,
             p => new Result { PartitionIndex = p.PartitionIndex, LowWatermark = -1 }, (slot, error) => slot.ErrorCode = error);
         var done = await broker.Partitions.OnOwnersAsync(deletions, d => d.Partition,
             static (partitions, d) => partitions.DeleteRecordsOnOwnerAsync(d.Partition, d.Request.Offset));

@@ -10,7 +10,8 @@ internal sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest>
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, DescribeGroupsRequest request)
     {
-        var described = await context.Broker.Groups.OnOwnersAsync(request.Groups, static id => id, static (shard, id) => ValueTask.FromResult(shard.Describe(id)));
+        var described = await GroupRouting.OnCoordinatorsAsync(context, request.Groups, static id => id, static (shard, id) => ValueTask.FromResult(shard.Describe(id)),
+            static (id, error) => new DescribeGroupsResponse.DescribedGroup { GroupId = id, ErrorCode = error });
         return new DescribeGroupsResponse { Groups = [.. described] };
     }
 }

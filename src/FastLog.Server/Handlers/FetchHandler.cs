@@ -16,6 +16,7 @@ namespace FastLog.Server.Handlers;
 /// chunks and segment file ranges are spliced into the response (<see cref="LogRecordsPayload"/>).
 /// Approximation: min_bytes is compared per owner shard, not summed across owners.
 /// Incremental fetch sessions are not offered (session id 0), so clients send full fetches.
+/// Fetches older than v10 never get zstd batches (<see cref="LegacyZstd"/>).
 /// </summary>
 internal sealed class FetchHandler : ApiHandler<FetchRequest>
 {
@@ -35,7 +36,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             return response;
         }
 
-        var requested = PartitionRequests.Resolve(broker.Topics, request.Topics, response.Responses, p => p.Partition,
+        var requested = PartitionRequests.Resolve(broker, request.Topics, response.Responses, p => p.Partition,
             p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error);
         var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
         var slots = requested.Select(r => r.Slot).ToList();
@@ -52,6 +53,12 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             slot.LogStartOffset = read.LogStartOffset;
             if (read.Read is not { } result)
             {
+                continue;
+            }
+
+            if (context.ApiVersion < LegacyZstd.FirstFetchVersion && result.Length > 0 && await RefusesZstdAsync(slot, result))
+            {
+                result.Dispose();
                 continue;
             }
 
@@ -74,6 +81,32 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
     }
 
     private static readonly MemoryRecords Empty = new(ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>
+    /// A fetch older than zstd gets Kafka's answer for a partition it cannot decode: the error
+    /// alone, no records and offsets unknown (-1). False, with the slot untouched, when no batch is zstd.
+    /// </summary>
+    private static async ValueTask<bool> RefusesZstdAsync(FetchResponse.PartitionData slot, LogReadResult result)
+    {
+        ErrorCode error;
+        try
+        {
+            error = await LegacyZstd.ContainsZstdAsync(result) ? ErrorCode.UnsupportedCompressionType : ErrorCode.None;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            error = StorageErrors.ToErrorCode(e);
+        }
+
+        if (error == ErrorCode.None)
+        {
+            return false;
+        }
+
+        slot.ErrorCode = error;
+        slot.HighWatermark = slot.LastStableOffset = slot.LogStartOffset = -1;
+        return true;
+    }
 
     /// <summary>
     /// Reads every item on its owner shard, long-polling until min_bytes or the deadline; results in

@@ -11,6 +11,6 @@ internal sealed class HeartbeatHandler : ApiHandler<HeartbeatRequest>
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, HeartbeatRequest request) =>
         new HeartbeatResponse
         {
-            ErrorCode = await context.Broker.Groups.OnOwnerAsync(request.GroupId, request, static (shard, r) => ValueTask.FromResult(shard.Heartbeat(r))),
+            ErrorCode = await GroupRouting.OnCoordinatorAsync(context, request.GroupId, request, static (shard, r) => ValueTask.FromResult(shard.Heartbeat(r)), static error => error),
         };
 }

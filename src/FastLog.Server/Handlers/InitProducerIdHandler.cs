@@ -1,4 +1,5 @@
 using FastLog.Server.Requests;
+using FastLog.Metadata.Controller;
 using FastLog.Protocol;
 
 namespace FastLog.Server.Handlers;
@@ -7,6 +8,7 @@ namespace FastLog.Server.Handlers;
 /// InitProducerId for idempotent producers: a new producer id at epoch 0. A producer that already
 /// has an id and asks for a new epoch (KIP-360, v3+) gets its epoch bumped, which resets its
 /// sequences on every partition. Transactional ids are refused: FastLog has no transaction coordinator.
+/// In a cluster, new ids come from the controller, so a non-controller forwards the request to it.
 /// </summary>
 internal sealed class InitProducerIdHandler : ApiHandler<InitProducerIdRequest>
 {
@@ -24,6 +26,20 @@ internal sealed class InitProducerIdHandler : ApiHandler<InitProducerIdRequest>
             return new InitProducerIdResponse { ProducerId = request.ProducerId, ProducerEpoch = (short)(request.ProducerEpoch + 1) };
         }
 
-        return new InitProducerIdResponse { ProducerId = await context.Broker.ProducerIds.NextAsync(), ProducerEpoch = 0 };
+        try
+        {
+            if (context.Broker.Coordinator is { IsController: false } cluster)
+            {
+                // In a cluster the controller hands out producer ids (blocks from the metadata log).
+                return await cluster.ForwardToControllerAsync<InitProducerIdResponse>(request, context.ApiVersion);
+            }
+
+            return new InitProducerIdResponse { ProducerId = await context.Broker.ProducerIds.NextAsync(), ProducerEpoch = 0 };
+        }
+        catch (ControllerException)
+        {
+            // No controller reachable now (an election, or it moved): the producer retries.
+            return new InitProducerIdResponse { ErrorCode = ErrorCode.CoordinatorNotAvailable };
+        }
     }
 }

@@ -9,8 +9,10 @@ internal sealed class JoinGroupHandler : ApiHandler<JoinGroupRequest>
     public override ApiKey ApiKey => ApiKey.JoinGroup;
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, JoinGroupRequest request) =>
-        await context.Broker.Groups.OnOwnerAsync(
+        await GroupRouting.OnCoordinatorAsync(
+            context,
             request.GroupId,
             (request, ClientId: GroupClient.ClientId(context), ClientHost: GroupClient.ClientHost(context), context.ApiVersion),
-            static (shard, s) => new ValueTask<JoinGroupResponse>(shard.Join(s.request, s.ClientId, s.ClientHost, s.ApiVersion)));
+            static (shard, s) => new ValueTask<JoinGroupResponse>(shard.Join(s.request, s.ClientId, s.ClientHost, s.ApiVersion)),
+            error => new JoinGroupResponse { ErrorCode = error, MemberId = request.MemberId });
 }

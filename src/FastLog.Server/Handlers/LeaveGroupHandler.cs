@@ -9,5 +9,6 @@ internal sealed class LeaveGroupHandler : ApiHandler<LeaveGroupRequest>
     public override ApiKey ApiKey => ApiKey.LeaveGroup;
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, LeaveGroupRequest request) =>
-        await context.Broker.Groups.OnOwnerAsync(request.GroupId, (request, context.ApiVersion), static (shard, s) => ValueTask.FromResult(shard.Leave(s.request, s.ApiVersion)));
+        await GroupRouting.OnCoordinatorAsync(context, request.GroupId, (request, context.ApiVersion), static (shard, s) => ValueTask.FromResult(shard.Leave(s.request, s.ApiVersion)),
+            static error => new LeaveGroupResponse { ErrorCode = error });
 }

@@ -1,12 +1,15 @@
 using FastLog.Server.Requests;
 using FastLog.Broker.Topics;
+using FastLog.Metadata.Image;
 using FastLog.Protocol;
 
 namespace FastLog.Server.Handlers;
 
 /// <summary>
-/// Metadata: this node as the only broker, controller and leader of every partition, at the
-/// address advertised for the listener the client connected to; the requested topics (null = all), auto-created when allowed.
+/// Metadata: the brokers and controller (<see cref="ClusterBrokers"/>) and the requested topics
+/// (null = all), auto-created when allowed. In a cluster each partition's leader, leader epoch,
+/// replicas, ISR and offline (fenced) replicas come from the committed metadata image, with
+/// LEADER_NOT_AVAILABLE where no in-sync replica is alive; on a single node this node leads all.
 /// </summary>
 internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
 {
@@ -17,9 +20,9 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
         var broker = context.Broker;
         var response = new MetadataResponse
         {
-            Brokers = [BrokerIdentity.Endpoint(context)],
+            Brokers = ClusterBrokers.Brokers(context),
             ClusterId = broker.Options.ClusterId,
-            ControllerId = broker.Options.NodeId,
+            ControllerId = ClusterBrokers.ControllerId(context),
         };
 
         if (request.Topics is null)
@@ -57,6 +60,11 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
         {
             return new MetadataResponse.MetadataResponseTopic { ErrorCode = TopicRegistryErrors.ToErrorCode(e.Error), Name = requested.Name };
         }
+        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.NotController)
+        {
+            // In a cluster, auto-creation waits for a controller: Kafka's answer while a topic is being created.
+            return new MetadataResponse.MetadataResponseTopic { ErrorCode = ErrorCode.LeaderNotAvailable, Name = requested.Name };
+        }
     }
 
     private static MetadataResponse.MetadataResponseTopic Describe(BrokerServices broker, TopicDescription topic)
@@ -68,6 +76,12 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
             TopicId = topic.TopicId,
             IsInternal = topic.IsInternal,
         };
+        if (broker.Coordinator is { } coordinator)
+        {
+            DescribeFromImage(coordinator.Image, topic, described);
+            return described;
+        }
+
         for (var p = 0; p < topic.PartitionCount; p++)
         {
             described.Partitions.Add(new MetadataResponse.MetadataResponsePartition
@@ -81,5 +95,31 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
         }
 
         return described;
+    }
+
+    private static void DescribeFromImage(MetadataImage image, TopicDescription topic, MetadataResponse.MetadataResponseTopic described)
+    {
+        image.TopicsById.TryGetValue(topic.TopicId, out var committed);
+        for (var p = 0; p < topic.PartitionCount; p++)
+        {
+            if (committed is null || p >= committed.Partitions.Count)
+            {
+                // The registry is ahead of this shard's image by a moment: ask again.
+                described.Partitions.Add(new MetadataResponse.MetadataResponsePartition { PartitionIndex = p, ErrorCode = ErrorCode.LeaderNotAvailable, LeaderId = -1 });
+                continue;
+            }
+
+            var partition = committed.Partitions[p];
+            described.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+            {
+                ErrorCode = partition.HasLeader ? ErrorCode.None : ErrorCode.LeaderNotAvailable,
+                PartitionIndex = p,
+                LeaderId = partition.Leader,
+                LeaderEpoch = partition.LeaderEpoch,
+                ReplicaNodes = [.. partition.Replicas],
+                IsrNodes = [.. partition.Isr],
+                OfflineReplicas = partition.Replicas.Where(r => !image.IsLive(r)).ToList(),
+            });
+        }
     }
 }

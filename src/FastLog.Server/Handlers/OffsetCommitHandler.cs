@@ -9,5 +9,13 @@ internal sealed class OffsetCommitHandler : ApiHandler<OffsetCommitRequest>
     public override ApiKey ApiKey => ApiKey.OffsetCommit;
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, OffsetCommitRequest request) =>
-        await context.Broker.Groups.OnOwnerAsync(request.GroupId, (request, context.Broker.Topics), static (shard, s) => shard.CommitAsync(s.request, s.Topics));
+        await GroupRouting.OnCoordinatorAsync(context, request.GroupId, (request, context.Broker.Topics), static (shard, s) => shard.CommitAsync(s.request, s.Topics),
+            error => new OffsetCommitResponse
+            {
+                Topics = request.Topics.Select(t => new TopicData<PartitionError>
+                {
+                    Name = t.Name,
+                    Partitions = t.Partitions.Select(p => new PartitionError { PartitionIndex = p.PartitionIndex, ErrorCode = error }).ToList(),
+                }).ToList(),
+            });
 }

@@ -9,5 +9,5 @@ internal sealed class OffsetDeleteHandler : ApiHandler<OffsetDeleteRequest>
     public override ApiKey ApiKey => ApiKey.OffsetDelete;
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, OffsetDeleteRequest request) =>
-        await context.Broker.Groups.OnOwnerAsync(request.GroupId, request, static (shard, r) => shard.DeleteOffsetsAsync(r));
+        await GroupRouting.OnCoordinatorAsync(context, request.GroupId, request, static (shard, r) => shard.DeleteOffsetsAsync(r), static error => new OffsetDeleteResponse { ErrorCode = error });
 }

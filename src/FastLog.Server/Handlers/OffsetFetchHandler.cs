@@ -16,7 +16,8 @@ internal sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest>
         var groups = context.ApiVersion >= 8
             ? request.Groups
             : [new OffsetFetchRequest.OffsetFetchRequestGroup { GroupId = request.GroupId, Topics = request.Topics }];
-        var fetched = await context.Broker.Groups.OnOwnersAsync(groups, static g => g.GroupId, static (shard, g) => ValueTask.FromResult(shard.Fetch(g.GroupId, g.Topics)));
+        var fetched = await GroupRouting.OnCoordinatorsAsync(context, groups, static g => g.GroupId, static (shard, g) => ValueTask.FromResult(shard.Fetch(g.GroupId, g.Topics)),
+            static (g, error) => new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = g.GroupId, ErrorCode = error });
         if (context.ApiVersion >= 8)
         {
             return new OffsetFetchResponse { Groups = [.. fetched] };

@@ -1,6 +1,6 @@
 using FastLog.Broker.Partitions;
-using FastLog.Broker.Topics;
 using FastLog.Protocol;
+using FastLog.Server.Requests;
 
 namespace FastLog.Server.Handlers;
 
@@ -17,10 +17,12 @@ internal static class PartitionRequests
     /// <summary>
     /// Mirrors a request's topics and partitions into <paramref name="responseTopics"/> (one slot per
     /// requested partition, in request order). Partitions of unknown topics, or indexes outside the
-    /// topic, get UNKNOWN_TOPIC_OR_PARTITION in their slot; the rest are returned for the handler to serve.
+    /// topic, get UNKNOWN_TOPIC_OR_PARTITION in their slot; in a cluster, partitions this broker does
+    /// not lead get NOT_LEADER_OR_FOLLOWER (the client refreshes its metadata and goes to the
+    /// leader); the rest are returned for the handler to serve.
     /// </summary>
     public static List<Requested<TRequest, TSlot>> Resolve<TRequest, TSlot>(
-        TopicRegistry topics,
+        BrokerServices broker,
         IEnumerable<TopicData<TRequest>> requestTopics,
         List<TopicData<TSlot>> responseTopics,
         Func<TRequest, int> partitionIndex,
@@ -32,7 +34,7 @@ internal static class PartitionRequests
         var requested = new List<Requested<TRequest, TSlot>>();
         foreach (var topicRequest in requestTopics)
         {
-            var topic = topics.Find(topicRequest.Name);
+            var topic = broker.Topics.Find(topicRequest.Name);
             var topicResponse = new TopicData<TSlot> { Name = topicRequest.Name };
             responseTopics.Add(topicResponse);
             foreach (var partition in topicRequest.Partitions)
@@ -43,6 +45,10 @@ internal static class PartitionRequests
                 if (topic is null || index < 0 || index >= topic.PartitionCount)
                 {
                     setError(slot, ErrorCode.UnknownTopicOrPartition);
+                }
+                else if (broker.Coordinator is { } cluster && !cluster.LeadsHere(new TopicPartition(topic.Name, index)))
+                {
+                    setError(slot, ErrorCode.NotLeaderOrFollower);
                 }
                 else
                 {

@@ -7,7 +7,7 @@ namespace FastLog.Server.Handlers;
 
 /// <summary>
 /// Produce: each partition's batch is appended by its owner shard (topics auto-created when
-/// allowed). acks=0 gets no response, but the handler still waits for the appends: the records are
+/// allowed); zstd batches from versions before zstd existed are refused (<see cref="LegacyZstd"/>). acks=0 gets no response, but the handler still waits for the appends: the records are
 /// slices of the request buffer, which must outlive the copy the log makes of them.
 /// </summary>
 internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
@@ -43,10 +43,19 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 {
                     slot.ErrorCode = ErrorCode.UnknownTopicOrPartition;
                 }
+                else if (broker.Coordinator is { } cluster && !cluster.LeadsHere(new TopicPartition(topic.Name, partitionData.Index)))
+                {
+                    slot.ErrorCode = ErrorCode.NotLeaderOrFollower;
+                }
                 else if (partitionData.Records is not { Length: > 0 } records)
                 {
                     slot.ErrorCode = ErrorCode.InvalidRecord;
                     slot.ErrorMessage = "No records.";
+                }
+                else if (context.ApiVersion < LegacyZstd.FirstProduceVersion && LegacyZstd.StartsWithZstd(records.Span))
+                {
+                    slot.ErrorCode = ErrorCode.UnsupportedCompressionType;
+                    slot.ErrorMessage = $"Produce v{context.ApiVersion} cannot carry zstd batches (v{LegacyZstd.FirstProduceVersion}+ can).";
                 }
                 else
                 {
@@ -89,6 +98,11 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
         {
             // StorageFailure: auto-creation on a full disk (logged by the lifecycle); the client retries.
             return (null, TopicRegistryErrors.ToErrorCode(e.Error));
+        }
+        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.NotController)
+        {
+            // In a cluster, auto-creation waits for a controller (an election is running): the client retries.
+            return (null, ErrorCode.LeaderNotAvailable);
         }
     }
 }

@@ -9,5 +9,6 @@ internal sealed class SyncGroupHandler : ApiHandler<SyncGroupRequest>
     public override ApiKey ApiKey => ApiKey.SyncGroup;
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, SyncGroupRequest request) =>
-        await context.Broker.Groups.OnOwnerAsync(request.GroupId, request, static (shard, r) => new ValueTask<SyncGroupResponse>(shard.Sync(r)));
+        await GroupRouting.OnCoordinatorAsync(context, request.GroupId, request, static (shard, r) => new ValueTask<SyncGroupResponse>(shard.Sync(r)),
+            static error => new SyncGroupResponse { ErrorCode = error });
 }

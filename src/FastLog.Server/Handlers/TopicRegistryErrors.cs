@@ -14,6 +14,9 @@ internal static class TopicRegistryErrors
         TopicRegistryError.InvalidPartitions => ErrorCode.InvalidPartitions,
         TopicRegistryError.InvalidConfig => ErrorCode.InvalidConfig,
         TopicRegistryError.StorageFailure => ErrorCode.KafkaStorageError,
+        TopicRegistryError.InvalidReplicationFactor => ErrorCode.InvalidReplicationFactor,
+        TopicRegistryError.InvalidReplicaAssignment => ErrorCode.InvalidReplicaAssignment,
+        TopicRegistryError.NotController => ErrorCode.NotController,
         _ => ErrorCode.UnknownServerError,
     };
 }

@@ -1,5 +1,6 @@
 using FastLog.Broker.Admin;
 using FastLog.Broker.Configuration;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Groups;
 using FastLog.Server.Metrics;
 using FastLog.Server.Network;
@@ -44,4 +45,7 @@ internal sealed class BrokerServices(
 
     /// <summary>Gossip membership; null on a single node (no --cluster-listen).</summary>
     public ClusterMembership? Cluster { get; init; }
+
+    /// <summary>This broker's part in the metadata quorum; null without controller.quorum.voters (a single node, or gossip only).</summary>
+    public ClusterCoordinator? Coordinator { get; init; }
 }

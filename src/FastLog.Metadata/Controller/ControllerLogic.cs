@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using FastLog.Metadata.Image;
+using FastLog.Metadata.Records;
+
+namespace FastLog.Metadata.Controller;
+
+/// <summary>
+/// The controller's decisions as pure functions of the committed image: each returns the records
+/// to append (one quorum log entry), or throws <see cref="ControllerException"/>. No sockets, no
+/// clocks, no randomness: the same image and request give the same records, which is what the
+/// deterministic tests check and what makes a new controller continue where the old one stopped.
+/// <para>Leadership rules (Kafka's, with <c>unclean.leader.election.enable=false</c> by default):
+/// a leader is always a live (unfenced) member of the ISR, chosen in replica order (the first
+/// replica is the preferred leader); fencing a broker removes it from every ISR, except that the
+/// last ISR member stays (the partition is then offline, leader -1, until that broker returns or
+/// an unclean election is allowed); every leader change raises the leader epoch and every change
+/// the partition epoch.</para>
+/// </summary>
+public static class ControllerLogic
+{
+    /// <summary>Records that create a topic with its partitions placed (or as explicitly assigned).</summary>
+    public static IReadOnlyList<MetadataRecord> CreateTopic(MetadataImage image, TopicCreation creation, Guid topicId)
+    {
+        if (image.TopicsByName.ContainsKey(creation.Name))
+        {
+            throw new ControllerException(ControllerError.TopicAlreadyExists, $"Topic '{creation.Name}' already exists.");
+        }
+
+        var replicas = creation.Assignments is { } assignments
+            ? ValidateAssignments(image, assignments, creation.ReplicationFactor > 0 ? creation.ReplicationFactor : (assignments.Count > 0 ? assignments[0].Count : 0))
+            : Place(image, 0, creation.PartitionCount, creation.ReplicationFactor, image.TopicsByName.Count);
+        var records = new List<MetadataRecord> { new TopicRecord(creation.Name, topicId, creation.Configs) };
+        records.AddRange(replicas.Select((r, p) => NewPartition(image, topicId, p, r)));
+        return records;
+    }
+
+    /// <summary>Records that grow a topic to <paramref name="newTotal"/> partitions.</summary>
+    public static IReadOnlyList<MetadataRecord> CreatePartitions(MetadataImage image, string topicName, int newTotal, IReadOnlyList<IReadOnlyList<int>>? assignments)
+    {
+        var topic = RequireTopic(image, topicName);
+        var existing = topic.Partitions.Count;
+        if (newTotal <= existing)
+        {
+            throw new ControllerException(ControllerError.InvalidPartitions, $"Topic '{topicName}' has {existing} partitions; the new count must be larger, not {newTotal}.");
+        }
+
+        var replicationFactor = topic.Partitions.Count > 0 ? topic.Partitions[0].Replicas.Length : 1;
+        var replicas = assignments is not null
+            ? assignments.Count == newTotal - existing
+                ? ValidateAssignments(image, assignments, replicationFactor)
+                : throw new ControllerException(ControllerError.InvalidReplicaAssignment, $"{assignments.Count} assignments given for {newTotal - existing} new partitions.")
+            : Place(image, existing, newTotal - existing, replicationFactor, topic.TopicId.GetHashCode() & int.MaxValue);
+        return replicas.Select((r, i) => (MetadataRecord)NewPartition(image, topic.TopicId, existing + i, r)).ToList();
+    }
+
+    public static IReadOnlyList<MetadataRecord> DeleteTopic(MetadataImage image, string topicName) =>
+        [new RemoveTopicRecord(RequireTopic(image, topicName).TopicId)];
+
+    public static IReadOnlyList<MetadataRecord> AlterTopicConfigs(MetadataImage image, string topicName, ImmutableSortedDictionary<string, string> configs) =>
+        [new TopicConfigRecord(RequireTopic(image, topicName).TopicId, configs)];
+
+    /// <summary>A block of <paramref name="count"/> producer ids for <paramref name="brokerId"/>, starting at the image's watermark.</summary>
+    public static IReadOnlyList<MetadataRecord> AllocateProducerIds(MetadataImage image, int brokerId, int count) =>
+        [new ProducerIdsRecord(brokerId, image.NextProducerId, count)];
+
+    /// <summary>
+    /// What gossip's view changes: brokers to register (new, or a new address or rack), to unfence
+    /// (alive again) or to fence (Dead or Left), and the leader and ISR changes that follow. A
+    /// broker gossip does not mention, or holds Suspect, is left as it is. Empty when nothing changes.
+    /// </summary>
+    public static IReadOnlyList<MetadataRecord> ReconcileMembership(MetadataImage image, IEnumerable<MemberStatus> members, bool uncleanLeaderElection)
+    {
+        var records = new List<MetadataRecord>();
+        foreach (var member in members)
+        {
+            image.Brokers.TryGetValue(member.BrokerId, out var registered);
+            if (member.Alive)
+            {
+                if (registered is null || registered.KafkaHost != member.KafkaHost || registered.KafkaPort != member.KafkaPort
+                    || registered.GossipEndPoint != member.GossipEndPoint || registered.Rack != member.Rack)
+                {
+                    records.Add(new RegisterBrokerRecord(member.BrokerId, member.Incarnation, member.KafkaHost, member.KafkaPort, member.GossipEndPoint, member.Rack));
+                    records.Add(new BrokerFencingRecord(member.BrokerId, Fenced: false));
+                }
+                else if (registered.Fenced)
+                {
+                    records.Add(new BrokerFencingRecord(member.BrokerId, Fenced: false));
+                }
+            }
+            else if (member.Gone && registered is { Fenced: false })
+            {
+                records.Add(new BrokerFencingRecord(member.BrokerId, Fenced: true));
+            }
+        }
+
+        records.AddRange(ElectLeaders(image.Apply(records, image.Offset), uncleanLeaderElection));
+        return records;
+    }
+
+    /// <summary>
+    /// Partition changes the brokers' liveness calls for: fenced brokers out of the ISRs (all but
+    /// the last member), a new leader where the leader is not a live ISR member, and leadership
+    /// back to the preferred replica where it is a live ISR member.
+    /// </summary>
+    public static IEnumerable<PartitionRecord> ElectLeaders(MetadataImage image, bool uncleanLeaderElection)
+    {
+        foreach (var topic in image.TopicsByName.Values)
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                if (Elect(image, partition, uncleanLeaderElection) is { } changed)
+                {
+                    yield return changed.ToRecord(topic.TopicId);
+                }
+            }
+        }
+    }
+
+    private static PartitionImage? Elect(MetadataImage image, PartitionImage partition, bool unclean)
+    {
+        var liveIsr = partition.Isr.Where(image.IsLive).ToImmutableArray();
+        var isr = liveIsr.IsEmpty ? partition.Isr : liveIsr; // the last ISR member stays, alive or not
+        var leader = partition.Replicas.FirstOrDefault(r => liveIsr.Contains(r), PartitionRecord.NoLeader);
+        if (leader == PartitionRecord.NoLeader && unclean && partition.Replicas.FirstOrDefault(image.IsLive, PartitionRecord.NoLeader) is var survivor and not PartitionRecord.NoLeader)
+        {
+            // Unclean election: an out-of-sync replica leads, and what only the old ISR had is lost.
+            (leader, isr) = (survivor, [survivor]);
+        }
+
+        if (leader == partition.Leader && isr.SequenceEqual(partition.Isr))
+        {
+            return null;
+        }
+
+        return partition with
+        {
+            Isr = isr,
+            Leader = leader,
+            LeaderEpoch = leader == partition.Leader ? partition.LeaderEpoch : partition.LeaderEpoch + 1,
+            PartitionEpoch = partition.PartitionEpoch + 1,
+        };
+    }
+
+    /// <summary>
+    /// A new partition: its ISR is the first live replica alone. Until followers replicate, only
+    /// the leader holds the partition's records, so only the leader is reported in sync.
+    /// </summary>
+    private static PartitionRecord NewPartition(MetadataImage image, Guid topicId, int partition, ImmutableArray<int> replicas)
+    {
+        var leader = replicas.FirstOrDefault(image.IsLive, PartitionRecord.NoLeader);
+        return new PartitionRecord(topicId, partition, replicas, leader == PartitionRecord.NoLeader ? [replicas[0]] : [leader], leader, 0, 0);
+    }
+
+    private static IReadOnlyList<ImmutableArray<int>> Place(MetadataImage image, int firstPartition, int count, int replicationFactor, int start)
+    {
+        if (count < 1)
+        {
+            throw new ControllerException(ControllerError.InvalidPartitions, $"Number of partitions must be at least 1, not {count}.");
+        }
+
+        return ReplicaPlacement.Assign(image.LiveBrokers.ToList(), firstPartition, count, replicationFactor, start);
+    }
+
+    private static List<ImmutableArray<int>> ValidateAssignments(MetadataImage image, IReadOnlyList<IReadOnlyList<int>> assignments, int replicationFactor)
+    {
+        var result = new List<ImmutableArray<int>>(assignments.Count);
+        foreach (var replicas in assignments)
+        {
+            if (replicas.Count == 0 || replicas.Distinct().Count() != replicas.Count)
+            {
+                throw new ControllerException(ControllerError.InvalidReplicaAssignment, "Every partition needs at least one replica, each broker at most once.");
+            }
+
+            if (replicas.FirstOrDefault(r => !image.Brokers.ContainsKey(r), int.MinValue) is var unknown and not int.MinValue)
+            {
+                throw new ControllerException(ControllerError.InvalidReplicaAssignment, $"Broker {unknown} in the assignment is not registered.");
+            }
+
+            if (replicationFactor > 0 && replicas.Count != replicationFactor)
+            {
+                throw new ControllerException(ControllerError.InvalidReplicaAssignment, $"Every partition must have {replicationFactor} replicas, like the topic's others.");
+            }
+
+            result.Add([.. replicas]);
+        }
+
+        return result;
+    }
+
+    private static TopicImage RequireTopic(MetadataImage image, string name) =>
+        image.TopicsByName.GetValueOrDefault(name) ?? throw new ControllerException(ControllerError.UnknownTopic, $"Topic '{name}' does not exist.");
+}
