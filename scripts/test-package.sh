@@ -37,9 +37,10 @@ if command -v systemd-analyze >/dev/null; then
 fi
 
 # The installed binary needs no .NET: run it with a PATH that has none. The installed config, as
-# the service user; only the ports are overridden (ephemeral, so nothing collides on a shared host).
+# the service user (check-host as the unit runs it, over the config's log.dirs); only the ports are
+# overridden (ephemeral, so nothing collides on a shared host).
 env -i PATH=/usr/bin:/bin /usr/bin/fastlog --help >/dev/null || fail "fastlog --help without .NET on PATH"
-$sudo_cmd runuser -u fastlog -- env -i PATH=/usr/bin:/bin /usr/lib/fastlog/fastlog check-host --data-dir /var/lib/fastlog --probe-seconds 0.2 >"$work/check.log" \
+$sudo_cmd runuser -u fastlog -- env -i PATH=/usr/bin:/bin /usr/lib/fastlog/fastlog check-host --config /etc/fastlog/server.properties --probe-seconds 0.2 >"$work/check.log" \
   || fail "check-host as the service user: $(cat "$work/check.log")"
 $sudo_cmd runuser -u fastlog -- env -i PATH=/usr/bin:/bin /usr/lib/fastlog/fastlog serve --config /etc/fastlog/server.properties \
   --listen 127.0.0.1:0 --metrics off >"$work/broker.log" 2>&1 &

@@ -39,7 +39,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private PartitionManager? _partitions;
     private GroupCoordinator? _groups;
     private MetricsEndpoint? _metricsEndpoint;
-    private FileStream? _dataDirectoryLock;
+    private LogDirectories? _logDirectories;
     private ClusterMembership? _cluster;
     private MetadataQuorum? _quorum;
     private ClusterCoordinator? _coordinator;
@@ -95,17 +95,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private async Task StartCoreAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            Directory.CreateDirectory(_options.DataDirectory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // One line naming the setting, as every start-up failure.
-            throw new IOException($"data directory {Path.GetFullPath(_options.DataDirectory)} cannot be created: {e.Message} (set --data-dir / log.dirs)", e);
-        }
-
-        _dataDirectoryLock = LockDataDirectory(_options.DataDirectory);
+        _logDirectories = LogDirectories.Open(_options.DataDirectories, _options.ShardCount, _logger);
         var binds = _options.Listeners.Select(listener => OnListener(listener, () =>
         {
             var bind = listener.ToBindEndPoint();
@@ -115,9 +105,10 @@ public sealed class BrokerServer : IAsyncDisposable
         _shards.Start();
         var topics = TopicRegistry.Open(_options.DataDirectory, _options.TopicDefaults);
         var descriptorLimit = FileDescriptorBudget.Check(
-            _options.MaxConnections, _options.FileDescriptorReserve, _shards.Count, topics.Current.ByName.Values.Sum(t => t.PartitionCount), _options.DataDirectory, _logger);
+            _options.MaxConnections, _options.FileDescriptorReserve, _shards.Count, topics.Current.ByName.Values.Sum(t => t.PartitionCount), _options.DataDirectories, _logger);
         var metrics = new BrokerMetrics(_shards, () => Gauges(topics, _admission));
-        _partitions = new PartitionManager(_shards, topics, _options, new StorageMetrics(metrics), _logger);
+        metrics.LogDirectories = _logDirectories;
+        _partitions = new PartitionManager(_shards, topics, _options, _logDirectories, new StorageMetrics(metrics), _logger);
         if (_options.QuorumVoters.Count == 0)
         {
             // In a cluster the coordinator opens the partitions the committed image gives this broker.
@@ -189,7 +180,7 @@ public sealed class BrokerServer : IAsyncDisposable
 
         _logger.LogInformation(
             "FastLog serving Kafka on {Listeners}, {Shards} shards, data in {DataDir}, {Topics} topics, ready in {Ms} ms",
-            string.Join(", ", _listeners.Select(l => l.Endpoint)), _shards.Count, Path.GetFullPath(_options.DataDirectory), topics.Current.ByName.Count, started.ElapsedMilliseconds);
+            string.Join(", ", _listeners.Select(l => l.Endpoint)), _shards.Count, string.Join(", ", _logDirectories.All), topics.Current.ByName.Count, started.ElapsedMilliseconds);
         _serving = true;
     }
 
@@ -331,34 +322,10 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         _shards.Dispose();
-        _dataDirectoryLock?.Dispose();
+        _logDirectories?.Dispose();
         if (_serving)
         {
             _logger.LogInformation("FastLog stopped cleanly");
-        }
-    }
-
-    /// <summary>
-    /// Holds an exclusive lock on data/.lock for the broker's life (as Kafka does), so a second
-    /// broker pointed at the same directory fails at start instead of corrupting the logs. .NET
-    /// takes FileShare.None as a flock(2), which the kernel drops when the process dies, even by SIGKILL.
-    /// </summary>
-    private static FileStream LockDataDirectory(string dataDirectory)
-    {
-        var path = Path.Combine(dataDirectory, ".lock");
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (e.HResult == Errno.EAGAIN)
-        {
-            // flock's EWOULDBLOCK: another process holds the lock.
-            throw new IOException($"{Path.GetFullPath(dataDirectory)} is in use by another broker ({path} is locked)", e);
-        }
-        catch (IOException e)
-        {
-            // Anything else (a read-only filesystem, a full disk, an I/O error) is not another broker: say what failed.
-            throw new IOException($"cannot open {path} to lock the data directory: {e.Message}", e);
         }
     }
 }

@@ -498,8 +498,14 @@ public sealed partial class PartitionLog
 
     private void Fault(Exception error)
     {
-        _fault ??= error;
+        if (_fault is not null)
+        {
+            return;
+        }
+
+        _fault = error;
         LogWarning($"faulted, appends refused until the partition is reopened (restart the broker): {error}");
+        _options.Faulted?.Invoke(error);
     }
 
     /// <summary>After close or a fault, nothing queued can run: fail it.</summary>

@@ -62,6 +62,12 @@ public sealed record StorageOptions
     /// <summary>Shared by the partitions of one data directory so a full disk makes them all give back their reservations (null: none).</summary>
     public SpaceShortage? SpaceShortage { get; init; }
 
+    /// <summary>
+    /// Told once, on the owner shard, when the log faults after an I/O error (not a full disk): the
+    /// broker takes the log's whole directory offline, since the disk under it is suspect (null: nobody).
+    /// </summary>
+    public Action<Exception>? Faulted { get; init; }
+
     /// <summary>Where the write path's stage timings go (null: not measured).</summary>
     public IStorageMetrics? Metrics { get; init; }
 

@@ -37,6 +37,36 @@ public sealed class CheckHostTests
     }
 
     [Fact]
+    public async Task EveryLogDirsEntryOfTheConfig_IsChecked_AndDirectoriesSharingADisk_Warn()
+    {
+        var root = Directory.CreateTempSubdirectory("fastlog-check-host-").FullName;
+        try
+        {
+            var (first, second) = (Path.Combine(root, "disk1"), Path.Combine(root, "disk2"));
+            var config = Path.Combine(root, "server.properties");
+            await File.WriteAllTextAsync(config, $"log.dirs={first},{second}\n");
+
+            var (exitCode, output) = await FastlogExecutable.RunToExitAsync("check-host", "--config", config, "--probe-seconds", "0.1");
+
+            var rows = Rows(output);
+            Assert.Equal(0, exitCode);
+            foreach (var directory in new[] { first, second })
+            {
+                Assert.Equal("OK", rows[$"data directory {directory}"]);
+                Assert.Contains(rows[$"free space {directory}"], OkOrWarn);
+                Assert.Contains(rows[$"write + fdatasync {directory}"], OkOrWarn);
+            }
+
+            // Both under one temp directory: one filesystem, so no throughput gained from listing both.
+            Assert.Equal("WARN", rows["log.dirs on separate disks"]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AnUnusableDataDirectory_Fails_WithTheFix()
     {
         var (exitCode, output) = await FastlogExecutable.RunToExitAsync("check-host", "--data-dir", "/proc/fastlog-data", "--probe-seconds", "0.2");

@@ -62,7 +62,7 @@ public sealed class PartitionReplicaTests : IDisposable
         var log = await PartitionLog.OpenAsync(_directory, options);
         try
         {
-            await test(new PartitionReplica(new TopicPartition("replica", 0), log, AckDurability.Written));
+            await test(new PartitionReplica(new TopicPartition("replica", 0), log, new LogDirectory(Path.GetDirectoryName(_directory)!), AckDurability.Written));
         }
         finally
         {

@@ -6,7 +6,11 @@ namespace FastLog.Broker.Tests;
 internal static class TopicReader
 {
     /// <summary>Every record of <paramref name="topic"/>'s partitions 0 .. <paramref name="partitionCount"/> - 1, by (partition, offset); fails unless each end is reached within a minute.</summary>
-    public static Dictionary<(int Partition, long Offset), string> ReadAll(string bootstrap, string topic, int partitionCount)
+    public static Dictionary<(int Partition, long Offset), string> ReadAll(string bootstrap, string topic, int partitionCount) =>
+        ReadAll(bootstrap, topic, Enumerable.Range(0, partitionCount));
+
+    /// <summary>Every record of <paramref name="topic"/>'s partitions <paramref name="partitionIds"/>, by (partition, offset); fails unless each end is reached within a minute.</summary>
+    public static Dictionary<(int Partition, long Offset), string> ReadAll(string bootstrap, string topic, IEnumerable<int> partitionIds)
     {
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
         {
@@ -15,7 +19,7 @@ internal static class TopicReader
             EnableAutoCommit = false,
             EnablePartitionEof = true,
         }).Build();
-        var partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToList();
+        var partitions = partitionIds.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToList();
         consumer.Assign(partitions);
         var stored = new Dictionary<(int, long), string>();
         var atEnd = new HashSet<int>();

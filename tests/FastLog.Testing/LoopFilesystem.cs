@@ -41,8 +41,7 @@ public sealed class LoopFilesystem : IDisposable
 
             Run("/sbin/mkfs.ext4", "-q", "-F", "-m", "0", filesystem._image);
             Directory.CreateDirectory(filesystem.MountPoint);
-            Run("mount", "-o", "loop", filesystem._image, filesystem.MountPoint);
-            filesystem._mounted = true;
+            filesystem.Mount();
             return filesystem;
         }
         catch
@@ -52,8 +51,33 @@ public sealed class LoopFilesystem : IDisposable
         }
     }
 
-    /// <summary>Remounts read-only (as the kernel does after a filesystem error with errors=remount-ro).</summary>
+    /// <summary>Remounts read-only; refused (busy) while a file is open for writing there, see <see cref="FailWithError"/>.</summary>
     public void RemountReadOnly() => Run("mount", "-o", "remount,ro", MountPoint);
+
+    /// <summary>
+    /// Makes ext4 report a filesystem error (its sysfs trigger_fs_error), as a failing disk does:
+    /// mounted errors=remount-ro, the kernel aborts the journal and remounts read-only at once, even
+    /// with files open for writing, and every write and fdatasync then fails (EROFS).
+    /// </summary>
+    public void FailWithError()
+    {
+        var device = Path.GetFileName(Run("findmnt", "-n", "-o", "SOURCE", MountPoint).Trim());
+        File.WriteAllText($"/sys/fs/ext4/{device}/trigger_fs_error", "fastlog test: disk failure");
+    }
+
+    /// <summary>Unmounts and mounts the image again (after <see cref="FailWithError"/>: the journal is replayed, the filesystem writable again).</summary>
+    public void Remount()
+    {
+        Run("umount", MountPoint);
+        _mounted = false;
+        Mount();
+    }
+
+    private void Mount()
+    {
+        Run("mount", "-o", "loop,errors=remount-ro", _image, MountPoint);
+        _mounted = true;
+    }
 
     public void Dispose()
     {
@@ -72,7 +96,8 @@ public sealed class LoopFilesystem : IDisposable
         File.Delete(_image);
     }
 
-    private static void Run(string program, params string[] arguments)
+    /// <summary>Runs <paramref name="program"/> to its end (at most 60 s) and returns what it printed; throws when it fails.</summary>
+    private static string Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -82,7 +107,7 @@ public sealed class LoopFilesystem : IDisposable
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
         var error = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill();
@@ -93,5 +118,7 @@ public sealed class LoopFilesystem : IDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result}");
         }
+
+        return output;
     }
 }

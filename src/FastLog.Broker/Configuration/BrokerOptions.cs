@@ -36,7 +36,21 @@ public sealed class BrokerOptions
     /// </summary>
     public string? InterBrokerListenerName { get; set; }
 
-    public string DataDirectory { get; set; } = "data";
+    /// <summary>
+    /// log.dirs: every directory holding partition logs (Kafka's JBOD: one per disk). A new partition
+    /// goes to the one holding the fewest partitions; see <see cref="Partitions.LogDirectories"/>.
+    /// </summary>
+    public List<string> DataDirectories { get; set; } = ["data"];
+
+    /// <summary>
+    /// The first of <see cref="DataDirectories"/>: it also holds the broker-wide files (topics.json,
+    /// producer ids, the consumer-offsets logs). Setting it replaces the list with this one directory.
+    /// </summary>
+    public string DataDirectory
+    {
+        get => DataDirectories[0];
+        set => DataDirectories = [value];
+    }
 
     public int ShardCount { get; set; } = Environment.ProcessorCount;
 
@@ -228,6 +242,16 @@ public sealed class BrokerOptions
         if (OffsetsRetentionMs < 1 || OffsetsRetentionCheckIntervalMs < 1)
         {
             throw new ArgumentException("offsets retention and its check interval must be >= 1 ms");
+        }
+
+        if (DataDirectories.Count == 0 || DataDirectories.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("log.dirs (--data-dir) needs at least one directory, and no empty entry");
+        }
+
+        if (DataDirectories.Select(Path.GetFullPath).GroupBy(d => d.TrimEnd('/')).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"log.dirs (--data-dir) names {twice.Key} twice");
         }
 
         ListenerRules.Validate(this);

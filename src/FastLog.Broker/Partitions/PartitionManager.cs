@@ -22,16 +22,15 @@ public sealed class PartitionManager
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
     private readonly IStorageMetrics _storageMetrics;
+    private readonly LogDirectories _directories;
     private readonly Dictionary<TopicPartition, PartitionReplica>[] _tables;
 
     // One scrub budget per shard (used on that shard only), shared by the partitions it owns; null: scrub off.
     private readonly ScrubBudget?[] _scrubBudgets;
-    // One data directory, one filesystem: a partition that finds it full makes the others give back their reservations.
-    private readonly SpaceShortage _spaceShortage = new();
-
-    public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, IStorageMetrics storageMetrics, ILogger logger)
+    public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, LogDirectories directories, IStorageMetrics storageMetrics, ILogger logger)
     {
         _shards = shards;
+        _directories = directories;
         _storageMetrics = storageMetrics;
         _topics = topics;
         _options = options;
@@ -51,6 +50,9 @@ public sealed class PartitionManager
 
     /// <summary>The shards partitions live on (one owner each, <see cref="PartitionPlacement"/>).</summary>
     public ShardGroup Shards => _shards;
+
+    /// <summary>The log.dirs entries and which one holds each partition.</summary>
+    public LogDirectories Directories => _directories;
 
     public int OwnerOf(TopicPartition partition) => PartitionPlacement.ShardFor(partition, _shards.Count);
 
@@ -105,11 +107,13 @@ public sealed class PartitionManager
         {
             for (var p = 0; p < topic.PartitionCount; p++)
             {
-                var directory = PartitionDirectory(new TopicPartition(topic.Name, p));
-                if (Directory.Exists(directory))
+                var partition = new TopicPartition(topic.Name, p);
+                if (_directories.Find(partition)?.PartitionPath(partition) is { } directory && Directory.Exists(directory))
                 {
                     Directory.Delete(directory, recursive: true);
                 }
+
+                _directories.Forget(partition);
             }
         }).ConfigureAwait(false);
     }
@@ -127,7 +131,6 @@ public sealed class PartitionManager
                 // race, whichever reaches a shard last still applies the newest configs.
                 var topic = self._topics.Find(changed.Name) ?? changed;
                 var table = self._tables[Shard.Current!.Id];
-                var options = self.StorageOptionsFor(topic);
                 for (var p = 0; p < topic.PartitionCount; p++)
                 {
                     if (table.GetValueOrDefault(new TopicPartition(topic.Name, p)) is not { } replica)
@@ -137,7 +140,7 @@ public sealed class PartitionManager
 
                     try
                     {
-                        replica.Log.UpdateOptions(options);
+                        replica.Log.UpdateOptions(self.StorageOptionsFor(topic, replica.Directory));
                     }
                     catch (Exception e) when (e is IOException or ObjectDisposedException)
                     {
@@ -196,8 +199,6 @@ public sealed class PartitionManager
                 return true;
             }).AsTask()));
 
-    private string PartitionDirectory(TopicPartition partition) => Path.Combine(_options.DataDirectory, partition.DirectoryName);
-
     private async ValueTask<bool> OpenHereAsync(TopicPartition partition, TopicDescription topic)
     {
         var table = _tables[Shard.Current!.Id];
@@ -206,13 +207,14 @@ public sealed class PartitionManager
             return false;
         }
 
-        var log = await PartitionLog.OpenAsync(PartitionDirectory(partition), StorageOptionsFor(topic));
+        var directory = _directories.DirectoryFor(partition);
+        var log = await PartitionLog.OpenAsync(directory.PartitionPath(partition), StorageOptionsFor(topic, directory));
         if (log.BytesScannedAtOpen > 0)
         {
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        table[partition] = new PartitionReplica(partition, log, _options.AckDurability);
+        table[partition] = new PartitionReplica(partition, log, directory, _options.AckDurability);
         return true;
     }
 
@@ -249,8 +251,8 @@ public sealed class PartitionManager
         }
     }
 
-    /// <summary>The storage settings of a topic's partitions, from its effective configs.</summary>
-    private StorageOptions StorageOptionsFor(TopicDescription topic)
+    /// <summary>The storage settings of a topic's partitions in <paramref name="directory"/>, from its effective configs.</summary>
+    private StorageOptions StorageOptionsFor(TopicDescription topic, LogDirectory directory)
     {
         long Config(string key) => long.Parse(_topics.EffectiveConfig(topic, key), CultureInfo.InvariantCulture);
         var retentionMs = Config(TopicConfigCatalog.RetentionMs);
@@ -269,7 +271,9 @@ public sealed class PartitionManager
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
             LogWarning = message => _logger.LogWarning("{Topic}: {Message}", topic.Name, message),
             LogError = message => _logger.LogError("{Topic}: {Message}", topic.Name, message),
-            SpaceShortage = _spaceShortage,
+            // One filesystem per log directory: a partition that finds it full makes its neighbours give back their reservations.
+            SpaceShortage = directory.SpaceShortage,
+            Faulted = error => _directories.Fail(directory, error),
             Metrics = _storageMetrics,
             Scrub = Shard.Current is { } shard ? _scrubBudgets[shard.Id] : null,
         };

@@ -19,16 +19,23 @@ public sealed class PartitionReplica
     private readonly AckDurability _ackDurability;
     private readonly List<FetchWaiter> _waiters = [];
 
-    public PartitionReplica(TopicPartition id, PartitionLog log, AckDurability ackDurability)
+    public PartitionReplica(TopicPartition id, PartitionLog log, LogDirectory directory, AckDurability ackDurability)
     {
         Id = id;
         Log = log;
+        Directory = directory;
         _ackDurability = ackDurability;
     }
 
     public TopicPartition Id { get; }
 
     public PartitionLog Log { get; }
+
+    /// <summary>The log.dirs entry holding the log; while it is offline the partition is too.</summary>
+    public LogDirectory Directory { get; }
+
+    /// <summary>Why the partition is offline (its directory failed: KAFKA_STORAGE_ERROR for produce and fetch); null while it serves.</summary>
+    public string? OfflineReason => Directory.Failure is { } failure ? $"Log directory {Directory.Path} is offline: {failure}" : null;
 
     /// <summary>The outcome of appending one partition's records from a Produce request.</summary>
     public readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
@@ -43,6 +50,11 @@ public sealed class PartitionReplica
     /// </summary>
     public async ValueTask<AppendOutcome> AppendAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout)
     {
+        if (OfflineReason is { } offline)
+        {
+            return new AppendOutcome(ErrorCode.KafkaStorageError, Message: offline);
+        }
+
         // Only the framing is looked at here (the producer fields are needed before appending);
         // the log validates magic, CRC-32C and the record rules once, as it appends.
         if (records.Length < RecordBatchHeader.Size || records.Span[RecordBatchHeader.MagicOffset] != RecordBatchHeader.CurrentMagic)

@@ -63,6 +63,22 @@ internal static partial class HostCheck
         }
     }
 
+    /// <summary>
+    /// JBOD gains throughput only from separate devices: two log.dirs on one filesystem share its disk
+    /// (and its free space) while the broker counts them as two.
+    /// </summary>
+    private static CheckResult SeparateDisks(List<string> directories)
+    {
+        const string Name = "log.dirs on separate disks";
+        var shared = directories.Select(d => (Directory: d, Source: MountOf(d)?.Source))
+            .Where(d => d.Source is not null)
+            .GroupBy(d => d.Source)
+            .FirstOrDefault(g => g.Count() > 1);
+        return shared is null
+            ? CheckResult.Ok(Name, $"{directories.Count} directories on {directories.Count} filesystems")
+            : CheckResult.Warn(Name, $"{string.Join(" and ", shared.Select(d => d.Directory))} are on one filesystem ({shared.Key}): they share its disk and free space", "give each log.dirs entry its own disk, or list that disk once");
+    }
+
     private static CheckResult FileSystem(string path)
     {
         const string Name = "filesystem";

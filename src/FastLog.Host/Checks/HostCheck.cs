@@ -5,14 +5,15 @@ namespace FastLog.Host.Checks;
 
 /// <summary>
 /// `fastlog check-host`: whether this machine suits a broker, like `rpk redpanda tune` in check
-/// mode. The kernel and limits (HostCheck.System.cs), then the data directory and a short disk
-/// probe through the same O_DIRECT and fdatasync paths the broker uses (HostCheck.Disk.cs).
+/// mode. The kernel and limits (HostCheck.System.cs), then each data directory (every log.dirs
+/// entry) and a short probe of its disk through the same O_DIRECT and fdatasync paths the broker
+/// uses (HostCheck.Disk.cs).
 /// Read-only apart from the probe's temporary files (and the data directory, created when missing,
 /// as the broker would). Runs on the calling thread; the probe takes a few seconds.
 /// </summary>
 internal static partial class HostCheck
 {
-    public sealed record Settings(string DataDirectory, int Shards, TimeSpan ProbeDuration);
+    public sealed record Settings(IReadOnlyList<string> DataDirectories, int Shards, TimeSpan ProbeDuration);
 
     public static List<CheckResult> Run(Settings settings)
     {
@@ -27,7 +28,19 @@ internal static partial class HostCheck
             Swappiness(),
             ClockSource(),
         };
-        results.AddRange(DataDirectory(settings.DataDirectory, settings.ProbeDuration));
+        var directories = settings.DataDirectories.Select(Path.GetFullPath).ToList();
+        foreach (var directory in directories)
+        {
+            var checks = DataDirectory(directory, settings.ProbeDuration);
+            // Several log.dirs: each row names its directory.
+            results.AddRange(directories.Count == 1 ? checks : checks.Select(r => r with { Name = $"{r.Name} {directory}" }));
+        }
+
+        if (directories.Count > 1)
+        {
+            results.Add(SeparateDisks(directories));
+        }
+
         return results;
     }
 

@@ -68,7 +68,7 @@ public static class BrokerOptionsLoader
                 options.InterBrokerListenerName = value.Length == 0 ? null : value.ToUpperInvariant();
                 return true;
             case "log.dirs" or "log.dir":
-                options.DataDirectory = FirstListener(value);
+                options.DataDirectories = ParseDirectories(value);
                 return true;
             case "node.id" or "broker.id":
                 options.NodeId = Int(value);
@@ -169,8 +169,8 @@ public static class BrokerOptionsLoader
         return false;
     }
 
-    // Kafka lists are comma separated; FastLog serves one log directory.
-    private static string FirstListener(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0];
+    /// <summary>Kafka's comma-separated log.dirs: every entry is used (JBOD), the first also holds the broker-wide files.</summary>
+    public static List<string> ParseDirectories(string value) => [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>"host:port,host:port" (empty: none).</summary>
     public static List<HostPort> ParseSeeds(string value) =>

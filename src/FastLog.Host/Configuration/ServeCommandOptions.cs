@@ -12,7 +12,7 @@ internal sealed class ServeCommandOptions
     public Option<string?> ConfigFile { get; } = new("--config") { Description = "server.properties-style config file (Kafka key names; see README)" };
     public Option<string?> Listen { get; } = new("--listen") { Description = "HOST:PORT to accept Kafka clients on (default 127.0.0.1:9092); replaces the config's listeners (NAME://HOST:PORT,... names several)" };
     public Option<string?> Advertise { get; } = new("--advertise") { Description = "HOST:PORT clients are told to connect to (default: the listen address); replaces the config's advertised.listeners" };
-    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "directory holding the logs (default ./data)" };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "directory holding the logs (default ./data); DIR,DIR,... uses several disks, as log.dirs" };
     public Option<int?> Shards { get; } = new("--shards") { Description = "number of shards, one pinned thread each (default: one per core)" };
     public Option<int?> IdlePoll { get; } = new("--idle-poll-us") { Description = "microseconds an idle shard polls before sleeping in the kernel (default 0: sleep at once)" };
     public Option<int?> NodeId { get; } = new("--node-id") { Description = "this broker's node id (default 0)" };
@@ -62,7 +62,7 @@ internal sealed class ServeCommandOptions
 
         if (parse.GetValue(DataDir) is { } dataDir)
         {
-            options.DataDirectory = dataDir;
+            options.DataDirectories = BrokerOptionsLoader.ParseDirectories(dataDir);
         }
 
         options.ShardCount = parse.GetValue(Shards) ?? options.ShardCount;

@@ -94,7 +94,7 @@ internal sealed class DescribeConfigsHandler : ApiHandler<DescribeConfigsRequest
         yield return Describe("advertised.listeners", string.Join(",", broker.Listeners.Select(l => $"{l.Name}://{l.Advertised}")), StaticBrokerConfig, TypeString);
         yield return Describe("listener.security.protocol.map", string.Join(",", options.ListenerSecurityProtocolMap.Select(e => $"{e.Key}:{e.Value}")), StaticBrokerConfig, TypeString);
         yield return Describe("inter.broker.listener.name", ListenerRules.InterBrokerListener(options).Name, StaticBrokerConfig, TypeString);
-        yield return Describe("log.dirs", Path.GetFullPath(options.DataDirectory), StaticBrokerConfig, TypeString);
+        yield return Describe("log.dirs", string.Join(",", options.DataDirectories.Select(Path.GetFullPath)), StaticBrokerConfig, TypeString);
         yield return Describe("num.partitions", Int(options.DefaultPartitions), StaticBrokerConfig, TypeInt);
         yield return Describe("auto.create.topics.enable", options.AutoCreateTopics ? "true" : "false", StaticBrokerConfig, TypeBoolean);
         yield return Describe("socket.request.max.bytes", Int(options.MaxRequestBytes), StaticBrokerConfig, TypeInt);

@@ -8,9 +8,10 @@ using LogDirPartition = FastLog.Protocol.DescribeLogDirsResponse.DescribeLogDirs
 namespace FastLog.Server.Handlers;
 
 /// <summary>
-/// DescribeLogDirs: the broker's one log directory (<c>log.dirs</c>, absolute path) with the size
+/// DescribeLogDirs: every log directory (each <c>log.dirs</c> entry, absolute path) with the size
 /// and offset lag of each partition it holds, read on the partition's owner shard, and (v4) the
-/// total and usable bytes of its filesystem. Null topics describe every partition; otherwise the
+/// total and usable bytes of its filesystem; a failed directory is listed with KAFKA_STORAGE_ERROR
+/// and no partitions, as Kafka lists an offline log dir. Null topics describe every partition; otherwise the
 /// requested ones, and, as in Kafka, unknown topics and partitions are left out rather than
 /// answered with an error. The consumer-offsets partitions, which the group shards keep outside
 /// the topic registry, are not listed.
@@ -25,25 +26,37 @@ internal sealed class DescribeLogDirsHandler : ApiHandler<DescribeLogDirsRequest
         var partitions = Requested(broker.Topics, request.Topics);
         var described = await broker.Partitions.OnOwnersAsync(partitions, static p => p, static (manager, p) => ValueTask.FromResult(Describe(manager, p)));
 
-        var directory = Path.GetFullPath(broker.Options.DataDirectory);
-        var (total, usable) = FilesystemBytes(directory);
-        var logDir = new LogDir { LogDir = directory, TotalBytes = total, UsableBytes = usable };
-        TopicData<LogDirPartition>? topic = null;
-        for (var i = 0; i < partitions.Count; i++)
+        var results = new List<LogDir>();
+        foreach (var directory in broker.Partitions.Directories.All)
         {
-            // Null: not open on its owner (being created or deleted right now); Kafka lists only the logs a directory holds.
-            if (described[i] is not { } partition)
-                continue;
-            if (topic?.Name != partitions[i].Topic)
+            if (directory.IsOffline)
             {
-                topic = new TopicData<LogDirPartition> { Name = partitions[i].Topic };
-                logDir.Topics.Add(topic);
+                // Kafka's answer for a failed directory: its error, no partitions, sizes unknown.
+                results.Add(new LogDir { LogDir = directory.Path, ErrorCode = ErrorCode.KafkaStorageError, TotalBytes = LogDir.UnknownBytes, UsableBytes = LogDir.UnknownBytes });
+                continue;
             }
 
-            topic.Partitions.Add(partition);
+            var (total, usable) = FilesystemBytes(directory.Path);
+            var logDir = new LogDir { LogDir = directory.Path, TotalBytes = total, UsableBytes = usable };
+            TopicData<LogDirPartition>? topic = null;
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                // Null: not open on its owner (being created or deleted right now); Kafka lists only the logs a directory holds.
+                if (described[i] is not { } partition || partition.Directory != directory)
+                    continue;
+                if (topic?.Name != partitions[i].Topic)
+                {
+                    topic = new TopicData<LogDirPartition> { Name = partitions[i].Topic };
+                    logDir.Topics.Add(topic);
+                }
+
+                topic.Partitions.Add(partition.Description);
+            }
+
+            results.Add(logDir);
         }
 
-        return new DescribeLogDirsResponse { Results = [logDir] };
+        return new DescribeLogDirsResponse { Results = results };
     }
 
     /// <summary>The existing partitions the request names (every partition for null topics), grouped by topic.</summary>
@@ -70,10 +83,10 @@ internal sealed class DescribeLogDirsHandler : ApiHandler<DescribeLogDirsRequest
         return [.. partitions.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)];
     }
 
-    /// <summary>On the owner shard: the log's size and its end's lag behind the high watermark (0 on a single node).</summary>
-    private static LogDirPartition? Describe(PartitionManager manager, TopicPartition partition) =>
-        manager.FindOnOwner(partition)?.Log is { } log
-            ? new LogDirPartition { PartitionIndex = partition.Partition, PartitionSize = log.SizeBytes, OffsetLag = Math.Max(0, log.LogEndOffset - log.HighWatermark) }
+    /// <summary>On the owner shard: the directory holding the log, its size and its end's lag behind the high watermark (0 on a single node).</summary>
+    private static (LogDirectory Directory, LogDirPartition Description)? Describe(PartitionManager manager, TopicPartition partition) =>
+        manager.FindOnOwner(partition) is { } replica
+            ? (replica.Directory, new LogDirPartition { PartitionIndex = partition.Partition, PartitionSize = replica.Log.SizeBytes, OffsetLag = Math.Max(0, replica.Log.LogEndOffset - replica.Log.HighWatermark) })
             : null;
 
     /// <summary>The filesystem's size and the bytes available to the broker; Kafka's -1 when it cannot be read.</summary>

@@ -220,6 +220,12 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
 
         private static async ValueTask<PartitionRead> ReadPartitionAsync(PartitionReplica replica, FetchItem item)
         {
+            if (replica.OfflineReason is not null)
+            {
+                // Its disk failed (log.dirs): nothing read from it can be trusted, as in Kafka.
+                return new PartitionRead(ErrorCode.KafkaStorageError, null, -1, -1);
+            }
+
             try
             {
                 var read = await replica.Log.ReadAsync(item.Offset, item.MaxBytes);

@@ -74,6 +74,11 @@ internal sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest>
             return (ErrorCode.NotLeaderOrFollower, -1, -1);
         }
 
+        if (replica.OfflineReason is not null)
+        {
+            return (ErrorCode.KafkaStorageError, -1, -1);
+        }
+
         var log = replica.Log;
         try
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FastLog.Broker.Partitions;
 using FastLog.Cluster;
 using FastLog.Core;
 using FastLog.Protocol;
@@ -28,6 +29,9 @@ internal sealed class BrokerMetrics
 
     /// <summary>Gossip membership whose counters are exported too; null on a single node. Set once during start-up, before /metrics serves.</summary>
     public ClusterMembership? Cluster { get; set; }
+
+    /// <summary>The log.dirs entries, exported per directory; set once during start-up, before /metrics serves.</summary>
+    public LogDirectories? LogDirectories { get; set; }
 
     /// <summary>The counters of the calling shard (its single writer).</summary>
     public ShardMetrics ForCurrentShard() => Shard.Current is { } shard && shard.Id < _shards.Length ? _shards[shard.Id] : _offShard;
@@ -87,6 +91,11 @@ internal sealed class BrokerMetrics
         if (Cluster is not null)
         {
             ClusterMetrics.Render(text, Cluster.View, Cluster.Counters);
+        }
+
+        if (LogDirectories is not null)
+        {
+            LogDirectoryMetrics.Render(text, LogDirectories);
         }
 
         foreach (var (name, help, value) in _gauges())

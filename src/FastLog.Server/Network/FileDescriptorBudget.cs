@@ -18,7 +18,7 @@ internal static class FileDescriptorBudget
     public const int DescriptorsPerPartition = 5;
 
     /// <summary>The limit in force after raising it; throws IOException when it cannot hold the configuration.</summary>
-    public static long Check(int maxConnections, int reserve, int shards, int partitions, string dataDirectory, ILogger logger)
+    public static long Check(int maxConnections, int reserve, int shards, int partitions, IReadOnlyList<string> dataDirectories, ILogger logger)
     {
         var (limit, previous) = FileDescriptors.RaiseSoftLimitToHard();
         if (limit != previous)
@@ -27,7 +27,8 @@ internal static class FileDescriptorBudget
         }
 
         var inUse = FileDescriptors.CountOpen();
-        var segments = Directory.Exists(dataDirectory) ? Directory.EnumerateFiles(dataDirectory, "*.log", SearchOption.AllDirectories).LongCount() : 0;
+        // Every log.dirs entry: a JBOD broker's partitions keep their segments open on every disk.
+        var segments = dataDirectories.Where(Directory.Exists).Sum(d => Directory.EnumerateFiles(d, "*.log", SearchOption.AllDirectories).LongCount());
         var storage = ((long)partitions * DescriptorsPerPartition) + segments;
         var pipes = ConnectionAdmission.PipeDescriptorsFor(shards);
 
