@@ -88,5 +88,6 @@ serve.SetAction(async (parse, cancel) =>
 var root = new RootCommand("FastLog: a Kafka-compatible streaming log broker.");
 root.Subcommands.Add(serve);
 root.Subcommands.Add(TopicCommands.Create());
+root.Subcommands.Add(ClusterCommands.Create());
 root.Subcommands.Add(CheckHostCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -136,6 +136,7 @@ public sealed class BrokerServer : IAsyncDisposable
         {
             _quorum = await MetadataQuorum.StartAsync(QuorumOptionsFor(_options), _loggers).ConfigureAwait(false);
             _coordinator = new ClusterCoordinator(_options, _quorum, _cluster, topics, _partitions, _loggers.CreateLogger("FastLog.Broker.Cluster"));
+            metrics.Coordinator = _coordinator;
         }
 
         var coordinator = _coordinator;

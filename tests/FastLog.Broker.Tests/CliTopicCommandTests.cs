@@ -77,9 +77,9 @@ public sealed class CliTopicCommandTests
         Assert.StartsWith($"fastlog: cannot reach the broker at 127.0.0.1:{port}", result.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
-        var root = new RootCommand { TopicCommands.Create() };
+        var root = new RootCommand { TopicCommands.Create(), ClusterCommands.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

@@ -86,4 +86,76 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         await EventuallyAsync(() => Task.FromResult(survivorAdmin.GetMetadata(TimeSpan.FromSeconds(10)) is var m && m.Brokers.Count == 3
             && m.Topics.Single(t => t.Topic == "strict").Partitions.All(p => p.Leader > 0) ? m : null), "the restarted broker unfenced and leading");
     }
+
+    /// <summary>
+    /// kill -9 of a partition's leader, over and over (FASTLOG_FAILOVER_KILLS, 2 by default;
+    /// scripts/failover.sh runs 20 and more): each time a live replica leads within the bound and no
+    /// two brokers name different leaders for one leader epoch; the time from the kill until Metadata
+    /// names the new leader is written to the output (p50/p99 over the kills), not asserted.
+    /// </summary>
+    [Fact]
+    public async Task Killed_leaders_are_replaced_and_no_epoch_has_two_leaders()
+    {
+        var kills = int.TryParse(Environment.GetEnvironmentVariable("FASTLOG_FAILOVER_KILLS"), out var n) && n > 0 ? n : 2;
+        using var cluster = await LocalCluster.StartAsync(_root, 3);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+        {
+            await EventuallyAsync(() => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(10)) is { Brokers.Count: 3 } m ? m : null), "three registered brokers");
+            // Until followers replicate, only an unclean election can move a leader; that is what this measures.
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "moving", NumPartitions = 1, ReplicationFactor = 3, Configs = new() { ["unclean.leader.election.enable"] = "true" } }]);
+        }
+
+        var leadersByEpoch = new Dictionary<int, int>();
+        var failovers = new List<double>();
+        for (var kill = 0; kill < kills; kill++)
+        {
+            var (leader, epoch) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0 && cluster.NodeIds.All(cluster.IsRunning));
+            var clock = Stopwatch.StartNew();
+            cluster.Kill(leader);
+            var (next, nextEpoch) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0 && p.LeaderId != leader);
+            failovers.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.True(nextEpoch > epoch, $"the new leader {next} has epoch {nextEpoch}, not above {epoch}");
+            await cluster.StartAsync(leader);
+            await LeaderAsync(cluster, leadersByEpoch, _ => true, brokers: 3);
+        }
+
+        failovers.Sort();
+        output.WriteLine($"leader failover over {kills} kills: p50 {Percentile(failovers, 0.50):0} ms, p99 {Percentile(failovers, 0.99):0} ms, max {failovers[^1]:0} ms");
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>
+    /// Partition 0 of "moving" once every running broker agrees it satisfies <paramref name="accept"/>
+    /// (and lists <paramref name="brokers"/> brokers, when given); records every (epoch, leader) any
+    /// broker reports and fails if one epoch is ever reported with two leaders.
+    /// </summary>
+    private static async Task<(int Leader, int Epoch)> LeaderAsync(LocalCluster cluster, Dictionary<int, int> leadersByEpoch, Func<MetadataResponse.MetadataResponsePartition, bool> accept, int? brokers = null)
+    {
+        var result = await EventuallyAsync(async () =>
+        {
+            var views = new List<MetadataResponse.MetadataResponsePartition>();
+            foreach (var id in cluster.NodeIds.Where(cluster.IsRunning))
+            {
+                using var client = await KafkaClientConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster[id].Port), new KafkaClientOptions());
+                var metadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = "moving" }], AllowAutoTopicCreation = false }, 12);
+                if (brokers is { } count && metadata.Brokers.Count != count || metadata.Topics[0].Partitions.Count == 0)
+                {
+                    return null;
+                }
+
+                var partition = metadata.Topics[0].Partitions[0];
+                if (partition.LeaderId > 0)
+                {
+                    Assert.True(leadersByEpoch.TryAdd(partition.LeaderEpoch, partition.LeaderId) || leadersByEpoch[partition.LeaderEpoch] == partition.LeaderId,
+                        $"epoch {partition.LeaderEpoch} has two leaders: {leadersByEpoch[partition.LeaderEpoch]} and {partition.LeaderId}");
+                }
+
+                views.Add(partition);
+            }
+
+            return views.All(accept) && views.Select(v => (v.LeaderId, v.LeaderEpoch)).Distinct().Count() == 1 ? views[0] : null;
+        }, "agreement on the leader of moving-0");
+        return (result.LeaderId, result.LeaderEpoch);
+    }
 }

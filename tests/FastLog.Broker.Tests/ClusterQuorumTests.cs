@@ -31,6 +31,7 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
                 o.ClusterSeeds = seed is null ? [] : [new HostPort("127.0.0.1", seed.Port)];
                 o.QuorumVoters = voters;
                 o.ShardCount = 1;
+                o.MetricsListen = nodeId == 1 ? new HostPort("127.0.0.1", 0) : null;
             });
             seed ??= broker.Server.ClusterEndPoint;
             _brokers.Add(broker);
@@ -96,6 +97,21 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
         Assert.Equal(3, leaders.Select(l => l.Leader).Distinct().Count());
         Assert.All(views[0].Partitions, p => Assert.Equal(3, p.Replicas.Length));
         Assert.All(views[0].Partitions, p => Assert.Equal([p.Leader], p.InSyncReplicas)); // honest until followers replicate
+
+        // The operator's view: `fastlog cluster describe` through any broker, and broker 1's /metrics.
+        var (exitCode, described, _) = await CliTopicCommandTests.RunAsync("cluster", "describe", "--bootstrap", _brokers[1].BootstrapServers);
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"Controller: [123]\b", described);
+        Assert.Equal(3, described.Split('\n').Count(line => line.Contains("\track: ", StringComparison.Ordinal)));
+        Assert.All(leaders, l => Assert.Contains($"orders-{l.PartitionId}\tLeader: {l.Leader}\tEpoch: 0\tReplicas: {l.Item3}\tIsr: {l.Leader}", described, StringComparison.Ordinal));
+        using (var http = new HttpClient())
+        {
+            var metrics = await http.GetStringAsync(new Uri($"http://{_brokers[0].Server.MetricsEndPoint}/metrics"));
+            Assert.Contains("fastlog_metadata_brokers{state=\"unfenced\"} 3", metrics, StringComparison.Ordinal);
+            Assert.Matches(@"fastlog_metadata_controller [01]\n", metrics);
+            Assert.Matches(@"fastlog_metadata_applied_offset [1-9]", metrics);
+            Assert.Contains("fastlog_partitions_offline 0", metrics, StringComparison.Ordinal);
+        }
 
         // A producer bootstrapped on broker 1 alone reaches the leaders on all three.
         var producerConfig = new ProducerConfig { BootstrapServers = _brokers[0].BootstrapServers, EnableIdempotence = true, Acks = Acks.All };

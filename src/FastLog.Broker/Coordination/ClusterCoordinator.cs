@@ -49,6 +49,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private MetadataImage _followed = MetadataImage.Empty;
     private KafkaClientConnection? _toController;
     private int _toControllerId = -1;
+    private long _leaderChanges;
     private Task _following = Task.CompletedTask;
     private Task _controlling = Task.CompletedTask;
 
@@ -322,19 +323,22 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             }
         }
 
-        foreach (var topic in image.TopicsByName.Values)
+        var moved = (from topic in image.TopicsByName.Values
+                     let before = previous.TopicsById.GetValueOrDefault(topic.TopicId)
+                     from partition in topic.Partitions
+                     where before is not null && partition.Partition < before.Partitions.Count && before.Partitions[partition.Partition].LeaderEpoch != partition.LeaderEpoch
+                     select $"{topic.Name}-{partition.Partition} -> {(partition.HasLeader ? partition.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")} (epoch {partition.LeaderEpoch}, ISR {string.Join(",", partition.Isr)})").ToList();
+        Interlocked.Add(ref _leaderChanges, moved.Count);
+        if (moved.Count > 0)
         {
-            previous.TopicsById.TryGetValue(topic.TopicId, out var before);
-            foreach (var partition in topic.Partitions)
-            {
-                if (before is not null && partition.Partition < before.Partitions.Count && before.Partitions[partition.Partition].LeaderEpoch != partition.LeaderEpoch)
-                {
-                    _logger.LogInformation("Cluster: {Topic}-{Partition} leader is now {Leader} (epoch {Epoch}, ISR {Isr})",
-                        topic.Name, partition.Partition, partition.HasLeader ? partition.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none", partition.LeaderEpoch, string.Join(",", partition.Isr));
-                }
-            }
+            // One line per image, however many partitions moved (a fenced broker can lead thousands).
+            const int Shown = 10;
+            _logger.LogInformation("Cluster: {Count} partition leader change(s): {Changes}{More}", moved.Count, string.Join("; ", moved.Take(Shown)), moved.Count > Shown ? $"; and {moved.Count - Shown} more" : "");
         }
     }
+
+    /// <summary>Partition leader changes this broker has applied since it started (the fastlog_partition_leader_changes_total counter).</summary>
+    public long LeaderChanges => Interlocked.Read(ref _leaderChanges);
 
     private static TopicDescription Describe(TopicImage topic) => new(topic.Name, topic.TopicId, topic.Partitions.Count, topic.Configs);
 

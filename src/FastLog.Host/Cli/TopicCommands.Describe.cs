@@ -10,7 +10,7 @@ public static partial class TopicCommands
     {
         var name = new Argument<string>("NAME") { Description = "the topic" };
         var command = new Command("describe", "Show a topic's partitions, offsets and configs.") { name };
-        SetAction(command, bootstrap, async (parse, connection, output, cancel) =>
+        BrokerCommandAction.Set(command, bootstrap, async (parse, connection, output, cancel) =>
         {
             var topicName = parse.GetRequiredValue(name);
             var metadata = await connection.SendAsync<MetadataResponse>(

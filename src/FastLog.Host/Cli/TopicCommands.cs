@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using FastLog.Broker.Configuration;
 using FastLog.Protocol;
 
 namespace FastLog.Host.Cli;
@@ -21,12 +20,7 @@ public static partial class TopicCommands
 
     public static Command Create()
     {
-        var bootstrap = new Option<string>("--bootstrap")
-        {
-            Description = "HOST:PORT of the broker",
-            DefaultValueFactory = _ => "127.0.0.1:9092",
-            Recursive = true,
-        };
+        var bootstrap = BrokerCommandAction.BootstrapOption();
         var topic = new Command("topic", "Create, list, describe and delete topics on a running broker.");
         topic.Options.Add(bootstrap);
         topic.Subcommands.Add(CreateCommand(bootstrap));
@@ -40,12 +34,13 @@ public static partial class TopicCommands
     {
         var name = new Argument<string>("NAME") { Description = "the topic" };
         var partitions = new Option<int>("--partitions") { Description = "number of partitions (default: the broker's num.partitions)", DefaultValueFactory = _ => -1 };
+        var replicationFactor = new Option<short>("--replication-factor") { Description = "replicas of each partition, in a cluster (default: the broker's default.replication.factor)", DefaultValueFactory = _ => -1 };
         var configs = new Option<string[]>("--config") { Description = "a topic config KEY=VALUE (repeatable)" };
-        var command = new Command("create", "Create a topic.") { name, partitions, configs };
-        SetAction(command, bootstrap, async (parse, connection, output, cancel) =>
+        var command = new Command("create", "Create a topic.") { name, partitions, replicationFactor, configs };
+        BrokerCommandAction.Set(command, bootstrap, async (parse, connection, output, cancel) =>
         {
             var topicName = parse.GetRequiredValue(name);
-            var topic = new CreateTopicsRequest.CreatableTopic { Name = topicName, NumPartitions = parse.GetValue(partitions), ReplicationFactor = -1 };
+            var topic = new CreateTopicsRequest.CreatableTopic { Name = topicName, NumPartitions = parse.GetValue(partitions), ReplicationFactor = parse.GetValue(replicationFactor) };
             foreach (var config in parse.GetValue(configs) ?? [])
             {
                 var equals = config.IndexOf('=', StringComparison.Ordinal);
@@ -72,7 +67,7 @@ public static partial class TopicCommands
     private static Command ListCommand(Option<string> bootstrap)
     {
         var command = new Command("list", "List the topics, one name per line.");
-        SetAction(command, bootstrap, async (_, connection, output, cancel) =>
+        BrokerCommandAction.Set(command, bootstrap, async (_, connection, output, cancel) =>
         {
             var metadata = await connection.SendAsync<MetadataResponse>(new MetadataRequest { Topics = null, AllowAutoTopicCreation = false }, MetadataVersion, cancel);
             foreach (var name in metadata.Topics.Select(t => t.Name).Order(StringComparer.Ordinal))
@@ -87,7 +82,7 @@ public static partial class TopicCommands
     {
         var name = new Argument<string>("NAME") { Description = "the topic" };
         var command = new Command("delete", "Delete a topic and all its records.") { name };
-        SetAction(command, bootstrap, async (parse, connection, output, cancel) =>
+        BrokerCommandAction.Set(command, bootstrap, async (parse, connection, output, cancel) =>
         {
             var topicName = parse.GetRequiredValue(name);
             var response = await connection.SendAsync<DeleteTopicsResponse>(
@@ -102,29 +97,6 @@ public static partial class TopicCommands
         });
         return command;
     }
-
-    /// <summary>Runs <paramref name="work"/> on a connection to the broker; turns failures into exit code 1 and one line on Error.</summary>
-    private static void SetAction(Command command, Option<string> bootstrap, Func<ParseResult, BrokerConnection, TextWriter, CancellationToken, Task> work) =>
-        command.SetAction(async (parse, cancel) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            try
-            {
-                if (!HostPort.TryParse(parse.GetValue(bootstrap), out var broker))
-                {
-                    throw new CliException($"--bootstrap expects HOST:PORT, not '{parse.GetValue(bootstrap)}'");
-                }
-
-                using var connection = await BrokerConnection.ConnectAsync(broker, cancel);
-                await work(parse, connection, output, cancel);
-                return 0;
-            }
-            catch (CliException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"fastlog: {e.Message}");
-                return 1;
-            }
-        });
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
 using FastLog.Cluster;
 using FastLog.Core;
@@ -29,6 +30,9 @@ internal sealed class BrokerMetrics
 
     /// <summary>Gossip membership whose counters are exported too; null on a single node. Set once during start-up, before /metrics serves.</summary>
     public ClusterMembership? Cluster { get; set; }
+
+    /// <summary>The metadata quorum's view, exported too; null without controller.quorum.voters. Set once during start-up, before /metrics serves.</summary>
+    public ClusterCoordinator? Coordinator { get; set; }
 
     /// <summary>The log.dirs entries, exported per directory; set once during start-up, before /metrics serves.</summary>
     public LogDirectories? LogDirectories { get; set; }
@@ -91,6 +95,11 @@ internal sealed class BrokerMetrics
         if (Cluster is not null)
         {
             ClusterMetrics.Render(text, Cluster.View, Cluster.Counters);
+        }
+
+        if (Coordinator is not null)
+        {
+            QuorumMetrics.Render(text, Coordinator);
         }
 
         if (LogDirectories is not null)
