@@ -15,6 +15,9 @@ internal sealed class CheckResult
 
     public required int ConsumerReads { get; init; }
 
+    /// <summary>Reads during the run per consumer (the assigned reader, each group member), with the time of the last (ms).</summary>
+    public required IReadOnlyDictionary<string, (int Reads, double LastMs)> ReadsByReader { get; init; }
+
     public required int Commits { get; init; }
 
     /// <summary>The oldest by-design loss: how long before the kill it had been acknowledged (ms); 0 if none.</summary>

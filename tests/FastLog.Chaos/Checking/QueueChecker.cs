@@ -76,6 +76,7 @@ internal static class QueueChecker
             WritesByOutcome = Enum.GetValues<WriteOutcome>().ToDictionary(o => o, o => history.Writes.Count(w => w.Outcome == o)),
             FinalRecords = history.FinalRead.Count,
             ConsumerReads = history.Reads.Count,
+            ReadsByReader = history.Reads.GroupBy(r => r.Reader).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.Count(), g.Max(r => r.AtMs))),
             Commits = history.Commits.Count,
             MaxLostAckAgeMs = maxLostAge,
         };

@@ -8,6 +8,9 @@ namespace FastLog.Chaos.Deployment;
 /// port, restarted on the same data directory and port after a kill. With <see cref="FaultKind.Disk"/>
 /// among its faults the data directory lives on a small loop-mounted ext4 (root only) that a
 /// ballast file fills. The broker's output goes to <c>broker.log</c> in the report directory.
+/// It runs with <c>group.initial.rebalance.delay.ms=0</c> (as Kafka's own test setups do): FastLog keeps
+/// no group membership across a restart, so after every kill the group forms again from empty, and
+/// the default 3 s delay (extended per joining member) would leave the group reading little between faults.
 /// Threads: one caller at a time (the run's fault task), as <see cref="ISystemUnderTest"/> says.
 /// </summary>
 internal sealed class SingleNode : ISystemUnderTest
@@ -20,6 +23,7 @@ internal sealed class SingleNode : ISystemUnderTest
     private LoopFilesystem? _disk;
     private string? _dataDirectory;
     private string? _tempDirectory;
+    private string? _configPath;
     private BrokerProcess? _broker;
     private int _port;
     private bool _paused;
@@ -30,7 +34,7 @@ internal sealed class SingleNode : ISystemUnderTest
         SupportedFaults = options.Faults.ToHashSet();
     }
 
-    public string Description => $"one fastlog node (--ack-durability {_options.AckDurability}), data on {(_disk is null ? "a temp dir" : $"a {_options.DiskMegabytes} MiB loop-mounted ext4")}";
+    public string Description => $"one fastlog node (--ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), data on {(_disk is null ? "a temp dir" : $"a {_options.DiskMegabytes} MiB loop-mounted ext4")}";
 
     public string BootstrapServers => $"127.0.0.1:{_port}";
 
@@ -40,6 +44,9 @@ internal sealed class SingleNode : ISystemUnderTest
 
     public async Task StartAsync(CancellationToken cancel)
     {
+        _tempDirectory = Directory.CreateTempSubdirectory("fastlog-chaos-").FullName;
+        _configPath = Path.Combine(_tempDirectory, "server.properties");
+        await File.WriteAllTextAsync(_configPath, "group.initial.rebalance.delay.ms=0\n", cancel).ConfigureAwait(false);
         if (SupportedFaults.Contains(FaultKind.Disk))
         {
             if (!LoopFilesystem.Available)
@@ -52,7 +59,6 @@ internal sealed class SingleNode : ISystemUnderTest
         }
         else
         {
-            _tempDirectory = Directory.CreateTempSubdirectory("fastlog-chaos-").FullName;
             _dataDirectory = Path.Combine(_tempDirectory, "data");
         }
 
@@ -74,7 +80,7 @@ internal sealed class SingleNode : ISystemUnderTest
             DataDirectory = _dataDirectory!,
             BrokerDll = _options.BrokerPath,
             Port = _port,
-            Arguments = ["--ack-durability", _options.AckDurability],
+            Arguments = ["--config", _configPath!, "--ack-durability", _options.AckDurability],
             LogPath = _options.LogPath,
             StartTimeout = TimeSpan.FromMinutes(2),
         }).WaitAsync(cancel).ConfigureAwait(false);

@@ -46,6 +46,8 @@ internal static class MarkdownReport
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         md.AppendLine(Invariant($"| {report.History.Writes.Count} | {result.WritesByOutcome[WriteOutcome.Ok]} | {result.WritesByOutcome[WriteOutcome.Failed]} | {result.WritesByOutcome[WriteOutcome.Indeterminate]} | {result.FinalRecords} | {result.ConsumerReads} | {result.Commits} |"));
         md.AppendLine();
+        md.AppendLine(Invariant($"Consumer reads: {string.Join("; ", result.ReadsByReader.Select(r => Invariant($"{r.Key} {r.Value.Reads} (last at {r.Value.LastMs / 1000:F0} s)")))}."));
+        md.AppendLine();
         md.AppendLine("## Checks");
         md.AppendLine();
         md.AppendLine("| check | violations | by design |");

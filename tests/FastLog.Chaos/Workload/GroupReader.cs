@@ -50,7 +50,8 @@ internal sealed class GroupReader(int id, string bootstrapServers, WorkloadOptio
     {
         try
         {
-            foreach (var committed in consumer.Commit())
+            // An offset below 0 is a partition with nothing consumed yet: nothing was committed for it.
+            foreach (var committed in consumer.Commit().Where(c => c.Offset.Value >= 0))
             {
                 history.Record(new CommitOp(name, committed.Partition.Value, committed.Offset.Value, history.NowMs));
             }
