@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using FastLog.Chaos.Checking;
@@ -25,6 +26,7 @@ internal static class ChaosRun
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<RunReport> ExecuteAsync(ChaosOptions options, ISystemUnderTest system, TextWriter progress, CancellationToken cancel)
     {
@@ -60,6 +62,7 @@ internal static class ChaosRun
         var readers = new List<Task> { Start(() => new AssignedReader(system.BootstrapServers, workload, history).Run(stopReaders.Token)) };
         readers.AddRange(Enumerable.Range(0, workload.GroupConsumers).Select(i => Start(() => new GroupReader(i, system.BootstrapServers, workload, history, sessions).Run(stopReaders.Token))));
         var producers = Enumerable.Range(0, workload.Producers).Select(i => Start(() => new ProducerWorker(i, system.BootstrapServers, workload, history).Run(stopProducers.Token))).ToList();
+        Exception? failure = null;
         try
         {
             await WaitWorkloadAsync(history, sessions, cancel).ConfigureAwait(false);
@@ -68,11 +71,25 @@ internal static class ChaosRun
             await system.HealAsync(cancel).ConfigureAwait(false);
             await Task.Delay(Settle, cancel).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e)
+        {
+            failure = e; // rethrown once the workload is stopped
+        }
+
+        try
         {
             await StopAsync(stopProducers, producers).ConfigureAwait(false);
             await Task.Delay(Settle, CancellationToken.None).ConfigureAwait(false); // the readers catch up with the last writes
             await StopAsync(stopReaders, readers).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (failure is not null)
+        {
+            // Workers stuck on a broker that is gone: the run's own failure is what to report.
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         progress.WriteLine($"faults done; {history.Writes.Count} writes, {history.Reads.Count} reads; final read");
@@ -156,9 +173,14 @@ internal static class ChaosRun
 
     private static Task Start(Action body) => Task.Factory.StartNew(body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+    /// <summary>
+    /// Producers flush for up to message.timeout.ms; a consumer's close can block while the broker
+    /// is unreachable (after a failed restart): past <see cref="StopTimeout"/> the run gives up on
+    /// them (their threads are background threads and end with the process).
+    /// </summary>
     private static async Task StopAsync(CancellationTokenSource stop, List<Task> workers)
     {
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(workers).ConfigureAwait(false);
+        await Task.WhenAll(workers).WaitAsync(StopTimeout).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using FastLog.Chaos;
 using FastLog.Chaos.Checking;
 using FastLog.Chaos.Deployment;
@@ -36,11 +37,15 @@ await using ISystemUnderTest system = options.Bootstrap is { } bootstrap
         LogPath = Path.Combine(directory, "broker.log"),
     });
 using var interrupted = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// Ctrl-C and SIGTERM stop the run at its next wait, so that it cleans up (resume, kill the broker, unmount, delete) instead of dying.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+void Interrupt(PosixSignalContext signal)
 {
-    e.Cancel = true; // stop at the next wait and clean up (resume, unmount, delete) instead of dying
+    signal.Cancel = true;
     interrupted.Cancel();
-};
+}
 
 Console.WriteLine($"chaos: seed {options.Seed}, report in {directory}");
 RunReport report;
