@@ -52,7 +52,8 @@ public sealed class QueueCheckerTests
     [Fact]
     public void AValueStoredAtTwoOffsets_IsDuplicated_ByDesignOnlyWhenAtLeastOnce()
     {
-        var history = new HistoryBuilder().OkStored(0, 0, 0).Stored(0, 0, 1);
+        // A consumer reading the extra copy read what the log holds there: a duplicate, not an inconsistency.
+        var history = new HistoryBuilder().OkStored(0, 0, 0).Stored(0, 0, 1).Read("assigned", 0, 0, 0, 0).Read("assigned", 0, 0, 0, 1);
 
         var strict = QueueChecker.Check(history.History, CheckPolicy.Strict);
         var atLeastOnce = QueueChecker.Check(history.History, Acks1Written);
@@ -60,16 +61,20 @@ public sealed class QueueCheckerTests
         Assert.Equal(1, strict.Count(ViolationKind.Duplicated, byDesign: false));
         Assert.Equal(1, atLeastOnce.Count(ViolationKind.Duplicated, byDesign: true));
         Assert.Equal(0, atLeastOnce.Count(ViolationKind.Duplicated, byDesign: false));
+        Assert.Single(strict.Findings);
+        Assert.Single(atLeastOnce.Findings);
     }
 
     [Fact]
     public void AValueStoredOrReadElsewhereThanAcknowledged_IsAnInconsistentOffset()
     {
         var stored = new HistoryBuilder().Ok(0, 0, 5).Stored(0, 0, 6);
-        var read = new HistoryBuilder().OkStored(0, 0, 5).Read("group-1", 1, 0, 0, 7);
+        var readWhereNothingIs = new HistoryBuilder().OkStored(0, 0, 5).Read("group-1", 1, 0, 0, 7);
+        var readWhereAnotherIs = new HistoryBuilder().OkStored(0, 0, 5).OkStored(1, 0, 6).Read("assigned", 0, 0, 0, 5).Read("assigned", 0, 0, 0, 6);
 
         Assert.Equal(ViolationKind.InconsistentOffset, Assert.Single(QueueChecker.Check(stored.History, CheckPolicy.Strict).Findings).Kind);
-        Assert.Contains(QueueChecker.Check(read.History, CheckPolicy.Strict).Findings, f => f.Kind == ViolationKind.InconsistentOffset && f.Description.StartsWith("group-1", StringComparison.Ordinal));
+        Assert.Contains(QueueChecker.Check(readWhereNothingIs.History, CheckPolicy.Strict).Findings, f => f.Kind == ViolationKind.InconsistentOffset && f.Description.StartsWith("group-1", StringComparison.Ordinal));
+        Assert.Contains("final read has p0-1", Assert.Single(QueueChecker.Check(readWhereAnotherIs.History, CheckPolicy.Strict).Findings, f => f.Kind == ViolationKind.InconsistentOffset).Description, StringComparison.Ordinal);
     }
 
     [Fact]

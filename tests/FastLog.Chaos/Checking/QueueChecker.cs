@@ -48,7 +48,8 @@ internal static class QueueChecker
                     var when = age is { } ms ? string.Create(CultureInfo.InvariantCulture, $"acknowledged {ms:F0} ms before a kill") : "no kill after its acknowledgement";
                     findings.Add(new Finding(ViolationKind.Lost, byDesign, $"{value} acknowledged at {write.Partition}@{write.Offset}, not stored ({when})"));
                     break;
-                case WriteOutcome.Ok when copies.Any(c => c.Partition != write.Partition || c.Offset != write.Offset):
+                // A duplicate's extra copy is counted as duplicated; inconsistent is the acknowledged position holding none.
+                case WriteOutcome.Ok when !copies.Any(c => c.Partition == write.Partition && c.Offset == write.Offset):
                     findings.Add(new Finding(ViolationKind.InconsistentOffset, false, $"{value} acknowledged at {write.Partition}@{write.Offset}, stored at {string.Join(", ", copies.Select(Where))}"));
                     break;
                 case WriteOutcome.Failed when copies is not null:
@@ -105,16 +106,27 @@ internal static class QueueChecker
         }
     }
 
-    /// <summary>Within a session offsets rise one by one (no offset the log holds is skipped), and an acknowledged value is read where it was acknowledged.</summary>
+    /// <summary>Within a session offsets rise one by one (no offset the log holds is skipped), and every read agrees with the final read at its offset.</summary>
     private static void CheckConsumerReads(RunHistory history, Dictionary<string, WriteOp> writes, List<Finding> findings)
     {
         var storedOffsets = history.FinalRead.GroupBy(r => r.Partition).ToDictionary(g => g.Key, g => g.Select(r => r.Offset).Order().ToArray());
+        var storedAt = new Dictionary<(int Partition, long Offset), string>();
+        foreach (var stored in history.FinalRead)
+        {
+            storedAt[(stored.Partition, stored.Offset)] = stored.Value;
+        }
+
         var position = new Dictionary<(string Reader, int Session, int Partition), long>();
         foreach (var read in history.Reads)
         {
-            if (writes.TryGetValue(read.Value, out var write) && write.Outcome == WriteOutcome.Ok && (write.Partition != read.Partition || write.Offset != read.Offset))
+            // The offset holds another value in the final read (the log changed under the reader), or
+            // it holds nothing there and the value was acknowledged elsewhere.
+            var inconsistent = storedAt.TryGetValue((read.Partition, read.Offset), out var storedValue)
+                ? !string.Equals(storedValue, read.Value, StringComparison.Ordinal)
+                : writes.TryGetValue(read.Value, out var write) && write.Outcome == WriteOutcome.Ok && (write.Partition != read.Partition || write.Offset != read.Offset);
+            if (inconsistent)
             {
-                findings.Add(new Finding(ViolationKind.InconsistentOffset, false, $"{read.Reader} read {read.Value} at {Where(read)}, acknowledged at {write.Partition}@{write.Offset}"));
+                findings.Add(new Finding(ViolationKind.InconsistentOffset, false, $"{read.Reader} read {read.Value} at {Where(read)}, where the final read has {storedValue ?? "nothing"}"));
             }
 
             var key = (read.Reader, read.Session, read.Partition);
