@@ -22,6 +22,9 @@ internal static class ChaosRun
     /// <summary>How long acks=1 "written" data may take to become durable beyond log.flush.interval.ms: the fdatasync itself, on a shared disk.</summary>
     public const int FlushGraceMs = 500;
 
+    /// <summary>Kafka's smallest segment.bytes (1 MiB): at the default rate a partition rolls every ~30 s.</summary>
+    private const int SmallSegmentBytes = 1 << 20;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
@@ -33,8 +36,10 @@ internal static class ChaosRun
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         await system.StartAsync(cancel).ConfigureAwait(false);
+        var disk = (options.Faults ?? [.. system.SupportedFaults]).Contains(FaultKind.Disk);
         var workload = new WorkloadOptions
         {
+            SegmentBytes = disk ? SmallSegmentBytes : null,
             Topic = string.Create(CultureInfo.InvariantCulture, $"chaos-{started:yyyyMMdd-HHmmss}-{options.Seed}"),
             Partitions = options.Partitions,
             ReplicationFactor = options.ReplicationFactor,
@@ -141,7 +146,8 @@ internal static class ChaosRun
     private static async Task<(long? FlushIntervalMs, string? AckDurability)> PrepareAsync(string bootstrapServers, WorkloadOptions workload)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).SetLogHandler(ClientSettings.IgnoreLog).Build();
-        await admin.CreateTopicsAsync([new TopicSpecification { Name = workload.Topic, NumPartitions = workload.Partitions, ReplicationFactor = workload.ReplicationFactor }]).ConfigureAwait(false);
+        var configs = workload.SegmentBytes is { } segment ? new Dictionary<string, string> { ["segment.bytes"] = segment.ToString(CultureInfo.InvariantCulture) } : null;
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = workload.Topic, NumPartitions = workload.Partitions, ReplicationFactor = workload.ReplicationFactor, Configs = configs }]).ConfigureAwait(false);
         var brokerId = admin.GetMetadata(AdminTimeout).Brokers[0].BrokerId;
         try
         {

@@ -9,6 +9,13 @@ internal sealed record WorkloadOptions
 
     public short ReplicationFactor { get; init; } = 1;
 
+    /// <summary>
+    /// The topic's segment.bytes when the disk fault is on (null: the broker's default). The broker
+    /// reserves space ahead of each active segment, so a short full disk only bites when a segment
+    /// rolls or grows past its reservation meanwhile: small segments make that happen every few seconds.
+    /// </summary>
+    public int? SegmentBytes { get; init; }
+
     public int Producers { get; init; } = 3;
 
     /// <summary>Writes per second per producer.</summary>
