@@ -35,11 +35,17 @@ internal static class ChaosRun
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
+        var kinds = (options.Faults ?? [.. system.SupportedFaults]).Where(system.SupportedFaults.Contains).Order().ToArray();
+        var unsupported = (options.Faults ?? []).Except(kinds).ToArray();
+        if (unsupported.Length > 0)
+        {
+            throw new ArgumentException($"{system.Description} cannot take the fault(s) {string.Join(", ", unsupported).ToLowerInvariant()}");
+        }
+
         await system.StartAsync(cancel).ConfigureAwait(false);
-        var disk = (options.Faults ?? [.. system.SupportedFaults]).Contains(FaultKind.Disk);
         var workload = new WorkloadOptions
         {
-            SegmentBytes = disk ? SmallSegmentBytes : null,
+            SegmentBytes = kinds.Contains(FaultKind.Disk) ? SmallSegmentBytes : null,
             Topic = string.Create(CultureInfo.InvariantCulture, $"chaos-{started:yyyyMMdd-HHmmss}-{options.Seed}"),
             Partitions = options.Partitions,
             ReplicationFactor = options.ReplicationFactor,
@@ -53,13 +59,6 @@ internal static class ChaosRun
             AtLeastOnce = true,
             LossWindowMs = durability == "durable" ? null : (flushIntervalMs ?? 0) + FlushGraceMs,
         };
-        var kinds = (options.Faults ?? [.. system.SupportedFaults]).Where(system.SupportedFaults.Contains).Order().ToArray();
-        var unsupported = (options.Faults ?? []).Except(kinds).ToArray();
-        if (unsupported.Length > 0)
-        {
-            throw new ArgumentException($"{system.Description} cannot take the fault(s) {string.Join(", ", unsupported).ToLowerInvariant()}");
-        }
-
         var history = new RunHistory();
         using var stopProducers = new CancellationTokenSource();
         using var stopReaders = new CancellationTokenSource();

@@ -53,6 +53,11 @@ try
 {
     report = await ChaosRun.ExecuteAsync(options, system, Console.Out, interrupted.Token);
 }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"chaos: {e.Message}");
+    return 2;
+}
 catch (Exception e) when (e is not OutOfMemoryException)
 {
     Console.Error.WriteLine($"chaos: the run could not be done (seed {options.Seed}; broker output in {directory}): {e}");
