@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using FastLog.Chaos.Checking;
+using FastLog.Chaos.Deployment;
+using FastLog.Chaos.Faults;
+using FastLog.Chaos.History;
+using FastLog.Chaos.Workload;
+
+namespace FastLog.Chaos;
+
+/// <summary>
+/// One run: start the system, create the run's topic, run the workload, inject the seeded
+/// schedule of faults the system supports, heal, stop the workload, read everything back, check.
+/// Every wait is bounded; the workload threads are stopped and joined on every path.
+/// </summary>
+internal static class ChaosRun
+{
+    /// <summary>How long acks=1 "written" data may take to become durable beyond log.flush.interval.ms: the fdatasync itself, on a shared disk.</summary>
+    public const int FlushGraceMs = 500;
+
+    /// <summary>Kafka's smallest segment.bytes (1 MiB): at the default rate a partition rolls every ~30 s.</summary>
+    private const int SmallSegmentBytes = 1 << 20;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<RunReport> ExecuteAsync(ChaosOptions options, ISystemUnderTest system, TextWriter progress, CancellationToken cancel)
+    {
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var kinds = (options.Faults ?? [.. system.SupportedFaults]).Where(system.SupportedFaults.Contains).Order().ToArray();
+        var unsupported = (options.Faults ?? []).Except(kinds).ToArray();
+        if (unsupported.Length > 0)
+        {
+            throw new ArgumentException($"{system.Description} cannot take the fault(s) {string.Join(", ", unsupported).ToLowerInvariant()}");
+        }
+
+        await system.StartAsync(cancel).ConfigureAwait(false);
+        var workload = new WorkloadOptions
+        {
+            SegmentBytes = kinds.Contains(FaultKind.Disk) ? SmallSegmentBytes : null,
+            Topic = string.Create(CultureInfo.InvariantCulture, $"chaos-{started:yyyyMMdd-HHmmss}-{options.Seed}"),
+            Partitions = options.Partitions,
+            ReplicationFactor = options.ReplicationFactor,
+            Producers = options.Producers,
+            Rate = options.Rate,
+            AcksAll = options.AcksAll,
+        };
+        var (flushIntervalMs, durability) = await PrepareAsync(system.BootstrapServers, workload).ConfigureAwait(false);
+        var policy = options.AcksAll ? CheckPolicy.Strict : new CheckPolicy
+        {
+            AtLeastOnce = true,
+            LossWindowMs = durability == "durable" ? null : (flushIntervalMs ?? 0) + FlushGraceMs,
+        };
+        var history = new RunHistory();
+        using var stopProducers = new CancellationTokenSource();
+        using var stopReaders = new CancellationTokenSource();
+        var sessions = new StrongBox<int>();
+        var readers = new List<Task> { Start(() => new AssignedReader(system.BootstrapServers, workload, history).Run(stopReaders.Token)) };
+        readers.AddRange(Enumerable.Range(0, workload.GroupConsumers).Select(i => Start(() => new GroupReader(i, system.BootstrapServers, workload, history, sessions).Run(stopReaders.Token))));
+        var producers = Enumerable.Range(0, workload.Producers).Select(i => Start(() => new ProducerWorker(i, system.BootstrapServers, workload, history).Run(stopProducers.Token))).ToList();
+        Exception? failure = null;
+        try
+        {
+            await WaitWorkloadAsync(history, sessions, cancel).ConfigureAwait(false);
+            var schedule = FaultSchedule.Create(options.Seed, kinds.Length == 0 ? 0 : options.Cycles, kinds, system.NodeCount, options.Timing);
+            await InjectAsync(options, system, history, schedule, progress, cancel).ConfigureAwait(false);
+            await system.HealAsync(cancel).ConfigureAwait(false);
+            await Task.Delay(Settle, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e; // rethrown once the workload is stopped
+        }
+
+        try
+        {
+            await StopAsync(stopProducers, producers).ConfigureAwait(false);
+            await Task.Delay(Settle, CancellationToken.None).ConfigureAwait(false); // the readers catch up with the last writes
+            await StopAsync(stopReaders, readers).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (failure is not null)
+        {
+            // Workers stuck on a broker that is gone: the run's own failure is what to report.
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        progress.WriteLine($"faults done; {history.Writes.Count} writes, {history.Reads.Count} reads; final read");
+        await Task.Run(() => FinalRead.Run(system.BootstrapServers, workload, history), cancel).ConfigureAwait(false);
+        return new RunReport
+        {
+            Options = options,
+            System = system.Description,
+            Workload = workload,
+            FaultKinds = kinds,
+            FlushIntervalMs = flushIntervalMs,
+            AckDurability = durability,
+            Policy = policy,
+            History = history,
+            Result = QueueChecker.Check(history, policy),
+            StartedUtc = started,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    private static async Task InjectAsync(ChaosOptions options, ISystemUnderTest system, RunHistory history, IReadOnlyList<ScheduledFault> schedule, TextWriter progress, CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        var duration = options.Duration ?? (schedule.Count == 0 ? DefaultDuration : TimeSpan.MaxValue);
+        if (schedule.Count == 0)
+        {
+            await Task.Delay(duration, cancel).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var fault in schedule)
+        {
+            if (deadline.Elapsed >= duration)
+            {
+                progress.WriteLine($"--duration reached after {fault.Index} faults");
+                break;
+            }
+
+            await Task.Delay(fault.LoadBefore, cancel).ConfigureAwait(false);
+            await FaultInjector.ApplyAsync(fault, system, history, cancel).ConfigureAwait(false);
+            if ((fault.Index + 1) % 10 == 0 || fault.Index + 1 == schedule.Count)
+            {
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fault {fault.Index + 1}/{schedule.Count} ({fault.Kind.ToString().ToLowerInvariant()}), {history.Acknowledged} writes acknowledged so far, {deadline.Elapsed.TotalSeconds:F0} s"));
+            }
+        }
+    }
+
+    /// <summary>Creates the run's topic and reads the broker's flush interval and ack durability (null when it does not describe them).</summary>
+    private static async Task<(long? FlushIntervalMs, string? AckDurability)> PrepareAsync(string bootstrapServers, WorkloadOptions workload)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).SetLogHandler(ClientSettings.IgnoreLog).Build();
+        var configs = workload.SegmentBytes is { } segment ? new Dictionary<string, string> { ["segment.bytes"] = segment.ToString(CultureInfo.InvariantCulture) } : null;
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = workload.Topic, NumPartitions = workload.Partitions, ReplicationFactor = workload.ReplicationFactor, Configs = configs }]).ConfigureAwait(false);
+        var brokerId = admin.GetMetadata(AdminTimeout).Brokers[0].BrokerId;
+        try
+        {
+            var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = brokerId.ToString(CultureInfo.InvariantCulture) }]).ConfigureAwait(false);
+            var entries = described[0].Entries;
+            long? interval = entries.TryGetValue("log.flush.interval.ms", out var flush) && long.TryParse(flush.Value, CultureInfo.InvariantCulture, out var ms) ? ms : null;
+            return (interval, entries.TryGetValue("fastlog.ack.durability", out var durability) ? durability.Value : null);
+        }
+        catch (KafkaException)
+        {
+            return (null, null); // a broker that does not describe its configs: the report says "unknown"
+        }
+    }
+
+    /// <summary>Faults start once writes are acknowledged and the group has assigned its partitions (its first join waits out the initial rebalance delay).</summary>
+    private static async Task WaitWorkloadAsync(RunHistory history, StrongBox<int> sessions, CancellationToken cancel)
+    {
+        var waited = Stopwatch.StartNew();
+        while (history.Acknowledged == 0 || Volatile.Read(ref sessions.Value) == 0)
+        {
+            if (waited.Elapsed > StartTimeout)
+            {
+                throw new TimeoutException($"within {StartTimeout.TotalSeconds} s of the start: {history.Acknowledged} writes acknowledged, {Volatile.Read(ref sessions.Value)} group assignments");
+            }
+
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+        }
+    }
+
+    private static Task Start(Action body) => Task.Factory.StartNew(body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// Producers flush for up to message.timeout.ms; a consumer's close can block while the broker
+    /// is unreachable (after a failed restart): past <see cref="StopTimeout"/> the run gives up on
+    /// them (their threads are background threads and end with the process).
+    /// </summary>
+    private static async Task StopAsync(CancellationTokenSource stop, List<Task> workers)
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(workers).WaitAsync(StopTimeout).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FastLog.Chaos.Faults;
+using FastLog.Testing;
+
+namespace FastLog.Chaos.Deployment;
+
+/// <summary>
+/// One real `fastlog serve` process (Testing's <see cref="BrokerProcess"/>) on a fixed loopback
+/// port, restarted on the same data directory and port after a kill. With <see cref="FaultKind.Disk"/>
+/// among its faults the data directory lives on a small loop-mounted ext4 (root only) that a
+/// ballast file fills. The broker's output goes to <c>broker.log</c> in the report directory.
+/// It runs with <c>group.initial.rebalance.delay.ms=0</c> (as Kafka's own test setups do): FastLog keeps
+/// no group membership across a restart, so after every kill the group forms again from empty, and
+/// the default 3 s delay (extended per joining member) would leave the group reading little between faults.
+/// Threads: one caller at a time (the run's fault task), as <see cref="ISystemUnderTest"/> says.
+/// </summary>
+internal sealed class SingleNode : ISystemUnderTest
+{
+    private const int MaxBallastFiles = 64;
+    private const long MinBallastBytes = 64 * 1024;
+
+    private readonly SingleNodeOptions _options;
+    private readonly List<string> _ballast = [];
+    private LoopFilesystem? _disk;
+    private string? _dataDirectory;
+    private string? _tempDirectory;
+    private string? _configPath;
+    private BrokerProcess? _broker;
+    private int _port;
+    private bool _paused;
+
+    public SingleNode(SingleNodeOptions options)
+    {
+        _options = options;
+        SupportedFaults = options.Faults.ToHashSet();
+    }
+
+    public string Description => $"one fastlog node (--ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), data on {(_disk is null ? "a temp dir" : $"a {_options.DiskMegabytes} MiB loop-mounted ext4")}";
+
+    public string BootstrapServers => $"127.0.0.1:{_port}";
+
+    public int NodeCount => 1;
+
+    public IReadOnlySet<FaultKind> SupportedFaults { get; }
+
+    public async Task StartAsync(CancellationToken cancel)
+    {
+        _tempDirectory = Directory.CreateTempSubdirectory("fastlog-chaos-").FullName;
+        _configPath = Path.Combine(_tempDirectory, "server.properties");
+        await File.WriteAllTextAsync(_configPath, "group.initial.rebalance.delay.ms=0\n", cancel).ConfigureAwait(false);
+        if (SupportedFaults.Contains(FaultKind.Disk))
+        {
+            if (!LoopFilesystem.Available)
+            {
+                throw new InvalidOperationException("the disk-full fault needs root and mkfs.ext4 (a loop-mounted ext4); leave out --faults disk");
+            }
+
+            _disk = LoopFilesystem.Create(_options.DiskMegabytes);
+            _dataDirectory = Path.Combine(_disk.MountPoint, "data");
+        }
+        else
+        {
+            _dataDirectory = Path.Combine(_tempDirectory, "data");
+        }
+
+        _port = StablePort();
+        await RestartAsync(0, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. The broker keeps its port across
+    /// restarts, and while it is down the clients keep connecting to it: a port in the ephemeral
+    /// range can then be taken by a client's own connect (a TCP self-connect, source port = the
+    /// port it dials), and the restarted broker finds it in use. Found in this harness's first
+    /// 100-kill run.
+    /// </summary>
+    private static int StablePort()
+    {
+        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var ephemeralStart = int.Parse(range[0], CultureInfo.InvariantCulture);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1024, ephemeralStart - 10_000), ephemeralStart);
+            try
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port below the ephemeral range (from {ephemeralStart})");
+    }
+
+    public void Kill(int node)
+    {
+        _broker?.Dispose(); // SIGKILL, then waits for the exit and the output to drain
+        _broker = null;
+        _paused = false;
+    }
+
+    public async Task RestartAsync(int node, CancellationToken cancel)
+    {
+        _broker = await BrokerProcess.StartAsync(new BrokerProcessOptions
+        {
+            DataDirectory = _dataDirectory!,
+            BrokerDll = _options.BrokerPath,
+            Port = _port,
+            Arguments = ["--config", _configPath!, "--ack-durability", _options.AckDurability],
+            LogPath = _options.LogPath,
+            StartTimeout = TimeSpan.FromMinutes(2),
+        }).WaitAsync(cancel).ConfigureAwait(false);
+    }
+
+    public void Pause(int node)
+    {
+        _broker?.Pause();
+        _paused = _broker is not null;
+    }
+
+    public void Resume(int node)
+    {
+        _broker?.Resume();
+        _paused = false;
+    }
+
+    /// <summary>Ballast files preallocated (fallocate) until a 64 KiB one no longer fits.</summary>
+    public void FillDisk(int node)
+    {
+        var disk = _disk ?? throw new InvalidOperationException("no loop-mounted data disk to fill");
+        var size = disk.AvailableBytes;
+        while (size >= MinBallastBytes && _ballast.Count < MaxBallastFiles)
+        {
+            var path = Path.Combine(disk.MountPoint, $"ballast-{_ballast.Count}");
+            try
+            {
+                File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, size).Dispose();
+                _ballast.Add(path);
+                size = disk.AvailableBytes;
+            }
+            catch (IOException)
+            {
+                File.Delete(path);
+                size /= 2;
+            }
+        }
+    }
+
+    public void FreeDisk(int node)
+    {
+        foreach (var path in _ballast)
+        {
+            File.Delete(path);
+        }
+
+        _ballast.Clear();
+    }
+
+    public async Task HealAsync(CancellationToken cancel)
+    {
+        FreeDisk(0);
+        if (_paused)
+        {
+            Resume(0);
+        }
+
+        if (_broker is null)
+        {
+            await RestartAsync(0, cancel).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_paused)
+        {
+            Resume(0);
+        }
+
+        _broker?.Dispose();
+        _broker = null;
+        _disk?.Dispose();
+        if (_tempDirectory is not null && Directory.Exists(_tempDirectory))
+        {
+            Directory.Delete(_tempDirectory, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

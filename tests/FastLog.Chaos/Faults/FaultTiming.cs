@@ -1,0 +1,25 @@
+namespace FastLog.Chaos.Faults;
+
+/// <summary>
+/// The ranges the schedule draws times from, in milliseconds. A pause must outlast the clients'
+/// request timeout (<see cref="PauseMinMs"/> is above WorkloadOptions.RequestTimeoutMs, 3 s), or it
+/// would test nothing a slow request does not. The load between faults leaves the consumer group time to rejoin a restarted
+/// coordinator (group.initial.rebalance.delay.ms is 3 s), so the group reads between faults.
+/// </summary>
+internal sealed record FaultTiming
+{
+    public int LoadMinMs { get; init; } = 2000;
+
+    public int LoadMaxMs { get; init; } = 6000;
+
+    /// <summary>How long a killed node stays down before it is started again.</summary>
+    public int KillDownMaxMs { get; init; } = 500;
+
+    public int PauseMinMs { get; init; } = 4000;
+
+    public int PauseMaxMs { get; init; } = 6000;
+
+    public int DiskFullMinMs { get; init; } = 1000;
+
+    public int DiskFullMaxMs { get; init; } = 3000;
+}

@@ -1,0 +1,6 @@
+using FastLog.Chaos.Faults;
+
+namespace FastLog.Chaos.History;
+
+/// <summary>A fault as it happened: from its injection to the moment it was healed (the node serving again).</summary>
+internal sealed record FaultEvent(int Index, FaultKind Kind, int Node, double StartMs, double EndMs);
