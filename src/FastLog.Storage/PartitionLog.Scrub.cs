@@ -120,7 +120,7 @@ public sealed partial class PartitionLog
             }
 
             BytesScrubbed += filled;
-            var scanner = new LogScanner(_scrubPosition, _scrubNextOffset, indexer: null);
+            var scanner = new LogScanner(_scrubPosition, _scrubNextOffset, indexer: null, allowGaps: true);
             var consumed = scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : segment.Size - _scrubPosition);
             (_scrubPosition, _scrubNextOffset, _scrubNeeded) = (scanner.Position, scanner.NextOffset, scanner.NeededBytes);
             switch (scanner.Stop)

@@ -1,3 +1,5 @@
+using FastLog.Storage.Compaction;
+
 namespace FastLog.Storage;
 
 /// <summary>
@@ -18,6 +20,13 @@ public sealed record StorageOptions
 
     /// <summary>retention.ms: delete closed segments whose newest batch is older than this (null = forever).</summary>
     public TimeSpan? RetentionAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// cleanup.policy includes compact: the log cleaner keeps the latest record of every key
+    /// (PartitionLog.Compaction.cs), produce refuses records without a key, and age and size
+    /// retention apply only with <see cref="CompactionOptions.AlsoDelete"/>. Null: delete only.
+    /// </summary>
+    public CompactionOptions? Compaction { get; init; }
 
     /// <summary>index.interval.bytes: log bytes between two offset-index entries.</summary>
     public int IndexIntervalBytes { get; init; } = 4096;
