@@ -23,19 +23,13 @@ public sealed class RecordBatchRecords
     public IReadOnlyList<RecordSpan> Records { get; }
 
     /// <summary>
-    /// The records of <paramref name="batch"/> (exactly one whole batch), or null when its codec has
-    /// no in-process implementation (<see cref="RecordCompression.IsAvailable"/>). Throws
+    /// The records of <paramref name="batch"/> (exactly one whole batch). Throws
     /// <see cref="InvalidDataException"/> when the body does not decode or parse, or decompresses to
     /// more than <paramref name="maxBytes"/>.
     /// </summary>
-    public static RecordBatchRecords? Read(ReadOnlySpan<byte> batch, int maxBytes)
+    public static RecordBatchRecords Read(ReadOnlySpan<byte> batch, int maxBytes)
     {
         var header = RecordBatchHeader.Read(batch);
-        if (!RecordCompression.IsAvailable(header.CompressionCodec))
-        {
-            return null;
-        }
-
         var body = RecordCompression.Decompress(header.CompressionCodec, batch[RecordBatchHeader.Size..header.TotalSize], maxBytes);
         var records = new List<RecordSpan>(Math.Max(0, Math.Min(header.RecordCount, body.Length)));
         RecordParser.Parse(body, header.RecordCount, records);

@@ -57,8 +57,8 @@ public sealed partial class PartitionLog
 
     /// <summary>
     /// Kafka's rule for compacted topics: every record needs a key (the cleaner keeps the latest per
-    /// key; a keyless one could never be compacted). Batches whose codec cannot be read in-process
-    /// are let through unchecked (the cleaner keeps them whole).
+    /// key; a keyless one could never be compacted). Compressed batches are decompressed to check,
+    /// as Kafka does, bounded at 64 times the largest batch.
     /// </summary>
     private static RecordBatchValidation KeylessBatch(ReadOnlySpan<byte> records, int maxBatchBytes)
     {
@@ -68,7 +68,7 @@ public sealed partial class PartitionLog
             var size = (int)RecordBatchHeader.ReadTotalSize(records);
             try
             {
-                if (RecordBatchRecords.Read(records[..size], (int)Math.Min(int.MaxValue, maxBatchBytes * 64L)) is { } batch && batch.Records.Any(r => !r.HasKey))
+                if (RecordBatchRecords.Read(records[..size], (int)Math.Min(int.MaxValue, maxBatchBytes * 64L)).Records.Any(r => !r.HasKey))
                 {
                     return new RecordBatchValidation(RecordBatchError.NullKeyInCompactedTopic, index, index, 0);
                 }

@@ -11,6 +11,8 @@ public sealed class CompactionTests : IDisposable
     private readonly ShardHarness _shard = new();
     private long _clock = Now;
 
+    public static TheoryData<CompressionCodec> AllCodecs => [.. Enum.GetValues<CompressionCodec>()];
+
     public void Dispose() => _shard.Dispose();
 
     private StorageOptions Options(CompactionOptions? compaction = null) => new()
@@ -74,8 +76,7 @@ public sealed class CompactionTests : IDisposable
     }
 
     [Theory]
-    [InlineData(CompressionCodec.None)]
-    [InlineData(CompressionCodec.Gzip)]
+    [MemberData(nameof(AllCodecs))]
     public async Task Cleaning_KeepsTheLatestValueOfEveryKey_AtItsOriginalOffset(CompressionCodec codec)
     {
         var log = await Fill(200, 10, codec);

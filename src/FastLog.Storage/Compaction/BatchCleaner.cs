@@ -15,10 +15,11 @@ namespace FastLog.Storage.Compaction;
 /// the last batch of an idempotent producer, which stays as an empty batch (RecordCount 0,
 /// offsets, sequence and epoch intact) as Kafka keeps it, so producer state can be rebuilt from the log.</item>
 /// </list>
-/// Batches that cannot be read here are kept whole and their keys left out of the map: control
-/// batches, transactional batches (their records may be aborted, so they must not hide earlier
-/// values), and batches whose codec has no in-process implementation. Since such a batch may hold
-/// an older value of a key whose tombstone comes later, no tombstone after one is removed in that pass.
+/// Compressed batches (every Kafka codec, <see cref="RecordCompression"/>) are decompressed, filtered
+/// and compressed again with their own codec. Control batches and transactional batches (their
+/// records may be aborted, so they must not hide earlier values) are kept whole and their keys left
+/// out of the map; since such a batch may hold an older value of a key whose tombstone comes later,
+/// no tombstone after one is removed in that pass.
 /// Threads: one cleaning on the owner shard.
 /// </summary>
 internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHorizon, int maxBatchBytes)
@@ -31,11 +32,12 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
     public static bool Map(OffsetMap map, ReadOnlySpan<byte> batch, int maxBatchBytes)
     {
         var header = RecordBatchHeader.Read(batch);
-        if (header.IsControl || header.IsTransactional || RecordBatchRecords.Read(batch, maxBatchBytes) is not { } records)
+        if (header.IsControl || header.IsTransactional)
         {
             return true;
         }
 
+        var records = RecordBatchRecords.Read(batch, maxBatchBytes);
         if (!map.HasRoomFor(records.Records.Count))
         {
             return false;
@@ -65,12 +67,13 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
             return batch;
         }
 
-        if (header.IsControl || header.IsTransactional || RecordBatchRecords.Read(batch.Span, maxBatchBytes) is not { } records)
+        if (header.IsControl || header.IsTransactional)
         {
             _opaqueSeen = true;
             return batch;
         }
 
+        var records = RecordBatchRecords.Read(batch.Span, maxBatchBytes);
         var body = records.Body.Span;
         var keep = new bool[records.Records.Count];
         var kept = 0;
