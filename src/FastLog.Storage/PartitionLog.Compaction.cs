@@ -37,6 +37,12 @@ public sealed partial class PartitionLog
 
     private CleanerCheckpoint _cleanerCheckpoint = CleanerCheckpoint.Empty;
     private bool _cleaning;
+
+    // Whether the last pass kept tombstones for delete.retention.ms, and the horizon it used: once the
+    // horizon moves past it, a pass runs even with nothing dirty, to remove them (as Kafka's cleaner
+    // does for expired delete horizons). Unknown after open: one such pass may run.
+    private bool _tombstonesPending = true;
+    private long _lastTombstoneHorizon = -1;
     private long _lastCleanCheckMs;
 
     /// <summary>Completed cleaning passes since open.</summary>
@@ -98,7 +104,9 @@ public sealed partial class PartitionLog
     {
         var now = _options.UnixTimeMs();
         var plan = Plan(compaction, now);
-        if (_cleaning || t_shardCleaning || plan.DirtyBytes == 0 || (!force && !plan.Due))
+        var horizon = _cleanerCheckpoint.TombstoneHorizon(now, (long)compaction.DeleteRetention.TotalMilliseconds);
+        var tombstonesDue = _tombstonesPending && horizon > _lastTombstoneHorizon && plan.CleanableSegments > 0 && FirstDirtyOffset > LogStartOffset;
+        if (_cleaning || t_shardCleaning || (plan.DirtyBytes == 0 && !tombstonesDue) || (!force && !plan.Due && !tombstonesDue))
         {
             return false;
         }
@@ -108,16 +116,18 @@ public sealed partial class PartitionLog
         try
         {
             var segments = _segments.GetRange(0, plan.CleanableSegments);
-            var map = new OffsetMap(compaction.OffsetMapBytes);
+            // Sized to the dirty section (a key per 8 dirty bytes at most is generous for real records),
+            // capped by the shard's share: a small topic does not allocate the whole buffer.
+            var map = new OffsetMap((int)Math.Min(compaction.OffsetMapBytes, Math.Max(1 << 20, plan.DirtyBytes * 3)));
             var firstDirty = FirstDirtyOffset;
             var mapEnd = await MapDirtySectionAsync(segments, map, firstDirty, compaction);
-            if (mapEnd <= firstDirty)
+            if (mapEnd <= firstDirty && plan.DirtyBytes > 0)
             {
                 LogWarning($"cleaner: the offset map ({compaction.OffsetMapBytes} bytes, {map.MaxEntries} keys) cannot hold the keys of the batch at offset {firstDirty}; not cleaned");
                 return false;
             }
 
-            var cleaner = new BatchCleaner(map, mapEnd, _cleanerCheckpoint.TombstoneHorizon(now, (long)compaction.DeleteRetention.TotalMilliseconds), _options.MaxBatchBytes);
+            var cleaner = new BatchCleaner(map, mapEnd, horizon, _options.MaxBatchBytes);
             var lastOfProducers = Producers.Snapshot().Select(p => p.Batches.Count > 0 ? p.Batches.Max(b => b.LastOffset) : -1).ToHashSet();
             long before = 0, after = 0;
             var cleaned = 0;
@@ -146,6 +156,7 @@ public sealed partial class PartitionLog
             var checkpoint = _cleanerCheckpoint.WithPass(mapEnd, now);
             await Task.Run(() => checkpoint.Save(Directory));
             _cleanerCheckpoint = checkpoint;
+            (_tombstonesPending, _lastTombstoneHorizon) = (cleaner.TombstonesKept > 0, horizon);
             var elapsed = Stopwatch.GetElapsedTime(started);
             CleanerRuns++;
             CleanerBytesCleaned += before;

@@ -107,9 +107,10 @@ public static class TopicConfigCatalog
 
     /// <summary>
     /// The compaction settings of a topic from its effective configs (<paramref name="config"/>: name ->
-    /// value), or null when its cleanup.policy does not include compact.
+    /// value) and the broker's cleaner settings (log.cleaner.backoff.ms, the shard's share of
+    /// log.cleaner.dedupe.buffer.size), or null when its cleanup.policy does not include compact.
     /// </summary>
-    public static CompactionOptions? Compaction(Func<string, string> config)
+    public static CompactionOptions? Compaction(Func<string, string> config, TimeSpan backoff, int offsetMapBytes)
     {
         ArgumentNullException.ThrowIfNull(config);
         var policy = config(CleanupPolicy).Split(',', StringSplitOptions.TrimEntries);
@@ -128,6 +129,8 @@ public static class TopicConfigCatalog
             // Long.MAX_VALUE is Kafka's "no maximum" (and past what a TimeSpan holds).
             MaxCompactionLag = maxLag >= (long)TimeSpan.MaxValue.TotalMilliseconds / 2 ? null : TimeSpan.FromMilliseconds(maxLag),
             MinCleanableDirtyRatio = double.Parse(config(MinCleanableDirtyRatio), CultureInfo.InvariantCulture),
+            Backoff = backoff,
+            OffsetMapBytes = offsetMapBytes,
         };
     }
 

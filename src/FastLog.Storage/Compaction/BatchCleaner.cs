@@ -28,6 +28,9 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
 
     public long RecordsRemoved { get; private set; }
 
+    /// <summary>Latest-for-their-key tombstones this pass had to keep because delete.retention.ms had not passed for them.</summary>
+    public long TombstonesKept { get; private set; }
+
     /// <summary>Pass one: maps the batch's keys; false (nothing mapped) when they might not fit — the dirty section ends before it.</summary>
     public static bool Map(OffsetMap map, ReadOnlySpan<byte> batch, int maxBatchBytes)
     {
@@ -81,9 +84,10 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
         {
             var record = records.Records[i];
             var offset = header.BaseOffset + record.OffsetDelta;
-            keep[i] = !record.HasKey || offset >= mapEnd
-                || (map.Get(body.Slice(record.KeyStart, record.KeyLength)) <= offset
-                    && !(record.IsTombstone && offset < tombstoneHorizon && !_opaqueSeen));
+            var latest = !record.HasKey || offset >= mapEnd || map.Get(body.Slice(record.KeyStart, record.KeyLength)) <= offset;
+            var expired = record.IsTombstone && offset < tombstoneHorizon && !_opaqueSeen;
+            keep[i] = latest && !(expired && offset < mapEnd);
+            TombstonesKept += latest && record.IsTombstone && !expired ? 1 : 0;
             kept += keep[i] ? 1 : 0;
         }
 

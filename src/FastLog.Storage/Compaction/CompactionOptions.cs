@@ -23,9 +23,10 @@ public sealed record CompactionOptions
     public double MinCleanableDirtyRatio { get; init; } = 0.5;
 
     /// <summary>
-    /// Bytes of the key-hash -> offset map one cleaning uses (Kafka's log.cleaner.dedupe.buffer.size,
-    /// per shard here since each shard cleans one partition at a time): 24 bytes a slot, filled to
-    /// 90 % (log.cleaner.io.buffer.load.factor), so 16 MiB maps about 629,000 distinct keys per pass.
+    /// Most bytes of the key-hash -> offset map one cleaning uses (the shard's share of Kafka's
+    /// log.cleaner.dedupe.buffer.size: each shard cleans one partition at a time): 24 bytes a slot,
+    /// filled to 90 % (log.cleaner.io.buffer.load.factor), so 16 MiB maps about 629,000 distinct keys
+    /// per pass. A pass allocates only what its dirty section could need (3 bytes per dirty byte, at least 1 MiB).
     /// </summary>
     public int OffsetMapBytes { get; init; } = 16 << 20;
 
