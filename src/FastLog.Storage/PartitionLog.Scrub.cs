@@ -114,8 +114,10 @@ public sealed partial class PartitionLog
                 filled += read;
             }
 
-            if (_closed || _scrubSegment != segment.BaseOffset)
+            if (_closed || _scrubSegment != segment.BaseOffset || !_segments.Contains(segment))
             {
+                // Closed, moved on, or the cleaner swapped the segment for its cleaned copy meanwhile
+                // (same base offset, other bytes): these bytes no longer describe it.
                 return TimeSpan.Zero;
             }
 
