@@ -73,7 +73,7 @@ public sealed class CompactionCrashTests : IDisposable
         }
 
         using var restarted = await StartAsync(config);
-        var stored = ReadAll(restarted.BootstrapServers);
+        var stored = TopicReader.ReadKeyed(restarted.BootstrapServers, Topic).ToDictionary(r => r.Offset, r => (r.Key, r.Value!));
         var partition = Path.Combine(_root, "data", $"{Topic}-0");
         Assert.DoesNotContain(Directory.EnumerateFiles(partition), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal));
         foreach (var (offset, record) in stored)
@@ -99,37 +99,6 @@ public sealed class CompactionCrashTests : IDisposable
         DataDirectory = Path.Combine(_root, "data"),
         Arguments = ["--shards", "2", "--config", config],
     });
-
-    private static Dictionary<long, (string Key, string Value)> ReadAll(string bootstrap)
-    {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "crash-check",
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        consumer.Assign(new TopicPartitionOffset(Topic, 0, Offset.Beginning));
-        var stored = new Dictionary<long, (string, string)>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var record = consumer.Consume(TimeSpan.FromSeconds(1));
-            if (record is null)
-            {
-                continue;
-            }
-
-            if (record.IsPartitionEOF)
-            {
-                return stored;
-            }
-
-            stored[record.Offset.Value] = (record.Message.Key, record.Message.Value);
-        }
-
-        throw new TimeoutException("the end of the topic was not reached");
-    }
 
     public void Dispose()
     {

@@ -91,7 +91,7 @@ public sealed class CompactionEndToEndTests
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
         {
-            var records = ReadAll(broker);
+            var records = TopicReader.ReadKeyed(broker.BootstrapServers, "table");
             if (done(records) || DateTime.UtcNow > deadline)
             {
                 Assert.True(done(records), $"not compacted within {Deadline}: {records.Count} records");
@@ -100,36 +100,5 @@ public sealed class CompactionEndToEndTests
 
             await Task.Delay(200);
         }
-    }
-
-    private static List<(long Offset, string Key, string? Value)> ReadAll(TestBroker broker)
-    {
-        using var consumer = new ConsumerBuilder<string, string?>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = "compaction-check",
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        consumer.Assign(new TopicPartitionOffset("table", 0, Offset.Beginning));
-        var records = new List<(long, string, string?)>();
-        var deadline = DateTime.UtcNow + Deadline;
-        while (DateTime.UtcNow < deadline)
-        {
-            var record = consumer.Consume(TimeSpan.FromSeconds(1));
-            if (record is null)
-            {
-                continue;
-            }
-
-            if (record.IsPartitionEOF)
-            {
-                return records;
-            }
-
-            records.Add((record.Offset.Value, record.Message.Key, record.Message.Value));
-        }
-
-        throw new TimeoutException("the end of the topic was not reached");
     }
 }
