@@ -127,7 +127,7 @@ public sealed partial class PartitionLog
                 return false;
             }
 
-            var cleaner = new BatchCleaner(map, mapEnd, horizon, _options.MaxBatchBytes);
+            var cleaner = new BatchCleaner(map, mapEnd, horizon, _options.MaxDecompressedBytes);
             var lastOfProducers = Producers.Snapshot().Select(p => p.Batches.Count > 0 ? p.Batches.Max(b => b.LastOffset) : -1).ToHashSet();
             long before = 0, after = 0;
             var cleaned = 0;
@@ -206,7 +206,7 @@ public sealed partial class PartitionLog
                         continue;
                     }
 
-                    if (full || !BatchCleaner.Map(map, batch.Span, _options.MaxBatchBytes))
+                    if (full || !BatchCleaner.Map(map, batch.Span, _options.MaxDecompressedBytes))
                     {
                         full = true;
                         return false;

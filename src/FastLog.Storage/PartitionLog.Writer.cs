@@ -45,7 +45,7 @@ public sealed partial class PartitionLog
             return ValueTask.FromException<AppendResult>(new InvalidRecordBatchException(validation));
         }
 
-        if (_options.Compaction is not null && KeylessBatch(records, _options.MaxBatchBytes) is { IsValid: false } keyless)
+        if (_options.Compaction is not null && KeylessBatch(records, _options.MaxDecompressedBytes) is { IsValid: false } keyless)
         {
             return ValueTask.FromException<AppendResult>(new InvalidRecordBatchException(keyless with { BatchCount = validation.BatchCount }));
         }
@@ -58,9 +58,9 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Kafka's rule for compacted topics: every record needs a key (the cleaner keeps the latest per
     /// key; a keyless one could never be compacted). Compressed batches are decompressed to check,
-    /// as Kafka does, bounded at 64 times the largest batch.
+    /// as Kafka does, bounded by <see cref="StorageOptions.MaxDecompressedBytes"/>.
     /// </summary>
-    private static RecordBatchValidation KeylessBatch(ReadOnlySpan<byte> records, int maxBatchBytes)
+    private static RecordBatchValidation KeylessBatch(ReadOnlySpan<byte> records, int maxDecompressedBytes)
     {
         var index = 0;
         while (!records.IsEmpty)
@@ -68,7 +68,7 @@ public sealed partial class PartitionLog
             var size = (int)RecordBatchHeader.ReadTotalSize(records);
             try
             {
-                if (RecordBatchRecords.Read(records[..size], (int)Math.Min(int.MaxValue, maxBatchBytes * 64L)).Records.Any(r => !r.HasKey))
+                if (RecordBatchRecords.Read(records[..size], maxDecompressedBytes).Records.Any(r => !r.HasKey))
                 {
                     return new RecordBatchValidation(RecordBatchError.NullKeyInCompactedTopic, index, index, 0);
                 }

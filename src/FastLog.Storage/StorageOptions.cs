@@ -34,6 +34,13 @@ public sealed record StorageOptions
     /// <summary>message.max.bytes: largest batch an append accepts (Kafka's default).</summary>
     public int MaxBatchBytes { get; init; } = 1_048_588;
 
+    /// <summary>
+    /// Most bytes the records of one batch may decompress to where the broker must read them (the
+    /// compacted-topic key check, the cleaner): 64 times <see cref="MaxBatchBytes"/>, since the limit
+    /// applies to the compressed batch and text compresses far better than 10:1 at times.
+    /// </summary>
+    internal int MaxDecompressedBytes => (int)Math.Min(int.MaxValue, MaxBatchBytes * 64L);
+
     /// <summary>message.timestamp.type=LogAppendTime: stamp batches with the broker's clock at append.</summary>
     public bool LogAppendTime { get; init; }
 

@@ -7,7 +7,9 @@ namespace FastLog.Broker.Tests;
 /// <summary>
 /// kill -9 of the real broker while its cleaner keeps compacting (a pass every few milliseconds over
 /// small segments): no acknowledged latest value is ever lost, no stored record differs from what was
-/// acknowledged at its offset, and no half-done cleaning survives the restart.
+/// acknowledged at its offset. (That a half-done cleaning is finished or dropped at open is checked
+/// step by step in FastLog.Storage.Tests' CompactionTests: here the restarted broker's own cleaner
+/// may have one in progress at any moment.)
 /// </summary>
 public sealed class CompactionCrashTests : IDisposable
 {
@@ -74,8 +76,6 @@ public sealed class CompactionCrashTests : IDisposable
 
         using var restarted = await StartAsync(config);
         var stored = TopicReader.ReadKeyed(restarted.BootstrapServers, Topic).ToDictionary(r => r.Offset, r => (r.Key, r.Value!));
-        var partition = Path.Combine(_root, "data", $"{Topic}-0");
-        Assert.DoesNotContain(Directory.EnumerateFiles(partition), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal));
         foreach (var (offset, record) in stored)
         {
             if (acknowledged.TryGetValue(offset, out var sent))

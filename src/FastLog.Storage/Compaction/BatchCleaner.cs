@@ -22,7 +22,7 @@ namespace FastLog.Storage.Compaction;
 /// no tombstone after one is removed in that pass.
 /// Threads: one cleaning on the owner shard.
 /// </summary>
-internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHorizon, int maxBatchBytes)
+internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHorizon, int maxDecompressedBytes)
 {
     private bool _opaqueSeen;
 
@@ -32,7 +32,7 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
     public long TombstonesKept { get; private set; }
 
     /// <summary>Pass one: maps the batch's keys; false (nothing mapped) when they might not fit — the dirty section ends before it.</summary>
-    public static bool Map(OffsetMap map, ReadOnlySpan<byte> batch, int maxBatchBytes)
+    public static bool Map(OffsetMap map, ReadOnlySpan<byte> batch, int maxDecompressedBytes)
     {
         var header = RecordBatchHeader.Read(batch);
         if (header.IsControl || header.IsTransactional)
@@ -40,7 +40,7 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
             return true;
         }
 
-        var records = RecordBatchRecords.Read(batch, maxBatchBytes);
+        var records = RecordBatchRecords.Read(batch, maxDecompressedBytes);
         if (!map.HasRoomFor(records.Records.Count))
         {
             return false;
@@ -76,7 +76,7 @@ internal sealed class BatchCleaner(OffsetMap map, long mapEnd, long tombstoneHor
             return batch;
         }
 
-        var records = RecordBatchRecords.Read(batch.Span, maxBatchBytes);
+        var records = RecordBatchRecords.Read(batch.Span, maxDecompressedBytes);
         var body = records.Body.Span;
         var keep = new bool[records.Records.Count];
         var kept = 0;

@@ -18,15 +18,16 @@ internal sealed class OffsetMap
 
     private readonly ulong[] _high;
     private readonly ulong[] _low;
-    private readonly long[] _offsets;
+
+    // Offset + 1, so a fresh (zeroed) array means "all slots empty" with no fill pass over it on the shard.
+    private readonly long[] _offsetsPlusOne;
 
     public OffsetMap(int bytes)
     {
         var slots = Math.Max(16, bytes / SlotBytes);
         _high = new ulong[slots];
         _low = new ulong[slots];
-        _offsets = new long[slots];
-        Array.Fill(_offsets, -1L);
+        _offsetsPlusOne = new long[slots];
         MaxEntries = (int)(slots * LoadFactor);
     }
 
@@ -41,7 +42,7 @@ internal sealed class OffsetMap
     public bool TryPut(ReadOnlySpan<byte> key, long offset)
     {
         var slot = Find(key, out var high, out var low);
-        if (_offsets[slot] < 0)
+        if (_offsetsPlusOne[slot] == 0)
         {
             if (Count >= MaxEntries)
             {
@@ -53,12 +54,12 @@ internal sealed class OffsetMap
             Count++;
         }
 
-        _offsets[slot] = Math.Max(_offsets[slot], offset);
+        _offsetsPlusOne[slot] = Math.Max(_offsetsPlusOne[slot], offset + 1);
         return true;
     }
 
     /// <summary>The latest offset recorded for <paramref name="key"/>, or -1.</summary>
-    public long Get(ReadOnlySpan<byte> key) => _offsets[Find(key, out _, out _)];
+    public long Get(ReadOnlySpan<byte> key) => _offsetsPlusOne[Find(key, out _, out _)] - 1;
 
     /// <summary>The slot holding the key's hash, or the empty slot where it would go (linear probing; never full: load factor &lt; 1).</summary>
     private int Find(ReadOnlySpan<byte> key, out ulong high, out ulong low)
@@ -66,10 +67,10 @@ internal sealed class OffsetMap
         var hash = XxHash128.HashToUInt128(key);
         high = (ulong)(hash >> 64);
         low = (ulong)hash;
-        var slot = (int)(low % (ulong)_offsets.Length);
-        while (_offsets[slot] >= 0 && (_high[slot] != high || _low[slot] != low))
+        var slot = (int)(low % (ulong)_offsetsPlusOne.Length);
+        while (_offsetsPlusOne[slot] != 0 && (_high[slot] != high || _low[slot] != low))
         {
-            slot = slot + 1 == _offsets.Length ? 0 : slot + 1;
+            slot = slot + 1 == _offsetsPlusOne.Length ? 0 : slot + 1;
         }
 
         return slot;
