@@ -105,6 +105,39 @@ public sealed class CompactionTests : IDisposable
     }
 
     [Fact]
+    public async Task Changelog_OfAMillionUpdatesOverTenThousandKeys_ShrinksToTenThousandRecords()
+    {
+        var log = await _shard.Open(Options() with { SegmentBytes = 1 << 20, Durability = DurabilityMode.Interval, SegmentAge = TimeSpan.FromHours(1) });
+        var value = new byte[8];
+        await _shard.Run(async () =>
+        {
+            for (var batch = 0; batch < 1_000; batch++)
+            {
+                var records = new List<KeyValueRecord>(1_000);
+                for (var i = 0; i < 1_000; i++)
+                {
+                    records.Add(new KeyValueRecord(BitConverter.GetBytes((batch * 1_000 + i) % 10_000), value));
+                }
+
+                await log.AppendAsync(new RecordBatchBuilder { FirstTimestamp = Now }.Build(records));
+            }
+
+            // An hour later (segment.ms): rolls, so every update is in a closed, cleanable segment.
+            await log.AppendAsync(new RecordBatchBuilder { FirstTimestamp = Now + 3_600_001 }.Build([new KeyValueRecord([1], value)]));
+        });
+        var before = log.SizeBytes;
+
+        Assert.True(await _shard.Run(() => new ValueTask<bool>(log.CompactNowAsync())));
+
+        var records = await ReadAll(log);
+        Assert.Equal(10_001, records.Count);
+        Assert.Equal(Enumerable.Range(990_000, 10_000).Select(i => (long)i), records.Take(10_000).Select(r => r.Offset));
+        Assert.Equal(1_000_000 - 10_000, log.CleanerRecordsRemoved);
+        Assert.True(log.SizeBytes < before / 50, $"{before} -> {log.SizeBytes} bytes");
+        await _shard.Close(log);
+    }
+
+    [Fact]
     public async Task Tombstones_StayForDeleteRetention_ThenGo()
     {
         var log = await _shard.Open(Options());
