@@ -40,9 +40,10 @@ public sealed partial class PartitionLog
 
     // Whether the last pass kept tombstones for delete.retention.ms, and the horizon it used: once the
     // horizon moves past it, a pass runs even with nothing dirty, to remove them (as Kafka's cleaner
-    // does for expired delete horizons). Unknown after open: one such pass may run.
+    // does for expired delete horizons). Unknown after open: one such pass runs once a pass recorded
+    // in cleaner.checkpoint is older than delete.retention.ms.
     private bool _tombstonesPending = true;
-    private long _lastTombstoneHorizon = -1;
+    private long _lastTombstoneHorizon;
     private long _lastCleanCheckMs;
 
     /// <summary>Completed cleaning passes since open.</summary>
