@@ -22,9 +22,10 @@ namespace FastLog.Storage;
 /// retention or close;</item>
 /// <item>records the mapped end and the pass time in <see cref="CleanerCheckpoint"/>.</item>
 /// </list>
-/// Both passes read <see cref="CompactionOptions.SliceBytes"/> at a time through the io_uring and
-/// yield the shard between slices, so produce and fetch of every partition on the shard wait at
-/// most one slice of parsing (and decompression) behind the cleaner. One pass at a time per shard
+/// Both passes read <see cref="CompactionOptions.SliceBytes"/> at a time through the io_uring, process
+/// each slice (decompression, filtering, compression) on the thread pool while the shard serves
+/// everything else, and yield the shard between slices: the shard itself only issues the reads,
+/// writes and swaps. One pass at a time per shard
 /// (<see cref="t_shardCleaning"/>): memory is one map per shard. A failed pass is reported and
 /// retried after the backoff; its cleaned files are deleted (or, after a crash, by the next open).
 /// Threads: the owner shard only, like everything in <see cref="PartitionLog"/>.
@@ -314,7 +315,12 @@ public sealed partial class PartitionLog
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
                 var slice = await reader.NextAsync();
-                if (!process(slice))
+
+                // Decompressing, filtering and compressing again run on the thread pool: a slice
+                // holds at least one whole batch, and re-compressing a large one (about 15 ms per MiB
+                // for gzip or zstd here) would otherwise stall every partition of the shard. Nothing
+                // else touches the slice, the map or the cleaner meanwhile; the shard awaits.
+                if (!await Task.Run(() => process(slice)))
                 {
                     return;
                 }
