@@ -1,8 +1,8 @@
 namespace FastLog.Records;
 
 /// <summary>
-/// The codec of a RecordBatch's records (Attributes bits 0-2). FastLog never compresses or
-/// decompresses to store a batch: a compressed batch is kept as the producer sent it.
+/// The codec of a RecordBatch's records (Attributes bits 0-2). A batch is stored as the producer
+/// compressed it; only the log cleaner re-compresses (with the same codec, <see cref="RecordCompression"/>).
 /// </summary>
 public enum CompressionCodec
 {

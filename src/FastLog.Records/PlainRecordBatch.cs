@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace FastLog.Records;
 
 /// <summary>
@@ -20,6 +18,7 @@ public static class PlainRecordBatch
         ArgumentNullException.ThrowIfNull(apply);
         var span = batches.Span;
         var next = -1L;
+        var records = new List<RecordSpan>();
         var at = 0;
         while (at + RecordBatchHeader.Size <= span.Length)
         {
@@ -36,23 +35,13 @@ public static class PlainRecordBatch
             }
 
             var body = batches.Slice(at + RecordBatchHeader.Size, header.TotalSize - RecordBatchHeader.Size);
-            var position = 0;
-            for (var i = 0; i < header.RecordCount; i++)
+            records.Clear();
+            RecordParser.Parse(body.Span, header.RecordCount, records);
+            foreach (var record in records)
             {
-                var length = ReadVarInt(body.Span, ref position);
-                if (length < 1 || length > body.Length - position)
-                {
-                    throw new InvalidDataException($"Record of {length} byte(s) does not fit in batch at offset {header.BaseOffset}.");
-                }
-
-                var record = body.Slice(position, length);
-                position += length;
-                var field = 1; // past the attributes byte
-                ReadVarLong(record.Span, ref field); // timestamp delta
-                ReadVarInt(record.Span, ref field); // offset delta
                 // A null key (-1: what producers send without one) reads as empty.
-                var key = ReadBytes(record, ref field) ?? ReadOnlyMemory<byte>.Empty;
-                apply(key, ReadBytes(record, ref field));
+                var key = record.HasKey ? body.Slice(record.KeyStart, record.KeyLength) : ReadOnlyMemory<byte>.Empty;
+                apply(key, record.IsTombstone ? (ReadOnlyMemory<byte>?)null : body.Slice(record.ValueStart, record.ValueLength));
             }
 
             at += header.TotalSize;
@@ -61,41 +50,4 @@ public static class PlainRecordBatch
 
         return next;
     }
-
-    /// <summary>A varint length, then that many bytes of <paramref name="record"/>; null for length -1.</summary>
-    private static ReadOnlyMemory<byte>? ReadBytes(ReadOnlyMemory<byte> record, ref int position)
-    {
-        var length = ReadVarInt(record.Span, ref position);
-        if (length < 0)
-        {
-            return null;
-        }
-
-        if (length > record.Length - position)
-        {
-            throw new InvalidDataException($"Record field of {length} byte(s) runs past its record.");
-        }
-
-        var bytes = record.Slice(position, length);
-        position += length;
-        return bytes;
-    }
-
-    private static int ReadVarInt(ReadOnlySpan<byte> bytes, ref int position)
-    {
-        var status = VarIntCodec.ReadVarInt(bytes[position..], out var value, out var length);
-        position += Consumed(status, length);
-        return value;
-    }
-
-    private static long ReadVarLong(ReadOnlySpan<byte> bytes, ref int position)
-    {
-        var status = VarIntCodec.ReadVarLong(bytes[position..], out var value, out var length);
-        position += Consumed(status, length);
-        return value;
-    }
-
-    private static int Consumed(OperationStatus status, int length) => status == OperationStatus.Done
-        ? length
-        : throw new InvalidDataException("Record varint is truncated or too long.");
 }

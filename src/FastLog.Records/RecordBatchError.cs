@@ -31,6 +31,10 @@ public enum RecordBatchError
     InvalidSequence,
     /// <summary>No batch at all in the records.</summary>
     Empty,
+    /// <summary>A record without a key sent to a compacted topic (cleanup.policy=compact): Kafka refuses it.</summary>
+    NullKeyInCompactedTopic,
+    /// <summary>The records inside the batch do not decompress or parse (checked where the broker must read them).</summary>
+    UnreadableRecords,
 
     // INVALID_TIMESTAMP.
     /// <summary>Producers may not set the LogAppendTime bit themselves.</summary>

@@ -25,6 +25,8 @@ public static class RecordBatchErrorExtensions
         RecordBatchError.ControlBatchFromClient => "clients may not write control batches",
         RecordBatchError.InvalidSequence => "idempotent record batch has a negative BaseSequence",
         RecordBatchError.Empty => "records contain no batch",
+        RecordBatchError.NullKeyInCompactedTopic => "compacted topic accepts only messages with a key",
+        RecordBatchError.UnreadableRecords => "the records of the batch do not decompress or parse",
         RecordBatchError.LogAppendTimeFromClient => "producers may not set the LogAppendTime timestamp type",
         RecordBatchError.BatchTooLarge => "record batch is larger than the maximum batch size",
         _ => error.ToString(),

@@ -181,6 +181,19 @@ public readonly struct RecordBatchHeader
     }
 
     /// <summary>
+    /// After a rewrite of the records (the log cleaner): sets Length to fit <paramref name="batch"/>
+    /// (exactly one whole batch) and RecordCount to <paramref name="recordCount"/>, keeping
+    /// LastOffsetDelta (the batch still spans its original offsets, as Kafka's cleaner keeps it, so
+    /// producer sequences stay right), then the CRC.
+    /// </summary>
+    public static void SetLengthAndCount(Span<byte> batch, int recordCount)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(batch[LengthOffset..], batch.Length - LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(batch[RecordCountOffset..], recordCount);
+        UpdateCrc(batch);
+    }
+
+    /// <summary>
     /// Computes the CRC-32C of bytes 21..end and stores it (big-endian) at byte 17: the last step
     /// of building a batch, and of any rewrite inside the CRC range. <paramref name="batch"/> must
     /// be exactly one whole batch.

@@ -22,4 +22,12 @@ public interface IStorageMetrics
 
     /// <summary>A stored batch failed its CRC-32C or structure check (scrub or index rebuild); its offsets are fenced from reads.</summary>
     void CorruptBatchFound();
+
+    /// <summary>
+    /// A log-cleaner pass ended: it read <paramref name="bytesCleaned"/> bytes of segments, freed
+    /// <paramref name="bytesFreed"/> and removed <paramref name="recordsRemoved"/> records in <paramref name="elapsed"/>.
+    /// </summary>
+    void CleanerPassCompleted(long bytesCleaned, long bytesFreed, long recordsRemoved, TimeSpan elapsed)
+    {
+    }
 }

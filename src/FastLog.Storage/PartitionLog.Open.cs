@@ -1,6 +1,7 @@
 using System.Buffers;
 using FastLog.Core;
 using FastLog.Records;
+using FastLog.Storage.Compaction;
 using FastLog.Storage.Epochs;
 using FastLog.Storage.Index;
 using FastLog.Storage.IO;
@@ -30,6 +31,13 @@ public sealed partial class PartitionLog
         System.IO.Directory.CreateDirectory(directory);
         var directoryHandle = NativeFile.Open(directory, NativeOpenFlags.ReadOnly);
         var checkpointFile = NativeFile.Open(Path.Combine(directory, SegmentFileNames.CheckpointFileName), NativeOpenFlags.ReadWrite | NativeOpenFlags.Create);
+
+        // A cleaning interrupted by a crash: finish a committed swap or drop the unfinished files, before the segments are listed.
+        foreach (var repaired in CleanerSwap.Recover(directory))
+        {
+            (options.LogWarning ?? options.Log)?.Invoke($"{directory}: {repaired}");
+        }
+
         var segments = new List<LogSegment>();
         try
         {
@@ -92,6 +100,7 @@ public sealed partial class PartitionLog
             var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, epochs, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
             {
                 BytesScannedAtOpen = scannedBytes,
+                _cleanerCheckpoint = CleanerCheckpoint.Load(directory),
             };
             if (rebuildEpochs)
             {
@@ -287,7 +296,7 @@ public sealed partial class PartitionLog
                 {
                     onBatch(header);
                 }
-            });
+            }, allowGaps: true);
             await FeedAsync(scanner, segment.ReadHandle, segment.Size, _io);
             if (scanner.Stop != ScanStop.EndOfData)
             {
@@ -363,7 +372,8 @@ public sealed partial class PartitionLog
             return "index entries out of order or past the end of the log";
         }
 
-        return fileLength > 0 && (loaded.Offsets.Count == 0 || loaded.Offsets.Entries[0] != new OffsetIndexEntry(0, 0))
+        // The first batch sits at position 0; after cleaning, its offset may be past the segment's base.
+        return fileLength > 0 && (loaded.Offsets.Count == 0 || loaded.Offsets.Entries[0].Position != 0)
             ? "offset index does not start at the first batch"
             : null;
     }
@@ -382,10 +392,10 @@ public sealed partial class PartitionLog
         var segment = LogSegment.Open(directory, baseOffset, new SegmentIndexer(baseOffset, options.IndexIntervalBytes), 0, 0, now);
         try
         {
-            var scanner = new LogScanner(0, baseOffset, segment.Indexer);
+            var scanner = new LogScanner(0, baseOffset, segment.Indexer, allowGaps: true);
             await FeedAsync(scanner, segment.ReadHandle, fileLength, io);
             segment.SetRecoveredEnd(fileLength, nextBase);
-            if (scanner.Stop == ScanStop.EndOfData && scanner.NextOffset == nextBase)
+            if (scanner.Stop == ScanStop.EndOfData && scanner.NextOffset <= nextBase)
             {
                 await segment.SealRecoveredAsync(io);
                 (options.LogWarning ?? options.Log)?.Invoke(

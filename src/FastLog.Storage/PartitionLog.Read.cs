@@ -63,7 +63,16 @@ public sealed partial class PartitionLog
         {
             var (_, indexed) = segment.Indexer.Offsets.Lookup(offset);
             var (start, first) = await segment.FindBatchAsync(_io, indexed, end, (h, _) => h.LastOffset >= offset);
-            if (first is not { } header || (!minOneBatch && header.TotalSize > maxBytes))
+            if (first is null && end == segment.Size && segment.NextOffset < maxOffset && segment != Active && !_closed)
+            {
+                // The cleaner removed the rest of this segment (offsets stay, batches go): the read
+                // continues in the next one, as Kafka's does across compacted gaps.
+                segment.ReadHandle.DangerousRelease();
+                leased = false;
+                return await ReadAsync(segment.NextOffset, maxBytes, maxOffset, minOneBatch);
+            }
+
+            if (first is not { } header || header.BaseOffset >= maxOffset || (!minOneBatch && header.TotalSize > maxBytes))
             {
                 return LogReadResult.Empty(highWatermark, logStart);
             }

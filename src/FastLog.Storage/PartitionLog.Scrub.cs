@@ -114,13 +114,15 @@ public sealed partial class PartitionLog
                 filled += read;
             }
 
-            if (_closed || _scrubSegment != segment.BaseOffset)
+            if (_closed || _scrubSegment != segment.BaseOffset || !_segments.Contains(segment))
             {
+                // Closed, moved on, or the cleaner swapped the segment for its cleaned copy meanwhile
+                // (same base offset, other bytes): these bytes no longer describe it.
                 return TimeSpan.Zero;
             }
 
             BytesScrubbed += filled;
-            var scanner = new LogScanner(_scrubPosition, _scrubNextOffset, indexer: null);
+            var scanner = new LogScanner(_scrubPosition, _scrubNextOffset, indexer: null, allowGaps: true);
             var consumed = scanner.Scan(buffer.AsSpan(0, filled), filled < want ? filled : segment.Size - _scrubPosition);
             (_scrubPosition, _scrubNextOffset, _scrubNeeded) = (scanner.Position, scanner.NextOffset, scanner.NeededBytes);
             switch (scanner.Stop)

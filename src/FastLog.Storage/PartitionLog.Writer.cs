@@ -45,9 +45,44 @@ public sealed partial class PartitionLog
             return ValueTask.FromException<AppendResult>(new InvalidRecordBatchException(validation));
         }
 
+        if (_options.Compaction is not null && KeylessBatch(records, _options.MaxDecompressedBytes) is { IsValid: false } keyless)
+        {
+            return ValueTask.FromException<AppendResult>(new InvalidRecordBatchException(keyless with { BatchCount = validation.BatchCount }));
+        }
+
         var pending = new PendingAppend(_cache.Copy(records), validation.OffsetCount, leaderEpoch);
         Enqueue(pending);
         return pending.Task;
+    }
+
+    /// <summary>
+    /// Kafka's rule for compacted topics: every record needs a key (the cleaner keeps the latest per
+    /// key; a keyless one could never be compacted). Compressed batches are decompressed to check,
+    /// as Kafka does, bounded by <see cref="StorageOptions.MaxDecompressedBytes"/>.
+    /// </summary>
+    private static RecordBatchValidation KeylessBatch(ReadOnlySpan<byte> records, int maxDecompressedBytes)
+    {
+        var index = 0;
+        while (!records.IsEmpty)
+        {
+            var size = (int)RecordBatchHeader.ReadTotalSize(records);
+            try
+            {
+                if (RecordBatchRecords.Read(records[..size], maxDecompressedBytes).Records.Any(r => !r.HasKey))
+                {
+                    return new RecordBatchValidation(RecordBatchError.NullKeyInCompactedTopic, index, index, 0);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                return new RecordBatchValidation(RecordBatchError.UnreadableRecords, index, index, 0);
+            }
+
+            records = records[size..];
+            index++;
+        }
+
+        return new RecordBatchValidation(RecordBatchError.None, -1, index, 0);
     }
 
     /// <summary>
@@ -388,6 +423,8 @@ public sealed partial class PartitionLog
             {
                 await ApplyRetentionAsync(now);
             }
+
+            MaybeStartCleaning(now);
         }
         catch (IOException error) when (!IsSyncFailure(error))
         {
@@ -481,6 +518,11 @@ public sealed partial class PartitionLog
         if (_options.RetentionCheckInterval < period)
         {
             period = _options.RetentionCheckInterval;
+        }
+
+        if (_options.Compaction is { } compaction && compaction.Backoff < period)
+        {
+            period = compaction.Backoff;
         }
 
         _timerArmed = true;

@@ -1,3 +1,5 @@
+using FastLog.Storage.Compaction;
+
 namespace FastLog.Storage;
 
 /// <summary>
@@ -19,11 +21,25 @@ public sealed record StorageOptions
     /// <summary>retention.ms: delete closed segments whose newest batch is older than this (null = forever).</summary>
     public TimeSpan? RetentionAge { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// cleanup.policy includes compact: the log cleaner keeps the latest record of every key
+    /// (PartitionLog.Compaction.cs), produce refuses records without a key, and age and size
+    /// retention apply only with <see cref="CompactionOptions.AlsoDelete"/>. Null: delete only.
+    /// </summary>
+    public CompactionOptions? Compaction { get; init; }
+
     /// <summary>index.interval.bytes: log bytes between two offset-index entries.</summary>
     public int IndexIntervalBytes { get; init; } = 4096;
 
     /// <summary>message.max.bytes: largest batch an append accepts (Kafka's default).</summary>
     public int MaxBatchBytes { get; init; } = 1_048_588;
+
+    /// <summary>
+    /// Most bytes the records of one batch may decompress to where the broker must read them (the
+    /// compacted-topic key check, the cleaner): 64 times <see cref="MaxBatchBytes"/>, since the limit
+    /// applies to the compressed batch and text compresses far better than 10:1 at times.
+    /// </summary>
+    internal int MaxDecompressedBytes => (int)Math.Min(int.MaxValue, MaxBatchBytes * 64L);
 
     /// <summary>message.timestamp.type=LogAppendTime: stamp batches with the broker's clock at append.</summary>
     public bool LogAppendTime { get; init; }

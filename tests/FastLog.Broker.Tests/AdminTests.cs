@@ -117,12 +117,13 @@ public sealed class AdminTests
             Assert.Equal(ErrorCode.InvalidConfig, refused.Results.Single().Error.Code);
         }
 
-        // The open partition uses the new segment.bytes: 20 records of 1 KiB roll several 8 KiB segments.
-        using (var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 0 }).Build())
+        // The open partition uses the new segment.bytes: 20 records of 1 KiB roll several 8 KiB segments
+        // (keyed: the topic is compacted now, which refuses records without a key).
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 0 }).Build())
         {
             for (var i = 0; i < 20; i++)
             {
-                await producer.ProduceAsync("configured", new Message<Null, byte[]> { Value = new byte[1024] });
+                await producer.ProduceAsync("configured", new Message<string, byte[]> { Key = $"k{i}", Value = new byte[1024] });
             }
         }
 

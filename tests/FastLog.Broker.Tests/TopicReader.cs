@@ -44,4 +44,39 @@ internal static class TopicReader
         Assert.Equal(partitions.Count, atEnd.Count);
         return stored;
     }
+
+    /// <summary>
+    /// Every record of partition 0 of <paramref name="topic"/> from the beginning, with its key and value
+    /// (null for a tombstone), in offset order: what a compacted topic keeps. Fails unless the end is reached within a minute.
+    /// </summary>
+    public static List<(long Offset, string Key, string? Value)> ReadKeyed(string bootstrap, string topic)
+    {
+        using var consumer = new ConsumerBuilder<string, string?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"{topic}-keyed-check",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var records = new List<(long, string, string?)>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var record = consumer.Consume(TimeSpan.FromSeconds(1));
+            if (record is null)
+            {
+                continue;
+            }
+
+            if (record.IsPartitionEOF)
+            {
+                return records;
+            }
+
+            records.Add((record.Offset.Value, record.Message.Key, record.Message.Value));
+        }
+
+        throw new TimeoutException($"the end of {topic} was not reached");
+    }
 }

@@ -136,6 +136,16 @@ public sealed class BrokerOptions
     /// <summary>How often written-but-not-synced data is made durable (ms).</summary>
     public int FlushIntervalMs { get; set; } = 100;
 
+    /// <summary>log.cleaner.backoff.ms: how often a compacted partition checks whether it is due for cleaning (Kafka's default).</summary>
+    public int LogCleanerBackoffMs { get; set; } = 15_000;
+
+    /// <summary>
+    /// log.cleaner.dedupe.buffer.size: memory for the cleaner's key-hash -> offset maps, all shards
+    /// together (Kafka's default, which Kafka splits over its cleaner threads): each shard cleans one
+    /// partition at a time with an equal share, allocated only while a pass runs.
+    /// </summary>
+    public long LogCleanerDedupeBufferSize { get; set; } = 128L << 20;
+
     /// <summary>
     /// fastlog.scrub.bytes.per.second: how fast each shard re-reads the closed segments of its
     /// partitions to check every batch's CRC-32C (0 = no scrub). Modest by default so it never
@@ -217,6 +227,11 @@ public sealed class BrokerOptions
         if (ConnectionsMaxIdleMs < 1 || RequestReadTimeoutMs < 1 || FileDescriptorReserve < 16)
         {
             throw new ArgumentException("connections.max.idle.ms and fastlog.request.read.timeout.ms must be >= 1, fastlog.fd.reserve >= 16");
+        }
+
+        if (LogCleanerBackoffMs < 1 || LogCleanerDedupeBufferSize < 1 << 20)
+        {
+            throw new ArgumentException("log.cleaner.backoff.ms must be >= 1 and log.cleaner.dedupe.buffer.size >= 1048576");
         }
 
         if (FlushIntervalMs < 1)

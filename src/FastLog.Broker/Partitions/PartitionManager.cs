@@ -264,6 +264,8 @@ public sealed class PartitionManager
             RetentionAge = retentionMs < 0 ? null : TimeSpan.FromMilliseconds(retentionMs),
             MaxBatchBytes = (int)Config(TopicConfigCatalog.MaxMessageBytes),
             LogAppendTime = _topics.EffectiveConfig(topic, TopicConfigCatalog.MessageTimestampType) == "LogAppendTime",
+            Compaction = TopicConfigCatalog.Compaction(key => _topics.EffectiveConfig(topic, key), TimeSpan.FromMilliseconds(_options.LogCleanerBackoffMs),
+                (int)Math.Min(int.MaxValue, _options.LogCleanerDedupeBufferSize / _shards.Count)),
             // Appends complete once written; acks=all (and "durable" ack mode) add an explicit flush
             // (see PartitionReplica.AppendAsync), and the interval flush covers the rest.
             Durability = DurabilityMode.Interval,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastLog.Storage.Compaction;
 
 namespace FastLog.Broker.Topics;
 
@@ -20,14 +21,18 @@ public static class TopicConfigCatalog
     public const string MinInSyncReplicas = "min.insync.replicas";
     public const string CompressionType = "compression.type";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
+    public const string DeleteRetentionMs = "delete.retention.ms";
+    public const string MinCompactionLagMs = "min.compaction.lag.ms";
+    public const string MaxCompactionLagMs = "max.compaction.lag.ms";
+    public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
 
     /// <summary>One known config: its default, its broker-level synonym, and what values it accepts.</summary>
     public sealed record Definition(string Name, string Default, string BrokerSynonym, Func<string, string?> Check);
 
     public static readonly IReadOnlyList<Definition> All =
     [
-        // cleanup.policy=compact is stored and reported; compaction itself is not implemented yet
-        // (README says so): the log is then retained by the delete policy's limits.
+        // compact: the log cleaner keeps the latest record per key and age/size retention is off;
+        // compact,delete: both (Kafka's semantics).
         new(CleanupPolicy, "delete", "log.cleanup.policy", v => v is "delete" or "compact" or "compact,delete" or "delete,compact" ? null : "must be delete, compact or compact,delete"),
         new(RetentionMs, "604800000", "log.retention.ms", v => Long(v, min: -1)),
         new(RetentionBytes, "-1", "log.retention.bytes", v => Long(v, min: -1)),
@@ -41,6 +46,11 @@ public static class TopicConfigCatalog
         new(UncleanLeaderElectionEnable, "false", "unclean.leader.election.enable", v => v is "true" or "false" ? null : "must be true or false"),
         // Batches are stored exactly as the producer compressed them; re-compression is not offered.
         new(CompressionType, "producer", "compression.type", v => v == "producer" ? null : "only 'producer' is supported (batches are stored as sent)"),
+        // Log compaction (Kafka's defaults and broker synonyms).
+        new(DeleteRetentionMs, "86400000", "log.cleaner.delete.retention.ms", v => Long(v, min: 0)),
+        new(MinCompactionLagMs, "0", "log.cleaner.min.compaction.lag.ms", v => Long(v, min: 0)),
+        new(MaxCompactionLagMs, "9223372036854775807", "log.cleaner.max.compaction.lag.ms", v => Long(v, min: 1)),
+        new(MinCleanableDirtyRatio, "0.5", "log.cleaner.min.cleanable.ratio", v => Ratio(v)),
     ];
 
     private static readonly Dictionary<string, Definition> ByName = All.ToDictionary(d => d.Name, StringComparer.Ordinal);
@@ -91,6 +101,40 @@ public static class TopicConfigCatalog
         {
             throw new ArgumentException($"Invalid value '{value}' for {name}: {problem}");
         }
+    }
+
+    private static string? Ratio(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1
+            ? null
+            : "must be a number in [0, 1]";
+
+    /// <summary>
+    /// The compaction settings of a topic from its effective configs (<paramref name="config"/>: name ->
+    /// value) and the broker's cleaner settings (log.cleaner.backoff.ms, the shard's share of
+    /// log.cleaner.dedupe.buffer.size), or null when its cleanup.policy does not include compact.
+    /// </summary>
+    public static CompactionOptions? Compaction(Func<string, string> config, TimeSpan backoff, int offsetMapBytes)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var policy = config(CleanupPolicy).Split(',', StringSplitOptions.TrimEntries);
+        if (!policy.Contains("compact"))
+        {
+            return null;
+        }
+
+        long Ms(string name) => long.Parse(config(name), CultureInfo.InvariantCulture);
+        var maxLag = Ms(MaxCompactionLagMs);
+        return new CompactionOptions
+        {
+            AlsoDelete = policy.Contains("delete"),
+            DeleteRetention = TimeSpan.FromMilliseconds(Ms(DeleteRetentionMs)),
+            MinCompactionLag = TimeSpan.FromMilliseconds(Ms(MinCompactionLagMs)),
+            // Long.MAX_VALUE is Kafka's "no maximum" (and past what a TimeSpan holds).
+            MaxCompactionLag = maxLag >= (long)TimeSpan.MaxValue.TotalMilliseconds / 2 ? null : TimeSpan.FromMilliseconds(maxLag),
+            MinCleanableDirtyRatio = double.Parse(config(MinCleanableDirtyRatio), CultureInfo.InvariantCulture),
+            Backoff = backoff,
+            OffsetMapBytes = offsetMapBytes,
+        };
     }
 
     private static string? Long(string value, long min, long max = long.MaxValue) =>

@@ -124,6 +124,12 @@ public static class BrokerOptionsLoader
             case "log.flush.interval.ms":
                 options.FlushIntervalMs = Int(value);
                 return true;
+            case "log.cleaner.backoff.ms":
+                options.LogCleanerBackoffMs = Int(value);
+                return true;
+            case "log.cleaner.dedupe.buffer.size":
+                options.LogCleanerDedupeBufferSize = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+                return true;
             case "group.initial.rebalance.delay.ms":
                 options.GroupInitialRebalanceDelayMs = Int(value);
                 return true;

@@ -74,6 +74,11 @@ internal sealed class BrokerMetrics
         Histogram(text, "fastlog_log_flush_seconds", "Time of one segment fdatasync.", all.Select(s => s.SegmentSync));
         Counter(text, "fastlog_log_segment_bytes_written_total", "Bytes written to segment files (whole 4 KiB blocks: a partial last block is written again with the next flush).", all.Sum(s => s.SegmentBytesWritten));
         Counter(text, "fastlog_log_corrupt_batches_total", "Stored batches found failing their CRC-32C or structure check (scrub, index rebuild); fetches reaching them get KAFKA_STORAGE_ERROR.", all.Sum(s => s.CorruptBatches));
+        Counter(text, "fastlog_log_cleaner_runs_total", "Log-cleaner passes completed over compacted partitions (cleanup.policy=compact).", all.Sum(s => s.CleanerRuns));
+        Counter(text, "fastlog_log_cleaner_bytes_cleaned_total", "Bytes of segments the log cleaner read and rewrote.", all.Sum(s => s.CleanerBytesCleaned));
+        Counter(text, "fastlog_log_cleaner_bytes_freed_total", "Bytes the log cleaner removed from segments.", all.Sum(s => s.CleanerBytesFreed));
+        Counter(text, "fastlog_log_cleaner_records_removed_total", "Records the log cleaner removed (superseded values, expired tombstones).", all.Sum(s => s.CleanerRecordsRemoved));
+        Counter(text, "fastlog_log_cleaner_seconds_total", "Wall-clock time of log-cleaner passes (slices and the waits between them).", all.Sum(s => s.CleanerTime.TotalSeconds));
         Counter(text, "fastlog_bytes_in_total", "Request bytes received.", all.Sum(s => s.BytesIn));
         Counter(text, "fastlog_bytes_out_total", "Response bytes sent.", all.Sum(s => s.BytesOut));
         Counter(text, "fastlog_connections_accepted_total", "Client connections accepted.", all.Sum(s => s.ConnectionsAccepted));
@@ -171,7 +176,9 @@ internal sealed class BrokerMetrics
         }
     }
 
-    internal static void Counter(StringBuilder text, string name, string help, long value)
+    internal static void Counter(StringBuilder text, string name, string help, long value) => Counter(text, name, help, (double)value);
+
+    internal static void Counter(StringBuilder text, string name, string help, double value)
     {
         Header(text, name, "counter", help);
         text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");

@@ -21,6 +21,11 @@ internal sealed class ShardMetrics
     private long _requestReadTimeouts;
     private long _segmentBytesWritten;
     private long _corruptBatches;
+    private long _cleanerRuns;
+    private long _cleanerBytesCleaned;
+    private long _cleanerBytesFreed;
+    private long _cleanerRecordsRemoved;
+    private long _cleanerTicks;
 
     /// <summary>Storage write path, for the partitions this shard owns (see <see cref="FastLog.Storage.IStorageMetrics"/>).</summary>
     public LatencyHistogram AppendQueue { get; } = new();
@@ -41,6 +46,15 @@ internal sealed class ShardMetrics
     public void AddSegmentBytesWritten(long count) => _segmentBytesWritten += count;
 
     public void CorruptBatchFound() => _corruptBatches++;
+
+    public void CleanerPassCompleted(long bytesCleaned, long bytesFreed, long recordsRemoved, TimeSpan elapsed)
+    {
+        _cleanerRuns++;
+        _cleanerBytesCleaned += bytesCleaned;
+        _cleanerBytesFreed += bytesFreed;
+        _cleanerRecordsRemoved += recordsRemoved;
+        _cleanerTicks += elapsed.Ticks;
+    }
 
     public void ConnectionAccepted() => _connectionsAccepted++;
 
@@ -70,6 +84,16 @@ internal sealed class ShardMetrics
     public long SegmentBytesWritten => Volatile.Read(ref _segmentBytesWritten);
 
     public long CorruptBatches => Volatile.Read(ref _corruptBatches);
+
+    public long CleanerRuns => Volatile.Read(ref _cleanerRuns);
+
+    public long CleanerBytesCleaned => Volatile.Read(ref _cleanerBytesCleaned);
+
+    public long CleanerBytesFreed => Volatile.Read(ref _cleanerBytesFreed);
+
+    public long CleanerRecordsRemoved => Volatile.Read(ref _cleanerRecordsRemoved);
+
+    public TimeSpan CleanerTime => TimeSpan.FromTicks(Volatile.Read(ref _cleanerTicks));
 
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
 

@@ -27,8 +27,10 @@ internal static class RetentionPolicy
             byStart++;
         }
 
+        // cleanup.policy=compact alone: only the LogStartOffset (DeleteRecords) deletes; compact,delete does both.
+        var timeAndSize = options.Compaction is null || options.Compaction.AlsoDelete;
         var byAge = 0;
-        if (options.RetentionAge is { } retention)
+        if (timeAndSize && options.RetentionAge is { } retention)
         {
             var limit = (long)retention.TotalMilliseconds;
             while (byAge < closed && nowMs - segments[byAge].MaxTimestamp > limit)
@@ -38,7 +40,7 @@ internal static class RetentionPolicy
         }
 
         var bySize = 0;
-        if (options.RetentionBytes >= 0)
+        if (timeAndSize && options.RetentionBytes >= 0)
         {
             long total = 0;
             foreach (var segment in segments)

@@ -29,12 +29,16 @@ internal static class SegmentRollPolicy
 
     /// <summary>
     /// True when housekeeping should roll the active segment with no append pending: all of it is
-    /// past retention.ms, so retention (which only deletes closed segments) can free it.
+    /// past retention.ms, so retention (which only deletes closed segments) can free it; or, on a
+    /// compacted topic, its first batch is past max.compaction.lag.ms, so the cleaner (which never
+    /// touches the active segment) can reach it (Kafka, KIP-354).
     /// </summary>
     public static bool ShouldRollIdle(SegmentSummary active, StorageOptions options, long nowMs) =>
         !active.IsEmpty
-        && options.RetentionAge is { } retention && active.MaxTimestamp >= 0
-        && nowMs - active.MaxTimestamp > (long)retention.TotalMilliseconds;
+        && ((options.Compaction is null or { AlsoDelete: true } && options.RetentionAge is { } retention && active.MaxTimestamp >= 0
+                && nowMs - active.MaxTimestamp > (long)retention.TotalMilliseconds)
+            || (options.Compaction?.MaxCompactionLag is { } maxLag && active.FirstTimestamp >= 0
+                && nowMs - active.FirstTimestamp > (long)maxLag.TotalMilliseconds));
 
     /// <summary>
     /// Kafka's measure for segment.ms: with batch timestamps, how far the incoming batch's timestamp

@@ -16,13 +16,16 @@ internal sealed class LogScanner
 {
     private readonly SegmentIndexer? _indexer;
     private readonly Action<RecordBatchHeader>? _onBatch;
+    private readonly bool _allowGaps;
 
     /// <param name="position">File position the first chunk starts at.</param>
     /// <param name="nextOffset">BaseOffset the first batch must have.</param>
     /// <param name="indexer">Receives every valid batch (null to only validate).</param>
     /// <param name="onBatch">Also receives every valid batch's header, in log order (null: nobody).</param>
-    public LogScanner(long position, long nextOffset, SegmentIndexer? indexer, Action<RecordBatchHeader>? onBatch = null)
+    /// <param name="allowGaps">Closed segments the cleaner may have rewritten: a batch may start past the expected offset (never before it).</param>
+    public LogScanner(long position, long nextOffset, SegmentIndexer? indexer, Action<RecordBatchHeader>? onBatch = null, bool allowGaps = false)
     {
+        _allowGaps = allowGaps;
         Position = position;
         NextOffset = nextOffset;
         _indexer = indexer;
@@ -103,7 +106,7 @@ internal sealed class LogScanner
             }
 
             var header = RecordBatchHeader.Read(rest);
-            if (header.BaseOffset != NextOffset)
+            if (header.BaseOffset != NextOffset && !(_allowGaps && header.BaseOffset > NextOffset))
             {
                 return Finish(consumed, ScanStop.OffsetMismatch);
             }
