@@ -140,6 +140,21 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(0, 6).Select(p => $"v{p}").ToHashSet(), values);
         }
 
+        // kcat (Debian's librdkafka 2.0.2, older protocol versions) through the third broker alone: it
+        // sees three brokers, writes to each partition's leader and reads everything back.
+        var kcat = _brokers[2].BootstrapServers;
+        var listing = await ExternalClient.RunAsync("kcat", "apt-get install kcat; .ci/run does it", null, Patience, "-L", "-b", kcat, "-t", "orders");
+        Assert.Contains(" 3 brokers:", listing, StringComparison.Ordinal);
+        for (var p = 0; p < 6; p++)
+        {
+            await ExternalClient.RunAsync("kcat", "apt-get install kcat", $"kcat-{p}\n", Patience, "-P", "-b", kcat, "-t", "orders", "-p", $"{p}");
+        }
+
+        var read = await ExternalClient.RunAsync("kcat", "apt-get install kcat", null, Patience, "-C", "-b", kcat, "-t", "orders", "-o", "beginning", "-e", "-q", "-f", "%p:%s@%o\n");
+        Assert.Equal(
+            Enumerable.Range(0, 6).SelectMany(p => new[] { $"{p}:v{p}@0", $"{p}:kcat-{p}@1" }).Order(StringComparer.Ordinal),
+            read.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
         // The controller stops: another is elected, the stopped broker is fenced, its partitions have
         // no leader (their only in-sync replica is gone, no unclean election), and creation still works.
         var controllerId = (await WaitForMetadataAsync(_brokers[0], _ => true, "metadata")).Brokers.Count > 0
