@@ -31,14 +31,16 @@ public sealed partial class BrokerProcess : IDisposable
     private readonly List<string> _output = [];
     private readonly StreamWriter? _log;
     private readonly TaskCompletionSource<(int Port, int ReadyMs)> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _host;
     private bool _disposed;
 
     private BrokerProcess(BrokerProcessOptions options)
     {
+        _host = options.Host;
         var broker = FastlogExecutable.Command(options.BrokerDll);
-        string[] command = options.FileDescriptorLimit is { } n ? ["prlimit", $"--nofile={n}:{n}", .. broker] : broker;
+        string[] command = [.. options.CommandPrefix, .. options.FileDescriptorLimit is { } n ? ["prlimit", $"--nofile={n}:{n}", .. broker] : broker];
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in command.Skip(1).Concat(["serve", "--listen", $"127.0.0.1:{options.Port}", "--data-dir", options.DataDirectory, "--metrics", "off"]).Concat(options.Arguments))
+        foreach (var arg in command.Skip(1).Concat(["serve", "--listen", $"{options.Host}:{options.Port}", "--data-dir", options.DataDirectory, "--metrics", "off"]).Concat(options.Arguments))
         {
             start.ArgumentList.Add(arg);
         }
@@ -54,7 +56,7 @@ public sealed partial class BrokerProcess : IDisposable
     /// <summary>The port it serves Kafka on.</summary>
     public int Port => _serving.Task.Result.Port;
 
-    public string BootstrapServers => $"127.0.0.1:{Port}";
+    public string BootstrapServers => $"{_host}:{Port}";
 
     /// <summary>For sampling the broker's CPU and memory from /proc.</summary>
     public int ProcessId => _process.Id;
@@ -160,7 +162,7 @@ public sealed partial class BrokerProcess : IDisposable
     {
         try
         {
-            using var client = await KafkaClientConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), new KafkaClientOptions { ClientId = "fastlog-testing" }, cancel).ConfigureAwait(false);
+            using var client = await KafkaClientConnection.ConnectAsync(new IPEndPoint(IPAddress.Parse(_host), Port), new KafkaClientOptions { ClientId = "fastlog-testing" }, cancel).ConfigureAwait(false);
             var metadata = await client.SendAsync<MetadataResponse>(new MetadataRequest { AllowAutoTopicCreation = false }, MetadataVersion, cancel).ConfigureAwait(false);
             return metadata.Brokers.Count > 0;
         }

@@ -11,6 +11,12 @@ public sealed record BrokerProcessOptions
     /// <summary>The loopback port to listen on; 0 (the default): one the kernel picks. A fixed port keeps the address across restarts.</summary>
     public int Port { get; init; }
 
+    /// <summary>The address it listens on and is probed at (a network namespace's address for partition tests).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Run under this command (e.g. `ip netns exec NAME`), before any other wrapper.</summary>
+    public IReadOnlyList<string> CommandPrefix { get; init; } = [];
+
     /// <summary>More `fastlog serve` arguments (`--shards 2`, `--partitions 3`, ...).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

@@ -7,21 +7,28 @@ namespace FastLog.Testing;
 /// N real broker processes on 127.0.0.1 forming one cluster: gossip (every broker seeds every
 /// other) and the metadata quorum (every broker a voter). Ports are chosen free once and kept,
 /// so a killed broker restarts at the same gossip and Raft addresses (the voter list is static).
-/// Data lives in {root}/broker-{id}; the caller owns and deletes the root.
+/// Data lives in {root}/broker-{id}; the caller owns and deletes the root. Given
+/// <see cref="NetworkNamespaces"/>, each broker runs in its own namespace at its own address
+/// (fixed ports there: nothing else lives in those namespaces), so a test can cut it off.
 /// </summary>
 public sealed class LocalCluster : IDisposable
 {
     private readonly string _root;
     private readonly IReadOnlyList<string> _extraArguments;
+    private readonly NetworkNamespaces? _network;
     private readonly Dictionary<int, (int Kafka, int Gossip, int Raft)> _ports;
     private readonly Dictionary<int, BrokerProcess?> _brokers = [];
 
-    private LocalCluster(string root, int count, IReadOnlyList<string> extraArguments)
+    private LocalCluster(string root, int count, NetworkNamespaces? network, IReadOnlyList<string> extraArguments)
     {
         _root = root;
+        _network = network;
         _extraArguments = extraArguments;
-        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => (BrokerProcess.FreePort(), FreeUdpPort(), BrokerProcess.FreePort()));
+        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => network is null ? (BrokerProcess.FreePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093));
     }
+
+    /// <summary>Broker <paramref name="nodeId"/>'s address: 127.0.0.1, or its namespace's.</summary>
+    public string Host(int nodeId) => _network?.Address(nodeId) ?? "127.0.0.1";
 
     public IReadOnlyCollection<int> NodeIds => _ports.Keys;
 
@@ -31,11 +38,13 @@ public sealed class LocalCluster : IDisposable
     public bool IsRunning(int nodeId) => _brokers.GetValueOrDefault(nodeId) is not null;
 
     /// <summary>Every running broker's Kafka address, comma-separated (a client's bootstrap list).</summary>
-    public string BootstrapServers => string.Join(",", _brokers.Where(b => b.Value is not null).Select(b => $"127.0.0.1:{_ports[b.Key].Kafka}"));
+    public string BootstrapServers => string.Join(",", _brokers.Where(b => b.Value is not null).Select(b => $"{Host(b.Key)}:{_ports[b.Key].Kafka}"));
 
-    public static async Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments)
+    public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, null, extraArguments);
+
+    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments)
     {
-        var cluster = new LocalCluster(root, count, extraArguments);
+        var cluster = new LocalCluster(root, count, network, extraArguments);
         try
         {
             await Task.WhenAll(cluster.NodeIds.Select(cluster.StartAsync)).ConfigureAwait(false);
@@ -52,14 +61,16 @@ public sealed class LocalCluster : IDisposable
     public async Task StartAsync(int nodeId)
     {
         var (kafka, gossip, _) = _ports[nodeId];
-        var voters = string.Join(",", _ports.Select(p => $"{p.Key}@127.0.0.1:{p.Value.Raft}"));
-        var seeds = string.Join(",", _ports.Where(p => p.Key != nodeId).Select(p => $"127.0.0.1:{p.Value.Gossip}"));
+        var voters = string.Join(",", _ports.Select(p => $"{p.Key}@{Host(p.Key)}:{p.Value.Raft}"));
+        var seeds = string.Join(",", _ports.Where(p => p.Key != nodeId).Select(p => $"{Host(p.Key)}:{p.Value.Gossip}"));
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
             DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
             Port = kafka,
+            Host = Host(nodeId),
+            CommandPrefix = _network?.Exec(nodeId) ?? [],
             LogPath = Path.Combine(_root, $"broker-{nodeId}.log"),
-            Arguments = ["--node-id", $"{nodeId}", "--shards", "1", "--cluster-listen", $"127.0.0.1:{gossip}", "--cluster-seeds", seeds, "--quorum-voters", voters, .. _extraArguments],
+            Arguments = ["--node-id", $"{nodeId}", "--shards", "1", "--cluster-listen", $"{Host(nodeId)}:{gossip}", "--cluster-seeds", seeds, "--quorum-voters", voters, .. _extraArguments],
         }).ConfigureAwait(false);
     }
 
