@@ -115,12 +115,33 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
             var (next, nextEpoch) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0 && p.LeaderId != leader);
             failovers.Add(clock.Elapsed.TotalMilliseconds);
             Assert.True(nextEpoch > epoch, $"the new leader {next} has epoch {nextEpoch}, not above {epoch}");
+            await LeaderEpochIsUsedAsync(cluster, next, nextEpoch);
             await cluster.StartAsync(leader);
             await LeaderAsync(cluster, leadersByEpoch, _ => true, brokers: 3);
         }
 
         failovers.Sort();
         output.WriteLine($"leader failover over {kills} kills: p50 {Percentile(failovers, 0.50):0} ms, p99 {Percentile(failovers, 0.99):0} ms, max {failovers[^1]:0} ms");
+    }
+
+    /// <summary>The new leader stamps its epoch on what it appends, and fences a fetch that names an older one (KIP-320).</summary>
+    private static async Task LeaderEpochIsUsedAsync(LocalCluster cluster, int leader, int epoch)
+    {
+        using var client = await KafkaClientConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster[leader].Port), new KafkaClientOptions());
+        var produced = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("moving", RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray()), acks: 1), 9);
+        var appended = Assert.Single(Assert.Single(produced.Responses).Partitions);
+        Assert.Equal(FastLog.Protocol.ErrorCode.None, appended.ErrorCode);
+
+        FetchRequest Fetch(int currentEpoch) => new()
+        {
+            MaxWaitMs = 0,
+            Topics = [new TopicData<FetchRequest.FetchPartition> { Name = "moving", Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = appended.BaseOffset, CurrentLeaderEpoch = currentEpoch, PartitionMaxBytes = 1 << 20 }] }],
+        };
+        var fetched = Assert.Single(Assert.Single((await client.SendAsync<FetchResponse>(Fetch(epoch), 12)).Responses).Partitions);
+        Assert.Equal(FastLog.Protocol.ErrorCode.None, fetched.ErrorCode);
+        Assert.Equal(epoch, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(((MemoryRecords)fetched.Records!).Bytes.Span[FastLog.Records.RecordBatchHeader.PartitionLeaderEpochOffset..]));
+        var fenced = Assert.Single(Assert.Single((await client.SendAsync<FetchResponse>(Fetch(epoch - 1), 12)).Responses).Partitions);
+        Assert.Equal(FastLog.Protocol.ErrorCode.FencedLeaderEpoch, fenced.ErrorCode);
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];

@@ -75,9 +75,13 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     public MetadataImage Image => Shard.Current is { } shard && shard.Id < _shardImages.Length ? Volatile.Read(ref _shardImages[shard.Id]) : Volatile.Read(ref _followed);
 
     /// <summary>True when this broker leads <paramref name="partition"/> in the image its shard holds.</summary>
-    public bool LeadsHere(TopicPartition partition) =>
+    public bool LeadsHere(TopicPartition partition) => LeaderOf(partition).Leader == NodeId;
+
+    /// <summary>The leader and leader epoch of <paramref name="partition"/> in the image this shard holds; (-1, -1) when it has none.</summary>
+    public (int Leader, int Epoch) LeaderOf(TopicPartition partition) =>
         Image.TopicsByName.TryGetValue(partition.Topic, out var topic) && partition.Partition < topic.Partitions.Count
-        && topic.Partitions[partition.Partition].Leader == NodeId;
+            ? (topic.Partitions[partition.Partition].Leader, topic.Partitions[partition.Partition].LeaderEpoch)
+            : (PartitionRecord.NoLeader, -1);
 
     /// <summary>
     /// The broker that coordinates <paramref name="groupId"/>: the leader of its __consumer_offsets
@@ -308,9 +312,25 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         Volatile.Write(ref _followed, image);
         await Task.WhenAll(Enumerable.Range(0, _shardImages.Length).Select(shard => _partitions.OnShardAsync(shard, (this, image), static s =>
         {
+            s.Item1.LeadHere(s.image);
             Volatile.Write(ref s.Item1._shardImages[Shard.Current!.Id], s.image);
             return ValueTask.FromResult(true);
         }).AsTask())).ConfigureAwait(false);
+    }
+
+    /// <summary>On a shard: every partition it owns that this broker leads takes the image's leader epoch for its appends.</summary>
+    private void LeadHere(MetadataImage image)
+    {
+        foreach (var topic in image.TopicsByName.Values)
+        {
+            foreach (var partition in topic.Partitions.Where(p => p.Leader == NodeId))
+            {
+                if (_partitions.FindOnOwner(new TopicPartition(topic.Name, partition.Partition)) is { } replica)
+                {
+                    replica.LeaderEpoch = partition.LeaderEpoch;
+                }
+            }
+        }
     }
 
     private void LogChanges(MetadataImage previous, MetadataImage image)

@@ -37,6 +37,13 @@ public sealed class PartitionReplica
     /// <summary>Why the partition is offline (its directory failed: KAFKA_STORAGE_ERROR for produce and fetch); null while it serves.</summary>
     public string? OfflineReason => Directory.Failure is { } failure ? $"Log directory {Directory.Path} is offline: {failure}" : null;
 
+    /// <summary>
+    /// In a cluster, this broker's leader epoch for the partition in the committed metadata image,
+    /// stamped on every appended batch and recorded in the log's leader-epoch cache (what replicas
+    /// will truncate by); -1 on a single node (batches keep the producer's -1). Owner shard only.
+    /// </summary>
+    public int LeaderEpoch { get; set; } = -1;
+
     /// <summary>The outcome of appending one partition's records from a Produce request.</summary>
     public readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
 
@@ -115,7 +122,7 @@ public sealed class PartitionReplica
         AppendResult result;
         try
         {
-            result = await Log.AppendAsync(records.Span);
+            result = await Log.AppendAsync(records.Span, LeaderEpoch);
         }
         catch (Exception e)
         {

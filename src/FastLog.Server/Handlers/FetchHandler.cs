@@ -37,7 +37,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
         }
 
         var requested = PartitionRequests.Resolve(broker, request.Topics, response.Responses, p => p.Partition,
-            p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error);
+            p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error, p => p.CurrentLeaderEpoch);
         var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
         var slots = requested.Select(r => r.Slot).ToList();
         var deadline = Stopwatch.GetTimestamp() + (Math.Max(request.MaxWaitMs, 0) * Stopwatch.Frequency / 1000);

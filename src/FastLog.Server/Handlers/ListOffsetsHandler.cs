@@ -30,7 +30,7 @@ internal sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest>
         var broker = context.Broker;
         var response = new ListOffsetsResponse();
         var requested = PartitionRequests.Resolve(broker, request.Topics, response.Topics, p => p.PartitionIndex,
-            p => new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex }, (slot, error) => slot.ErrorCode = error);
+            p => new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex }, (slot, error) => slot.ErrorCode = error, p => p.CurrentLeaderEpoch);
         var duplicates = requested.GroupBy(r => r.Partition).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var lookups = new List<Lookup>();
         var slots = new List<ListOffsetsResponse.ListOffsetsPartitionResponse>();

@@ -1,3 +1,4 @@
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
 using FastLog.Protocol;
 using FastLog.Server.Requests;
@@ -19,7 +20,9 @@ internal static class PartitionRequests
     /// requested partition, in request order). Partitions of unknown topics, or indexes outside the
     /// topic, get UNKNOWN_TOPIC_OR_PARTITION in their slot; in a cluster, partitions this broker does
     /// not lead get NOT_LEADER_OR_FOLLOWER (the client refreshes its metadata and goes to the
-    /// leader); the rest are returned for the handler to serve.
+    /// leader), and a request naming a current leader epoch (KIP-320, <paramref name="currentLeaderEpoch"/>)
+    /// older than the image's gets FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH (this
+    /// broker has not seen that change yet); the rest are returned for the handler to serve.
     /// </summary>
     public static List<Requested<TRequest, TSlot>> Resolve<TRequest, TSlot>(
         BrokerServices broker,
@@ -27,7 +30,8 @@ internal static class PartitionRequests
         List<TopicData<TSlot>> responseTopics,
         Func<TRequest, int> partitionIndex,
         Func<TRequest, TSlot> newSlot,
-        Action<TSlot, ErrorCode> setError)
+        Action<TSlot, ErrorCode> setError,
+        Func<TRequest, int>? currentLeaderEpoch = null)
         where TRequest : KafkaStruct, new()
         where TSlot : KafkaStruct, new()
     {
@@ -46,9 +50,9 @@ internal static class PartitionRequests
                 {
                     setError(slot, ErrorCode.UnknownTopicOrPartition);
                 }
-                else if (broker.Coordinator is { } cluster && !cluster.LeadsHere(new TopicPartition(topic.Name, index)))
+                else if (broker.Coordinator is { } cluster && LeadershipError(cluster, new TopicPartition(topic.Name, index), currentLeaderEpoch?.Invoke(partition) ?? -1) is { } refused)
                 {
-                    setError(slot, ErrorCode.NotLeaderOrFollower);
+                    setError(slot, refused);
                 }
                 else
                 {
@@ -58,5 +62,14 @@ internal static class PartitionRequests
         }
 
         return requested;
+    }
+
+    private static ErrorCode? LeadershipError(ClusterCoordinator cluster, TopicPartition partition, int askedEpoch)
+    {
+        var (leader, epoch) = cluster.LeaderOf(partition);
+        return leader != cluster.NodeId ? ErrorCode.NotLeaderOrFollower
+            : askedEpoch < 0 || askedEpoch == epoch ? null
+            : askedEpoch < epoch ? ErrorCode.FencedLeaderEpoch
+            : ErrorCode.UnknownLeaderEpoch;
     }
 }
