@@ -142,6 +142,9 @@ public sealed class MetadataQuorum : IAsyncDisposable
             if (records.Count > 0)
             {
                 await _raft.ReplicateAsync(MetadataCodec.Encode(records), token: token).ConfigureAwait(false);
+                // Followers learn the new commit index from the next append; without this round they would
+                // wait for the next heartbeat (half the election timeout) before applying the change.
+                await _raft.ForceReplicationAsync(token).ConfigureAwait(false);
             }
 
             return Image;
