@@ -255,5 +255,19 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
         using var offsetsAdmin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _brokers[1].BootstrapServers }).Build();
         var offsets = await offsetsAdmin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("split", [assigned[0][0]])]);
         Assert.Equal(1, offsets.Single().Partitions.Single().Offset.Value);
+
+        // Deleted through a broker that forwards it: gone from every broker's metadata and disk.
+        await offsetsAdmin.DeleteTopicsAsync(["shared"]);
+        foreach (var broker in _brokers)
+        {
+            await WaitForMetadataAsync(broker, m => m.Topics.All(t => t.Topic != "shared"), "topic shared deleted");
+        }
+
+        var deleteDeadline = DateTime.UtcNow + Patience;
+        while (_brokers.Any(b => Directory.EnumerateDirectories(b.DataDirectory, "shared-*").Any()))
+        {
+            Assert.True(DateTime.UtcNow < deleteDeadline, "partition directories of shared still on disk");
+            await Task.Delay(100);
+        }
     }
 }

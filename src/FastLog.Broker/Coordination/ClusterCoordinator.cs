@@ -284,7 +284,14 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     {
         var previous = _followed;
         var topics = image.TopicsByName.Values.Where(t => !TopicName.IsInternal(t.Name)).Select(Describe).ToList();
-        var removed = _topics.Current.ByName.Values.Where(t => !image.TopicsByName.TryGetValue(t.Name, out var now) || now.TopicId != t.TopicId).ToList();
+        // Only a deletion this broker saw committed removes data: a topic merely missing from the image
+        // (a wiped metadata directory, a deletion applied while this broker was down) stays on disk.
+        var removed = previous.TopicsById.Values.Where(t => !image.TopicsById.ContainsKey(t.TopicId) && !TopicName.IsInternal(t.Name)).Select(Describe).ToList();
+        foreach (var orphan in _topics.Current.ByName.Values.Where(t => ReferenceEquals(previous, MetadataImage.Empty) && !image.TopicsById.ContainsKey(t.TopicId)))
+        {
+            _logger.LogWarning("Topic {Topic} ({TopicId}) is in this broker's topics.json but not in the cluster's metadata: its data is left on disk, unserved", orphan.Name, orphan.TopicId);
+        }
+
         await _topics.SyncAsync(topics).ConfigureAwait(false);
         foreach (var gone in removed)
         {

@@ -56,14 +56,9 @@ internal sealed class MetadataHandler : ApiHandler<MetadataRequest>
                 ? new MetadataResponse.MetadataResponseTopic { ErrorCode = ErrorCode.UnknownTopicOrPartition, Name = requested.Name }
                 : Describe(broker, topic);
         }
-        catch (TopicRegistryException e) when (e.Error is TopicRegistryError.InvalidName or TopicRegistryError.StorageFailure)
+        catch (TopicRegistryException e)
         {
-            return new MetadataResponse.MetadataResponseTopic { ErrorCode = TopicRegistryErrors.ToErrorCode(e.Error), Name = requested.Name };
-        }
-        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.NotController)
-        {
-            // In a cluster, auto-creation waits for a controller: Kafka's answer while a topic is being created.
-            return new MetadataResponse.MetadataResponseTopic { ErrorCode = ErrorCode.LeaderNotAvailable, Name = requested.Name };
+            return new MetadataResponse.MetadataResponseTopic { ErrorCode = TopicRegistryErrors.ForAutoCreation(e.Error), Name = requested.Name };
         }
     }
 

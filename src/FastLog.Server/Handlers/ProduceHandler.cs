@@ -108,15 +108,9 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             var topic = await broker.TopicLifecycle.FindOrCreateAsync(name, allowAutoCreate: true);
             return (topic, topic is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.None);
         }
-        catch (TopicRegistryException e) when (e.Error is TopicRegistryError.InvalidName or TopicRegistryError.StorageFailure)
+        catch (TopicRegistryException e)
         {
-            // StorageFailure: auto-creation on a full disk (logged by the lifecycle); the client retries.
-            return (null, TopicRegistryErrors.ToErrorCode(e.Error));
-        }
-        catch (TopicRegistryException e) when (e.Error == TopicRegistryError.NotController)
-        {
-            // In a cluster, auto-creation waits for a controller (an election is running): the client retries.
-            return (null, ErrorCode.LeaderNotAvailable);
+            return (null, TopicRegistryErrors.ForAutoCreation(e.Error));
         }
     }
 }

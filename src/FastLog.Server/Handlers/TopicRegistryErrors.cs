@@ -19,4 +19,13 @@ internal static class TopicRegistryErrors
         TopicRegistryError.NotController => ErrorCode.NotController,
         _ => ErrorCode.UnknownServerError,
     };
+
+    /// <summary>
+    /// What a client gets when auto-creating a topic failed (Metadata, Produce): the registry's code,
+    /// except that a cluster without a reachable controller (an election) answers
+    /// LEADER_NOT_AVAILABLE, Kafka's retriable answer while a topic is being created. A full disk
+    /// (KAFKA_STORAGE_ERROR) is retriable too: the lifecycle has logged it.
+    /// </summary>
+    public static ErrorCode ForAutoCreation(TopicRegistryError error) =>
+        error == TopicRegistryError.NotController ? ErrorCode.LeaderNotAvailable : ToErrorCode(error);
 }
