@@ -6,6 +6,7 @@ using FastLog.Broker.Partitions;
 using FastLog.Cluster;
 using FastLog.Core;
 using FastLog.Protocol;
+using FastLog.Storage.Compaction;
 
 namespace FastLog.Server.Metrics;
 
@@ -20,6 +21,9 @@ internal sealed class BrokerMetrics
     private readonly ShardMetrics _offShard = new();
     private readonly Func<IEnumerable<(string Name, string Help, double Value)>> _gauges;
     private readonly ShardGroup _shardGroup;
+
+    /// <summary>How long a scrape waits for the shards' cleaner figures.</summary>
+    private static readonly TimeSpan ShardAnswerTimeout = TimeSpan.FromSeconds(2);
 
     public BrokerMetrics(ShardGroup shardGroup, Func<IEnumerable<(string Name, string Help, double Value)>> gauges)
     {
@@ -47,11 +51,25 @@ internal sealed class BrokerMetrics
 
     /// <summary>
     /// The Prometheus text exposition (version 0.0.4). Per-partition cleaner figures are read on each
-    /// owner shard (a message per shard), so a scrape waits for the shards' loops; <paramref name="cancel"/> bounds it.
+    /// owner shard (a message per shard); a shard that does not answer within
+    /// <see cref="ShardAnswerTimeout"/> leaves them out of this scrape rather than failing it, since
+    /// the rest (shard loop counters above all) is what shows a stuck shard.
     /// </summary>
     public async Task<string> RenderAsync(CancellationToken cancel)
     {
-        var cleaner = Partitions is null ? [] : await Partitions.CleanerStatusesAsync().WaitAsync(cancel).ConfigureAwait(false);
+        List<(TopicPartition Partition, CleanerStatus Status)> cleaner = [];
+        if (Partitions is not null)
+        {
+            try
+            {
+                cleaner = await Partitions.CleanerStatusesAsync().WaitAsync(ShardAnswerTimeout, cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Samples left out; the families' HELP/TYPE lines are still written.
+            }
+        }
+
         var text = new StringBuilder();
         var all = _shards.Append(_offShard).ToArray();
 
