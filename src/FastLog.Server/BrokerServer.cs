@@ -109,6 +109,7 @@ public sealed class BrokerServer : IAsyncDisposable
         var metrics = new BrokerMetrics(_shards, () => Gauges(topics, _admission));
         metrics.LogDirectories = _logDirectories;
         _partitions = new PartitionManager(_shards, topics, _options, _logDirectories, new StorageMetrics(metrics), _logger);
+        metrics.Partitions = _partitions;
         if (_options.QuorumVoters.Count == 0)
         {
             // In a cluster the coordinator opens the partitions the committed image gives this broker.
@@ -166,7 +167,7 @@ public sealed class BrokerServer : IAsyncDisposable
 
         if (_options.MetricsListen is { } metricsListen)
         {
-            _metricsEndpoint = new MetricsEndpoint(metricsListen.ToBindEndPoint(), metrics.Render, _logger);
+            _metricsEndpoint = new MetricsEndpoint(metricsListen.ToBindEndPoint(), metrics.RenderAsync, _logger);
         }
 
         if (_cluster is not null)

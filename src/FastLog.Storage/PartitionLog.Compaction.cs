@@ -68,6 +68,10 @@ public sealed partial class PartitionLog
     /// <summary>Dirty bytes / cleanable bytes now (0 for a topic that is not compacted).</summary>
     public double DirtyRatio => _options.Compaction is { } compaction ? Plan(compaction, _options.UnixTimeMs()).DirtyRatio : 0;
 
+    /// <summary>The cleaner's figures now; null for a topic that is not compacted (owner shard only: the dirty ratio reads the segment list).</summary>
+    public CleanerStatus? CleanerStatus =>
+        _options.Compaction is null ? null : new CleanerStatus(DirtyRatio, CleanerRuns, CleanerBytesCleaned, CleanerRecordsRemoved, CleanerTime, LastCleanUnixMs);
+
     /// <summary>
     /// Runs a cleaning pass now if anything is dirty and cleanable, whatever the dirty ratio and the
     /// backoff (tests, and operators forcing a pass); returns false when there was nothing to do, the

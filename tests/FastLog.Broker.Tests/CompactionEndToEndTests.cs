@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -17,22 +18,7 @@ public sealed class CompactionEndToEndTests
     public async Task CompactedTopic_KeepsTheLatestValuePerKey_AtItsOffset_AndDropsExpiredTombstones()
     {
         await using var broker = await TestBroker.StartAsync(o => o.LogCleanerBackoffMs = 100);
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
-        {
-            await admin.CreateTopicsAsync([new TopicSpecification
-            {
-                Name = "table",
-                NumPartitions = 1,
-                ReplicationFactor = 1,
-                Configs = new()
-                {
-                    ["cleanup.policy"] = "compact",
-                    ["segment.bytes"] = "4096",
-                    ["min.cleanable.dirty.ratio"] = "0.01",
-                    ["delete.retention.ms"] = "0",
-                },
-            }]);
-        }
+        await CreateCompactedTopicAsync(broker, "table", partitions: 1, deleteRetention: TimeSpan.Zero);
 
         // lz4 from librdkafka: the cleaner re-compresses what it filters with the producer's codec.
         using var producer = new ProducerBuilder<string?, string?>(new ProducerConfig
@@ -83,6 +69,28 @@ public sealed class CompactionEndToEndTests
         {
             Assert.Contains((offset, key, value), after);
         }
+    }
+
+    /// <summary>
+    /// Creates a compacted topic that the cleaner reaches fast: 4 KiB segments (the active one is never
+    /// cleaned), min.cleanable.dirty.ratio 0.01, and the given delete.retention.ms.
+    /// </summary>
+    internal static async Task CreateCompactedTopicAsync(TestBroker broker, string topic, int partitions, TimeSpan deleteRetention)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = topic,
+            NumPartitions = partitions,
+            ReplicationFactor = 1,
+            Configs = new()
+            {
+                ["cleanup.policy"] = "compact",
+                ["segment.bytes"] = "4096",
+                ["min.cleanable.dirty.ratio"] = "0.01",
+                ["delete.retention.ms"] = ((long)deleteRetention.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            },
+        }]);
     }
 
     /// <summary>Reads the topic from the beginning until <paramref name="done"/> holds (bounded by <see cref="Deadline"/>).</summary>

@@ -4,6 +4,7 @@ using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Protocol;
 using FastLog.Storage;
+using FastLog.Storage.Compaction;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Partitions;
@@ -183,6 +184,22 @@ public sealed class PartitionManager
 
     /// <summary>Opens every partition of every known topic (startup); recovery runs on each owner shard in parallel.</summary>
     public Task OpenAllAsync() => Task.WhenAll(_topics.Current.ByName.Values.Select(t => OpenTopicAsync(t)));
+
+    /// <summary>
+    /// The log cleaner's figures of every compacted partition open here (for /metrics), each read on
+    /// its owner shard; ordered by topic and partition. Delete-only partitions are left out, so the
+    /// count follows what users opted into with cleanup.policy=compact.
+    /// </summary>
+    public async Task<List<(TopicPartition Partition, CleanerStatus Status)>> CleanerStatusesAsync()
+    {
+        var perShard = await Task.WhenAll(Enumerable.Range(0, _shards.Count).Select(shard =>
+            OnShardAsync(shard, this, static self => ValueTask.FromResult(self._tables[Shard.Current!.Id].Values
+                .Select(r => (r.Id, Status: r.Log.CleanerStatus))
+                .Where(r => r.Status is not null)
+                .Select(r => (r.Id, r.Status!.Value))
+                .ToList())).AsTask()));
+        return perShard.SelectMany(s => s).OrderBy(s => s.Id.Topic, StringComparer.Ordinal).ThenBy(s => s.Id.Partition).ToList();
+    }
 
     /// <summary>Closes every partition cleanly (flush, checkpoint, clean-shutdown marker, producer state snapshot).</summary>
     public Task CloseAllAsync() =>

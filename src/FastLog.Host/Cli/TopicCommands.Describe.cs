@@ -3,13 +3,14 @@ using FastLog.Protocol;
 
 namespace FastLog.Host.Cli;
 
-/// <summary>`fastlog topic describe NAME`: partitions with leader and offsets (Metadata, ListOffsets), then the configs in force (DescribeConfigs).</summary>
+/// <summary>`fastlog topic describe NAME`: partitions with leader and offsets (Metadata, ListOffsets), then the configs in force (DescribeConfigs), then with --metrics the log cleaner's figures (TopicCommands.Cleaner.cs).</summary>
 public static partial class TopicCommands
 {
     private static Command DescribeCommand(Option<string> bootstrap)
     {
         var name = new Argument<string>("NAME") { Description = "the topic" };
-        var command = new Command("describe", "Show a topic's partitions, offsets and configs.") { name };
+        var metrics = new Option<string?>("--metrics") { Description = "HOST:PORT of the broker's /metrics endpoint (fastlog.metrics.listen): also show the log cleaner's figures of compacted partitions" };
+        var command = new Command("describe", "Show a topic's partitions, offsets and configs.") { name, metrics };
         BrokerCommandAction.Set(command, bootstrap, async (parse, connection, output, cancel) =>
         {
             var topicName = parse.GetRequiredValue(name);
@@ -45,6 +46,11 @@ public static partial class TopicCommands
             foreach (var config in result.Configs.OrderBy(c => c.Name, StringComparer.Ordinal))
             {
                 await output.WriteLineAsync($"\t{config.Name}={config.Value}\t({SourceName(config.ConfigSource)})");
+            }
+
+            if (parse.GetValue(metrics) is { } metricsAddress)
+            {
+                await WriteCleanerFiguresAsync(metricsAddress, topicName, output, cancel);
             }
         });
         return command;

@@ -15,12 +15,12 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
     private const int MaxRequestHeaderBytes = 8192;
 
     private readonly TcpListener _listener;
-    private readonly Func<string> _render;
+    private readonly Func<CancellationToken, Task<string>> _render;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
 
-    public MetricsEndpoint(IPEndPoint bindTo, Func<string> render, ILogger logger)
+    public MetricsEndpoint(IPEndPoint bindTo, Func<CancellationToken, Task<string>> render, ILogger logger)
     {
         _render = render;
         _logger = logger;
@@ -69,14 +69,14 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
             var stream = client.GetStream();
             var requestLine = await ReadRequestHeadAsync(stream, timeout.Token).ConfigureAwait(false);
             var (status, body) = requestLine is not null && (requestLine.StartsWith("GET /metrics ", StringComparison.Ordinal) || requestLine.StartsWith("GET / ", StringComparison.Ordinal))
-                ? ("200 OK", _render())
+                ? ("200 OK", await _render(timeout.Token).ConfigureAwait(false))
                 : ("404 Not Found", "Only GET /metrics is served here.\n");
             var bodyBytes = Encoding.UTF8.GetBytes(body);
             var head = $"HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: {bodyBytes.Length}\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head), timeout.Token).ConfigureAwait(false);
             await stream.WriteAsync(bodyBytes, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             _logger.LogDebug(e, "Metrics request failed");
         }
