@@ -16,6 +16,7 @@ public static class SupportedApis
         new(ApiKey.DeleteTopics, 1, 6, 4, static () => new DeleteTopicsRequest(), static () => new DeleteTopicsResponse()),
         new(ApiKey.DeleteRecords, 0, 2, 2, static () => new DeleteRecordsRequest(), static () => new DeleteRecordsResponse()),
         new(ApiKey.InitProducerId, 0, 4, 2, static () => new InitProducerIdRequest(), static () => new InitProducerIdResponse()),
+        new(ApiKey.OffsetForLeaderEpoch, 0, 4, 4, static () => new OffsetForLeaderEpochRequest(), static () => new OffsetForLeaderEpochResponse()),
         new(ApiKey.DescribeConfigs, 0, 4, 4, static () => new DescribeConfigsRequest(), static () => new DescribeConfigsResponse()),
         new(ApiKey.AlterConfigs, 0, 2, 2, static () => new AlterConfigsRequest(), static () => new AlterConfigsResponse()),
         new(ApiKey.DescribeLogDirs, 0, 4, 2, static () => new DescribeLogDirsRequest(), static () => new DescribeLogDirsResponse()),

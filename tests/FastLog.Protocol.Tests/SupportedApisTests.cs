@@ -23,6 +23,7 @@ public sealed class SupportedApisTests
     [InlineData((short)ApiKey.DeleteTopics, 1, 6, 4)]
     [InlineData((short)ApiKey.DeleteRecords, 0, 2, 2)]
     [InlineData((short)ApiKey.InitProducerId, 0, 4, 2)]
+    [InlineData((short)ApiKey.OffsetForLeaderEpoch, 0, 4, 4)]
     [InlineData((short)ApiKey.DescribeConfigs, 0, 4, 4)]
     [InlineData((short)ApiKey.AlterConfigs, 0, 2, 2)]
     [InlineData((short)ApiKey.DescribeLogDirs, 0, 4, 2)]
@@ -46,7 +47,7 @@ public sealed class SupportedApisTests
     [Fact]
     public void Table_HasExactlyTheAdvertisedApis()
     {
-        Assert.Equal(26, SupportedApis.All.Count);
+        Assert.Equal(27, SupportedApis.All.Count);
         Assert.Null(SupportedApis.Find((ApiKey)(-1)));
         Assert.Null(SupportedApis.Find((ApiKey)500));
     }

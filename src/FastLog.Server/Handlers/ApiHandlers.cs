@@ -27,6 +27,7 @@ internal static class ApiHandlers
         new AlterConfigsHandler(),
         new IncrementalAlterConfigsHandler(),
         new DeleteRecordsHandler(),
+        new OffsetForLeaderEpochHandler(),
         new DescribeLogDirsHandler(),
         new DescribeClusterHandler(),
         new FindCoordinatorHandler(),
