@@ -1,12 +1,16 @@
 namespace FastLog.Protocol.Tests;
 
 /// <summary>
-/// OffsetForLeaderEpoch (23) against hand-computed bytes from Kafka's message definitions: the
-/// version-dependent fields (replica_id v3+, current_leader_epoch v2+, leader_epoch v1+, throttle
-/// v2+, flexible v4). Every version's round trip is in <see cref="MessageRoundTripTests"/>.
+/// OffsetForLeaderEpoch (23) and AlterPartition (56) against hand-computed bytes from Kafka's
+/// message definitions: the version-dependent fields (replica_id v3+, current_leader_epoch v2+,
+/// leader_epoch v1+, throttle v2+, flexible v4; AlterPartition topic_name v0–1 / topic_id v2+,
+/// new_isr v0–2 / new_isr_with_epochs v3+, leader_recovery_state v1+, flexible always). Every
+/// version's round trip is in <see cref="MessageRoundTripTests"/>.
 /// </summary>
 public sealed class LeaderEpochMessagesTests
 {
+    private static readonly Guid TopicId = new(Enumerable.Range(1, 16).Select(i => (byte)i).ToArray());
+
     [Fact]
     public void OffsetForLeaderEpochV2Request_AsLibrdkafkaSendsIt()
     {
@@ -62,6 +66,91 @@ public sealed class LeaderEpochMessagesTests
         Assert.Equal(-1, Decode<OffsetForLeaderEpochResponse>([0, 0, 0, 1, 0, 1, (byte)'t', 0, 0, 0, 1, 0, 74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7], 0).Topics[0].Partitions[0].LeaderEpoch);
     }
 
+    [Fact]
+    public void AlterPartitionV1Request_NamesTheTopic_AndV3_ByIdWithIsrEpochs()
+    {
+        var request = new AlterPartitionRequest
+        {
+            BrokerId = 1,
+            BrokerEpoch = 16,
+            Topics =
+            [
+                new()
+                {
+                    TopicName = "t",
+                    TopicId = TopicId,
+                    Partitions =
+                    [
+                        new()
+                        {
+                            PartitionIndex = 0,
+                            LeaderEpoch = 2,
+                            NewIsr = [1, 2],
+                            NewIsrWithEpochs = [new() { BrokerId = 1, BrokerEpoch = 16 }],
+                            LeaderRecoveryState = 1,
+                            PartitionEpoch = 4,
+                        },
+                    ],
+                },
+            ],
+        };
+        byte[] head = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 16, 2]; // broker_id 1, broker_epoch 16, topics[1]
+        byte[] partitionHead = [2, 0, 0, 0, 0, 0, 0, 0, 2]; // partitions[1], index 0, leader_epoch 2
+        byte[] isr = [3, 0, 0, 0, 1, 0, 0, 0, 2]; // compact [1, 2]
+        byte[] isrWithEpochs = [2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 16, 0]; // [(1, 16)], tags
+        byte[] tail = [0, 0, 0, 4, 0, 0, 0]; // partition_epoch 4, partition/topic/message tags
+
+        AssertBytes([.. head, 2, (byte)'t', .. partitionHead, .. isr, .. tail], request, 0);
+        AssertBytes([.. head, 2, (byte)'t', .. partitionHead, .. isr, 1, .. tail], request, 1);
+        AssertBytes([.. head, .. TopicId.ToByteArray(bigEndian: true), .. partitionHead, .. isr, 1, .. tail], request, 2);
+        byte[] v3 = [.. head, .. TopicId.ToByteArray(bigEndian: true), .. partitionHead, .. isrWithEpochs, 1, .. tail];
+        AssertBytes(v3, request, 3);
+
+        var decoded = Decode<AlterPartitionRequest>(v3, 3);
+        Assert.Equal(TopicId, decoded.Topics[0].TopicId);
+        Assert.Equal("", decoded.Topics[0].TopicName);
+        Assert.Empty(decoded.Topics[0].Partitions[0].NewIsr);
+        Assert.Equal((1, 16L), (decoded.Topics[0].Partitions[0].NewIsrWithEpochs[0].BrokerId, decoded.Topics[0].Partitions[0].NewIsrWithEpochs[0].BrokerEpoch));
+    }
+
+    [Fact]
+    public void AlterPartitionResponse_V0ByName_V2ById()
+    {
+        var response = new AlterPartitionResponse
+        {
+            ThrottleTimeMs = 0,
+            ErrorCode = ErrorCode.None,
+            Topics =
+            [
+                new()
+                {
+                    TopicName = "t",
+                    TopicId = TopicId,
+                    Partitions = [new() { PartitionIndex = 0, ErrorCode = ErrorCode.None, LeaderId = 1, LeaderEpoch = 2, Isr = [1], LeaderRecoveryState = 0, PartitionEpoch = 4 }],
+                },
+            ],
+        };
+        byte[] head = [0, 0, 0, 0, 0, 0, 2]; // throttle, error, topics[1]
+        byte[] partition = [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 2, 0, 0, 0, 1]; // [index 0, NONE, leader 1, epoch 2, isr [1]]
+        byte[] tail = [0, 0, 0, 4, 0, 0, 0];
+        AssertBytes([.. head, 2, (byte)'t', .. partition, .. tail], response, 0);
+        AssertBytes([.. head, .. TopicId.ToByteArray(bigEndian: true), .. partition, 0, .. tail], response, 2);
+        AssertBytes([.. head, .. TopicId.ToByteArray(bigEndian: true), .. partition, 0, .. tail], response, 3);
+    }
+
+    [Fact]
+    public void AlterPartitionFrames_UseFlexibleHeaders_ButAreNotDispatched()
+    {
+        var header = new RequestHeader { ApiKey = ApiKey.AlterPartition, ApiVersion = 3, CorrelationId = 7, ClientId = "c" };
+        using var writer = new KafkaWriter();
+        RequestFrame.Write(writer, header, new AlterPartitionRequest());
+        // size | key 56 | v3 | correlation 7 | client id "c" | header tags | broker_id, broker_epoch -1, topics[0], tags
+        byte[] body = [0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0];
+        byte[] frameWithoutSize = [0, 56, 0, 3, 0, 0, 0, 7, 0, 1, (byte)'c', 0, .. body];
+        Assert.Equal(frameWithoutSize, writer.WrittenSpan[4..].ToArray());
+        Assert.Equal(RequestStatus.UnknownApiKey, RequestFrame.Decode(frameWithoutSize).Status);
+    }
+
     private static OffsetForLeaderEpochRequest OneRequest() => new()
     {
         ReplicaId = -1,
@@ -73,8 +162,8 @@ public sealed class LeaderEpochMessagesTests
         var bytes = MessageRoundTripTests.Encode(message, version);
         Assert.Equal(expected, bytes);
         var reader = new KafkaReader(bytes.AsMemory());
-        var decoded = SupportedApis.Find(message.ApiKey)!;
-        var again = message is OffsetForLeaderEpochRequest ? decoded.CreateRequest() : decoded.CreateResponse();
+        var decoded = SupportedApis.FindCodec(message.ApiKey)!;
+        var again = message is OffsetForLeaderEpochRequest or AlterPartitionRequest ? decoded.CreateRequest() : decoded.CreateResponse();
         again.ReadFrom(ref reader, version);
         Assert.Equal(0, reader.Remaining);
         Assert.Equal(expected, MessageRoundTripTests.Encode(again, version));

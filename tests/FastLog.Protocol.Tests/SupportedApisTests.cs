@@ -52,6 +52,23 @@ public sealed class SupportedApisTests
         Assert.Null(SupportedApis.Find((ApiKey)500));
     }
 
+    [Fact]
+    public void AlterPartition_IsEncodedButNotServed()
+    {
+        // The codec writes and reads it (flexible in every version, v0–3) for the broker's
+        // controller client; the broker neither dispatches nor advertises it.
+        Assert.Null(SupportedApis.Find(ApiKey.AlterPartition));
+        Assert.False(SupportedApis.IsSupported(ApiKey.AlterPartition, 3));
+        Assert.DoesNotContain(SupportedApis.All, api => api.ApiKey == ApiKey.AlterPartition);
+        var api = Assert.Single(SupportedApis.NotServed);
+        Assert.Equal((ApiKey.AlterPartition, (short)0, (short)3, (short)0), (api.ApiKey, api.MinVersion, api.MaxVersion, api.FirstFlexibleVersion));
+        Assert.Same(api, SupportedApis.FindCodec(ApiKey.AlterPartition));
+        Assert.IsType<AlterPartitionRequest>(api.CreateRequest());
+        Assert.IsType<AlterPartitionResponse>(api.CreateResponse());
+        Assert.Equal(2, SupportedApis.RequestHeaderVersion(ApiKey.AlterPartition, 0));
+        Assert.Equal(1, SupportedApis.ResponseHeaderVersion(ApiKey.AlterPartition, 0));
+    }
+
     [Theory]
     [InlineData("UnknownServerError", -1)]
     [InlineData("None", 0)]
