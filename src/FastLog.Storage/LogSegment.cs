@@ -74,7 +74,7 @@ internal sealed class LogSegment : IDisposable
         return new LogSegment(directory, baseOffset, read, indexer, size, nextOffset, nowMs);
     }
 
-    /// <summary>Recovery only: the scan established that the valid content ends here.</summary>
+    /// <summary>Recovery (the scan established that the valid content ends here) or a truncation (the log now ends here).</summary>
     public void SetRecoveredEnd(long size, long nextOffset)
     {
         Size = size;
@@ -144,18 +144,21 @@ internal sealed class LogSegment : IDisposable
     /// </summary>
     public async ValueTask SealRecoveredAsync(IStorageIo io)
     {
-        using (var log = NativeFile.Open(LogPath, NativeOpenFlags.ReadWrite))
-        {
-            NativeFile.SetLength(log, Size);
-            await io.DataSyncAsync(log);
-        }
-
+        await TrimLogFileAsync(io);
         _indexFile = OpenIndexFile(SegmentFileNames.Index(_directory, BaseOffset));
         _timeIndexFile = OpenIndexFile(SegmentFileNames.TimeIndex(_directory, BaseOffset));
         Indexer.CompleteTimeIndex();
         await PersistIndexesAsync(io);
         CloseIndexFile(ref _indexFile, Indexer.Offsets.Count * OffsetIndexEntry.Size);
         CloseIndexFile(ref _timeIndexFile, Indexer.Times.Count * TimeIndexEntry.Size);
+    }
+
+    /// <summary>Cuts the <c>.log</c> file at <see cref="Size"/> and makes its length (and everything written before) durable.</summary>
+    public async ValueTask TrimLogFileAsync(IStorageIo io)
+    {
+        using var log = NativeFile.Open(LogPath, NativeOpenFlags.ReadWrite);
+        NativeFile.SetLength(log, Size);
+        await io.DataSyncAsync(log);
     }
 
     /// <summary>Writes index entries not yet on disk and fdatasyncs both index files (active segment only).</summary>
@@ -229,6 +232,15 @@ internal sealed class LogSegment : IDisposable
     public void Delete()
     {
         Dispose();
+        DeleteFiles();
+    }
+
+    /// <summary>
+    /// Unlinks the segment's files but keeps its descriptors: reads go on from the unlinked inode
+    /// until <see cref="Dispose"/> (a truncation makes the unlinks durable before it lets go of the segment).
+    /// </summary>
+    public void DeleteFiles()
+    {
         File.Delete(LogPath);
         File.Delete(SegmentFileNames.Index(_directory, BaseOffset));
         File.Delete(SegmentFileNames.TimeIndex(_directory, BaseOffset));

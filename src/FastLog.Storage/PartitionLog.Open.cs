@@ -95,7 +95,9 @@ public sealed partial class PartitionLog
                 await io.DataSyncAsync(active.ReadHandle);
             }
 
-            var logStart = Math.Max(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset);
+            // Never past the log end: a crash while a follower started its log over below the old
+            // LogStartOffset (TruncateFullyAndStartAtAsync) leaves the new, empty segment and the old checkpoint.
+            var logStart = Math.Min(Math.Max(checkpoint?.LogStartOffset ?? 0, segments[0].BaseOffset), active.NextOffset);
             var highWatermark = checkpoint?.HighWatermark ?? PartitionCheckpoint.NoHighWatermark;
             var partition = new PartitionLog(directory, options, io, segments, logStart, highWatermark, epochs, directoryHandle, checkpointFile, checkpoint?.Sequence ?? 0)
             {
@@ -223,7 +225,10 @@ public sealed partial class PartitionLog
         LogSegment opened, long position, long nextOffset, long fileLength, IStorageIo io, LeaderEpochCache epochs,
         StorageOptions? lastSegmentOptions, long now, Action<string>? report)
     {
-        var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset));
+        // Gaps allowed, as in Kafka's recovery: a follower stores its leader's batches as they are,
+        // and a compacted leader's offsets have holes. A batch still has to start past the one before
+        // it; stale bytes past the end are zeroed (failed writes) or cut (truncation), never left.
+        var scanner = new LogScanner(position, nextOffset, opened.Indexer, header => epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset), allowGaps: true);
         await FeedAsync(scanner, opened.ReadHandle, fileLength, io);
         if (scanner.Stop is not (ScanStop.EndOfData or ScanStop.ZeroFill))
         {

@@ -23,6 +23,13 @@ public sealed partial class PartitionLog
     private async ValueTask RestoreProducerStateAsync()
     {
         var snapshot = ProducerStateSnapshot.Load(Directory);
+        if (snapshot is not null && snapshot.EndOffset > LogEndOffset)
+        {
+            // It describes batches the log no longer holds (a truncation did not get to delete it).
+            Log($"producer state snapshot at offset {snapshot.EndOffset} is past the log end {LogEndOffset}; ignored");
+            snapshot = null;
+        }
+
         if (snapshot is not null)
         {
             Producers.Restore(snapshot.Producers);

@@ -225,7 +225,12 @@ public sealed partial class PartitionLog
     {
         var now = _options.UnixTimeMs();
         var head = (PendingAppend)_queue.Peek();
-        if (SegmentRollPolicy.ShouldRollForAppend(Active.Summary, head.Data.Length, Active.NextOffset + head.OffsetCount - 1, MaxTimestampOf(head, now), _options, now)
+        if (RefuseHeadIfBehind(Active.NextOffset))
+        {
+            return;
+        }
+
+        if (SegmentRollPolicy.ShouldRollForAppend(Active.Summary, head.Data.Length, head.LastOffsetIfTakenAt(Active.NextOffset), MaxTimestampOf(head, now), _options, now)
             && await RollAsync(now) is { } rollError)
         {
             _queue.Dequeue();
@@ -240,19 +245,28 @@ public sealed partial class PartitionLog
         var appendTime = _options.LogAppendTime ? now : -1;
         while (_queue.Count > 0 && _queue.Peek() is PendingAppend pending)
         {
+            if (RefuseHeadIfBehind(next))
+            {
+                continue;
+            }
+
             if (_flush.Count > 0)
             {
                 var projected = active.Summary with { SizeBytes = active.Size + bytes };
                 if (bytes + pending.Data.Length > _options.MaxFlushBytes
-                    || SegmentRollPolicy.ShouldRollForAppend(projected, pending.Data.Length, next + pending.OffsetCount - 1, MaxTimestampOf(pending, now), _options, now))
+                    || SegmentRollPolicy.ShouldRollForAppend(projected, pending.Data.Length, pending.LastOffsetIfTakenAt(next), MaxTimestampOf(pending, now), _options, now))
                 {
                     break;
                 }
             }
 
             _queue.Dequeue();
-            pending.Assign(next, appendTime);
-            next += pending.OffsetCount;
+            if (!pending.IsReplicated)
+            {
+                pending.Assign(next, appendTime);
+            }
+
+            next = pending.LastOffset + 1;
             bytes += pending.Data.Length;
             _flush.Add(pending);
             _flushData.Add(pending.Data.Memory);
@@ -331,8 +345,8 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>The timestamp the append's batches will carry once stored.</summary>
-    private long MaxTimestampOf(PendingAppend pending, long now) => _options.LogAppendTime ? now : pending.MaxTimestamp;
+    /// <summary>The timestamp the append's batches will carry once stored (a leader's, as it stamped them, for a replicated append).</summary>
+    private long MaxTimestampOf(PendingAppend pending, long now) => _options.LogAppendTime && !pending.IsReplicated ? now : pending.MaxTimestamp;
 
     /// <summary>
     /// Makes the flushed appends visible (<paramref name="durable"/>: fdatasync'ed too), then
@@ -345,8 +359,17 @@ public sealed partial class PartitionLog
         {
             _options.Metrics?.AppendCommitted(now - pending.QueuedAt);
             active.Commit(pending.Data.Span);
+            if (pending.IsReplicated)
+            {
+                RecordReplicatedBatches(pending.Data.Span);
+            }
+            else
+            {
+                _epochs.Assign(pending.LeaderEpoch, pending.BaseOffset);
+            }
+
+            // Last: the cache takes over the slice (and releases it at once when it keeps nothing).
             _cache.Add(pending.BaseOffset, pending.LastOffset, pending.Data);
-            _epochs.Assign(pending.LeaderEpoch, pending.BaseOffset);
         }
 
         if (durable)

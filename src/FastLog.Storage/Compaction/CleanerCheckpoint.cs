@@ -109,6 +109,23 @@ internal sealed record CleanerCheckpoint(long FirstDirtyOffset, IReadOnlyList<(l
         }
     }
 
+    /// <summary>
+    /// After the log was truncated to <paramref name="endOffset"/> (a follower's log that diverged
+    /// from its leader's): no offset from there on is clean, and no pass has reached one yet (the
+    /// batches that will hold them are new); the pass that first reached <paramref name="endOffset"/>
+    /// keeps its time. This same checkpoint when nothing changes.
+    /// </summary>
+    public CleanerCheckpoint TruncatedTo(long endOffset)
+    {
+        if (FirstDirtyOffset <= endOffset && Passes.All(p => p.EndOffset <= endOffset))
+        {
+            return this;
+        }
+
+        var reached = Passes.Where(p => p.EndOffset >= endOffset).Take(1).Select(p => (endOffset, p.UnixMs));
+        return new CleanerCheckpoint(Math.Min(FirstDirtyOffset, endOffset), Passes.Where(p => p.EndOffset < endOffset).Concat(reached).ToList());
+    }
+
     /// <summary>Blocking (temporary file, fdatasync, rename, directory fsync): call off the shard.</summary>
     public void Save(string directory)
     {

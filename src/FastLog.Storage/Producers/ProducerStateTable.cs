@@ -231,6 +231,9 @@ public sealed class ProducerStateTable
             .Where(p => p.Batches.Count > 0)
             .ToList();
 
+    /// <summary>Forgets every producer (the log they were rebuilt from was truncated: they are rebuilt again).</summary>
+    public void Clear() => _producers.Clear();
+
     /// <summary>Loads a snapshot taken by <see cref="Snapshot"/> (before any replay of later batches).</summary>
     public void Restore(IEnumerable<ProducerSnapshot> producers)
     {

@@ -83,7 +83,45 @@ internal sealed class TailCache
         }
     }
 
-    /// <summary>Releases every entry and the current chunk (the log is closing).</summary>
+    /// <summary>
+    /// Drops every batch at or after <paramref name="endOffset"/> (a follower's truncation): the
+    /// entries past it go, and an entry it cuts is replaced by one over the same bytes up to it
+    /// (a reader holding those bytes keeps them). The cache stays a suffix of the log.
+    /// </summary>
+    public void TruncateFrom(long endOffset)
+    {
+        while (_entries.Count > _head && _entries[^1].LastOffset >= endOffset)
+        {
+            var entry = _entries[^1];
+            var data = entry.Data.Span;
+            var kept = 0;
+            var lastKept = entry.BaseOffset - 1;
+            while (kept < data.Length)
+            {
+                var header = RecordBatchHeader.Read(data[kept..]);
+                if (header.LastOffset >= endOffset)
+                {
+                    break;
+                }
+
+                lastKept = header.LastOffset;
+                kept += header.TotalSize;
+            }
+
+            if (kept > 0)
+            {
+                _bytes -= entry.Data.Length - kept;
+                _entries[^1] = new Entry(entry.BaseOffset, lastKept, entry.Data with { Length = kept });
+                return;
+            }
+
+            _bytes -= entry.Data.Length;
+            entry.Data.Release();
+            _entries.RemoveAt(_entries.Count - 1);
+        }
+    }
+
+    /// <summary>Releases every entry and the current chunk (the log is closing, or starting over).</summary>
     public void Clear()
     {
         while (_head < _entries.Count)

@@ -16,10 +16,15 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
     private ManualResetValueTaskSourceCore<AppendResult> _core;
 
     public PendingAppend(CacheSlice data, long offsetCount, int leaderEpoch)
+        : this(data)
     {
-        Data = data;
         OffsetCount = offsetCount;
         LeaderEpoch = leaderEpoch;
+    }
+
+    private PendingAppend(CacheSlice data)
+    {
+        Data = data;
         MaxTimestamp = -1;
         for (ReadOnlySpan<byte> rest = data.Span; !rest.IsEmpty;)
         {
@@ -29,23 +34,46 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
         }
     }
 
+    /// <summary>
+    /// A follower's append of its leader's batches: they keep the offsets and leader epochs they
+    /// carry (<see cref="Assign"/> is never called), from <paramref name="baseOffset"/> (the first
+    /// batch's) to <paramref name="lastOffset"/> (the last batch's), gaps left by the leader's
+    /// cleaner included.
+    /// </summary>
+    public static PendingAppend Replicated(CacheSlice data, long baseOffset, long lastOffset) => new(data)
+    {
+        IsReplicated = true,
+        BaseOffset = baseOffset,
+        LastOffset = lastOffset,
+        OffsetCount = lastOffset - baseOffset + 1,
+        LeaderEpoch = -1,
+    };
+
     /// <summary>Stopwatch timestamp of when the append was queued (for <see cref="IStorageMetrics"/>).</summary>
     public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public CacheSlice Data { get; }
 
-    public long OffsetCount { get; }
+    /// <summary>Offsets from the first batch's base to the last batch's last offset.</summary>
+    public long OffsetCount { get; private init; }
 
-    public int LeaderEpoch { get; }
+    /// <summary>The epoch <see cref="Assign"/> stamps (a replicated append's batches carry their own).</summary>
+    public int LeaderEpoch { get; private init; }
+
+    /// <summary>The leader's batches, stored as they are (see <see cref="Replicated"/>).</summary>
+    public bool IsReplicated { get; private init; }
 
     /// <summary>Largest batch MaxTimestamp as the producer sent it (segment.ms roll decisions).</summary>
     public long MaxTimestamp { get; }
 
     public long BaseOffset { get; private set; } = -1;
 
-    public long LastOffset => BaseOffset + OffsetCount - 1;
+    public long LastOffset { get; private set; } = -1;
 
     public long LogAppendTime { get; private set; } = -1;
+
+    /// <summary>The last offset the append will have if the writer takes it when the log ends at <paramref name="next"/>.</summary>
+    public long LastOffsetIfTakenAt(long next) => IsReplicated ? LastOffset : next + OffsetCount - 1;
 
     public ValueTask<AppendResult> Task => new(this, _core.Version);
 
@@ -70,6 +98,8 @@ internal sealed class PendingAppend : PendingWork, IValueTaskSource<AppendResult
             next += header.LastOffsetDelta + 1;
             rest = rest[header.TotalSize..];
         }
+
+        LastOffset = next - 1;
     }
 
     public void Complete(long logStartOffset) =>
