@@ -158,6 +158,28 @@ public sealed class ReplicationTests : IDisposable
     }
 
     [Fact]
+    public async Task AKillAfterTheCut_BeforeTheCheckpoint_ReopensTruncated_ThoughTheOldCheckpointNamedTheCutBytes()
+    {
+        var (log, _) = await _shard.OpenFaulty(_options);
+        await Replicate(log, LeaderRun(0, 10, epoch: 1));
+        await _shard.Close(log);
+
+        // Reopened, the checkpoint names the whole segment (30 offsets) as verified.
+        var (follower, io) = await _shard.OpenFaulty(_options);
+        io.HoldSyncs();
+        var truncation = _shard.Run(async () => await follower.TruncateToAsync(15));
+        await io.SyncHeld; // the directory fsync before the cut
+        io.ReleaseSyncs();
+        io.HoldSyncs();
+        await io.SyncHeld; // the cut is made, its fdatasync and the new checkpoint not: the process "dies" here
+
+        await AssertReopensAs(_options, 15, LeaderRun(0, 5, epoch: 1), new EpochEntry(1, 0));
+
+        io.ReleaseSyncs();
+        await truncation;
+    }
+
+    [Fact]
     public async Task TruncationAcrossSegments_DeletesTheLaterOnes_AndTheCutOneBecomesActive()
     {
         var options = _options with { SegmentBytes = 1024 };
