@@ -33,38 +33,21 @@ public static class SupportedApis
         new(ApiKey.DescribeGroups, 0, 5, 5, static () => new DescribeGroupsRequest(), static () => new DescribeGroupsResponse()),
         new(ApiKey.ListGroups, 0, 4, 3, static () => new ListGroupsRequest(), static () => new ListGroupsResponse()),
         new(ApiKey.DeleteGroups, 0, 2, 2, static () => new DeleteGroupsRequest(), static () => new DeleteGroupsResponse()),
-        new(ApiKey.OffsetDelete, 0, 0, SupportedApi.NeverFlexible, static () => new OffsetDeleteRequest(), static () => new OffsetDeleteResponse()));
-
-    /// <summary>
-    /// APIs whose messages the codec encodes and decodes but the broker does not serve (yet):
-    /// not in <see cref="All"/>, so <see cref="Find"/>, <see cref="RequestFrame"/> dispatch and
-    /// ApiVersions ignore them; their messages still write and read (<see cref="FindCodec"/>), for
-    /// inter-broker clients and tests. An API moves to the table above once it has a handler.
-    /// </summary>
-    private static readonly SupportedApi[] CodecOnly =
-    [
-        new(ApiKey.AlterPartition, 0, 3, 0, static () => new AlterPartitionRequest(), static () => new AlterPartitionResponse()),
-    ];
+        new(ApiKey.OffsetDelete, 0, 0, SupportedApi.NeverFlexible, static () => new OffsetDeleteRequest(), static () => new OffsetDeleteResponse()),
+        new(ApiKey.AlterPartition, 0, 3, 0, static () => new AlterPartitionRequest(), static () => new AlterPartitionResponse()));
 
     /// <summary>Every supported API, ordered by key.</summary>
     public static IReadOnlyList<SupportedApi> All { get; } = ByKey.OfType<SupportedApi>().ToArray();
 
-    /// <summary>The APIs the codec implements without the broker serving them (see <see cref="CodecOnly"/>).</summary>
-    public static IReadOnlyList<SupportedApi> NotServed => CodecOnly;
-
     public static SupportedApi? Find(ApiKey apiKey) =>
         (uint)(short)apiKey < (uint)ByKey.Length ? ByKey[(short)apiKey] : null;
-
-    /// <summary>A served API (<see cref="Find"/>) or one the codec implements without serving it.</summary>
-    public static SupportedApi? FindCodec(ApiKey apiKey) =>
-        Find(apiKey) ?? Array.Find(CodecOnly, api => api.ApiKey == apiKey);
 
     public static bool IsSupported(ApiKey apiKey, short version) => Find(apiKey)?.Supports(version) == true;
 
     /// <summary>Flexible encoding for a version the codec implements; <see cref="ProtocolException"/> for anything else.</summary>
     public static bool IsFlexibleChecked(ApiKey apiKey, short version)
     {
-        var api = FindCodec(apiKey);
+        var api = Find(apiKey);
         if (api is null || !api.Supports(version))
             throw new ProtocolException($"{apiKey} v{version} is not supported.");
         return api.IsFlexible(version);
@@ -72,11 +55,11 @@ public static class SupportedApis
 
     /// <summary>Request header v2 for flexible versions, else v1 (also for unknown keys: the broker only needs the correlation id).</summary>
     public static short RequestHeaderVersion(ApiKey apiKey, short version) =>
-        FindCodec(apiKey)?.IsFlexible(version) == true ? (short)2 : (short)1;
+        Find(apiKey)?.IsFlexible(version) == true ? (short)2 : (short)1;
 
     /// <summary>Response header v1 for flexible versions, else v0; ApiVersions responses always use v0 (KIP-511).</summary>
     public static short ResponseHeaderVersion(ApiKey apiKey, short version) =>
-        apiKey != ApiKey.ApiVersions && FindCodec(apiKey)?.IsFlexible(version) == true ? (short)1 : (short)0;
+        apiKey != ApiKey.ApiVersions && Find(apiKey)?.IsFlexible(version) == true ? (short)1 : (short)0;
 
     private static SupportedApi?[] Build(params SupportedApi[] apis)
     {

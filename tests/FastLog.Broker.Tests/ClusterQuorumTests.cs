@@ -96,14 +96,14 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
         Assert.All(views, v => Assert.Equal(leaders, v.Partitions.OrderBy(p => p.PartitionId).Select(p => (p.PartitionId, p.Leader, string.Join(",", p.Replicas)))));
         Assert.Equal(3, leaders.Select(l => l.Leader).Distinct().Count());
         Assert.All(views[0].Partitions, p => Assert.Equal(3, p.Replicas.Length));
-        Assert.All(views[0].Partitions, p => Assert.Equal([p.Leader], p.InSyncReplicas)); // honest until followers replicate
+        Assert.All(views[0].Partitions, p => Assert.Equal(p.Replicas, p.InSyncReplicas)); // followers replicate (an idle partition stays in sync), in replica order
 
         // The operator's view: `fastlog cluster describe` through any broker, and broker 1's /metrics.
         var (exitCode, described, _) = await CliTopicCommandTests.RunAsync("cluster", "describe", "--bootstrap", _brokers[1].BootstrapServers);
         Assert.Equal(0, exitCode);
         Assert.Matches(@"Controller: [123]\b", described);
         Assert.Equal(3, described.Split('\n').Count(line => line.Contains("\track: ", StringComparison.Ordinal)));
-        Assert.All(leaders, l => Assert.Contains($"orders-{l.PartitionId}\tLeader: {l.Leader}\tEpoch: 0\tReplicas: {l.Item3}\tIsr: {l.Leader}", described, StringComparison.Ordinal));
+        Assert.All(leaders, l => Assert.Contains($"orders-{l.PartitionId}\tLeader: {l.Leader}\tEpoch: 0\tReplicas: {l.Item3}\tIsr: {l.Item3}", described, StringComparison.Ordinal));
         using (var http = new HttpClient())
         {
             var metrics = await http.GetStringAsync(new Uri($"http://{_brokers[0].Server.MetricsEndPoint}/metrics"));
@@ -155,8 +155,8 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
             Enumerable.Range(0, 6).SelectMany(p => new[] { $"{p}:v{p}@0", $"{p}:kcat-{p}@1" }).Order(StringComparer.Ordinal),
             read.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
-        // The controller stops: another is elected, the stopped broker is fenced, its partitions have
-        // no leader (their only in-sync replica is gone, no unclean election), and creation still works.
+        // The controller stops: another is elected, the stopped broker is fenced and leaves every ISR,
+        // its partitions move to in-sync followers (a clean election), and creation still works.
         var controllerId = (await WaitForMetadataAsync(_brokers[0], _ => true, "metadata")).Brokers.Count > 0
             ? _brokers.Select((b, i) => (b, i)).Single(x => x.b.Server.IsController).i
             : -1;
@@ -165,7 +165,16 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
         var survivor = _brokers.First(b => !ReferenceEquals(b, stopped));
         var afterwards = await WaitForMetadataAsync(survivor, m => m.Brokers.Count == 2, "the stopped controller fenced");
         var orphaned = afterwards.Topics.Single(t => t.Topic == "orders").Partitions.Where(p => p.Replicas.Length > 0 && leaders.Single(l => l.PartitionId == p.PartitionId).Leader == controllerId + 1);
-        Assert.All(orphaned, p => Assert.Equal(-1, p.Leader));
+        Assert.All(orphaned, p =>
+        {
+            Assert.NotEqual(-1, p.Leader);
+            Assert.NotEqual(controllerId + 1, p.Leader);
+            Assert.DoesNotContain(controllerId + 1, p.InSyncReplicas);
+        });
+
+        // Every record is still there: the followers had replicated them.
+        var reread = await ExternalClient.RunAsync("kcat", "apt-get install kcat", null, Patience, "-C", "-b", survivor.BootstrapServers, "-t", "orders", "-o", "beginning", "-e", "-q", "-f", "%p:%s@%o\n");
+        Assert.Equal(read.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), reread.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = survivor.BootstrapServers }).Build())
         {
             await admin.CreateTopicsAsync([new TopicSpecification { Name = "after-failover", NumPartitions = 2, ReplicationFactor = 2 }]);

@@ -1,6 +1,7 @@
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Partitions;
 using FastLog.Core;
+using FastLog.Metadata.Image;
 using FastLog.Protocol;
 using FastLog.Storage;
 
@@ -8,7 +9,9 @@ namespace FastLog.Broker.Tests;
 
 /// <summary>
 /// The produce checks of a partition on its owner shard, without the network: retries that find
-/// their original still being written, and the durability a retry's answer waits for.
+/// their original still being written, and the durability a retry's answer waits for; as a
+/// cluster leader, the high watermark over the ISR, what acks=all is answered, ISR proposals and
+/// the end offsets of its leader epochs.
 /// </summary>
 public sealed class PartitionReplicaTests : IDisposable
 {
@@ -55,6 +58,102 @@ public sealed class PartitionReplicaTests : IDisposable
             Assert.Equal(1, replica.Log.DurableEndOffset);
             Assert.Equal(1, replica.Log.LogEndOffset);
         });
+
+    private static readonly StorageOptions Replicated = new() { HighWatermarkMode = HighWatermarkMode.SetByOwner };
+
+    /// <summary>Broker 1 leads at <paramref name="leaderEpoch"/> with replicas 1, 2, 3.</summary>
+    private static PartitionImage Led(int[] isr, int leaderEpoch = 0, int partitionEpoch = 0) =>
+        new(0, [1, 2, 3], [.. isr], 1, leaderEpoch, partitionEpoch);
+
+    [Fact]
+    public Task HighWatermark_IsTheSmallestLogEndOverTheIsr_AndAcksAllWaitsForIt() => OnReplicaAsync(Replicated, async replica =>
+    {
+        replica.ApplyAssignment(Led([1, 2, 3]), localBroker: 1, minInSyncReplicas: 2, Environment.TickCount64);
+        Assert.Equal(ErrorCode.None, (await replica.AppendAsync(Batch(0), 1, Timeout)).Error);
+        Assert.Equal(0, replica.Log.HighWatermark); // no follower has fetched yet
+
+        var acksAll = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
+        await Task.Delay(50);
+        Assert.False(acksAll.IsCompleted);
+
+        replica.RecordFollowerFetch(2, 2, Environment.TickCount64);
+        Assert.Equal(0, replica.Log.HighWatermark); // broker 3 is in the ISR and has not fetched
+        replica.RecordFollowerFetch(3, 1, Environment.TickCount64);
+        Assert.Equal(1, replica.Log.HighWatermark);
+        await Task.Delay(50);
+        Assert.False(acksAll.IsCompleted); // its batch is at offset 1, not below the high watermark yet
+
+        replica.RecordFollowerFetch(3, 2, Environment.TickCount64);
+        Assert.Equal(2, replica.Log.HighWatermark);
+        Assert.Equal((ErrorCode.None, 1L), ((await acksAll).Error, (await acksAll).BaseOffset));
+    });
+
+    [Fact]
+    public Task AcksAll_IsAnsweredWithWhatBecameOfTheIsr() => OnReplicaAsync(Replicated, async replica =>
+    {
+        replica.ApplyAssignment(Led([1, 2]), localBroker: 1, minInSyncReplicas: 2, Environment.TickCount64);
+
+        // Nobody fetches: the request's own timeout.
+        Assert.Equal(ErrorCode.RequestTimedOut, (await replica.AppendAsync(Batch(0), -1, TimeSpan.FromMilliseconds(100))).Error);
+
+        // The ISR shrinks under min.insync.replicas while a request waits; the high watermark stays.
+        var waiting = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
+        await Task.Delay(50);
+        replica.ApplyAssignment(Led([1], partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 2, Environment.TickCount64);
+        Assert.Equal(ErrorCode.NotEnoughReplicasAfterAppend, (await waiting).Error);
+        replica.RecordFollowerFetch(2, 2, Environment.TickCount64);
+        Assert.Equal(0, replica.Log.HighWatermark);
+
+        // Leadership moves away while a request waits.
+        replica.ApplyAssignment(Led([1, 2], partitionEpoch: 2), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+        var orphaned = replica.AppendAsync(Batch(2), -1, Timeout).AsTask();
+        await Task.Delay(50);
+        replica.ApplyAssignment(new PartitionImage(0, [1, 2, 3], [2, 3], 2, 1, 3), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, (await orphaned).Error);
+        Assert.Equal(-1, replica.LeaderEpoch);
+    });
+
+    [Fact]
+    public Task Isr_ShrinksByFollowersThatStopCatchingUp_AndGrowsByOnesThatCaughtUp() => OnReplicaAsync(Replicated, async replica =>
+    {
+        var start = Environment.TickCount64;
+        replica.ApplyAssignment(Led([1, 2, 3]), localBroker: 1, minInSyncReplicas: 1, start);
+        Assert.Null(replica.ProposedIsr(start + 1000, lagMaxMs: 5000));
+
+        await replica.AppendAsync(Batch(0), 1, Timeout);
+        replica.RecordFollowerFetch(2, 1, start + 6000); // caught up
+        replica.RecordFollowerFetch(3, 0, start + 6000); // behind since the start
+        Assert.Equal([1, 2], replica.ProposedIsr(start + 6000, lagMaxMs: 5000)!.Value.ToArray());
+
+        // Asked for; not asked again at the same partition epoch.
+        replica.IsrChangeRequested(inFlight: true, start + 6000);
+        Assert.Null(replica.ProposedIsr(start + 6001, lagMaxMs: 5000));
+
+        // Committed; then broker 3 catches up to the high watermark and is proposed back.
+        replica.ApplyAssignment(Led([1, 2], partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 1, start + 6002);
+        Assert.Equal(1, replica.Log.HighWatermark);
+        Assert.Null(replica.ProposedIsr(start + 6003, lagMaxMs: 5000));
+        replica.RecordFollowerFetch(3, 1, start + 6004);
+        Assert.Equal([1, 2, 3], replica.ProposedIsr(start + 6005, lagMaxMs: 5000)!.Value.ToArray());
+    });
+
+    [Fact]
+    public Task A_new_leaders_epoch_counts_from_its_log_end_at_election_before_its_first_batch() => OnReplicaAsync(Replicated, async replica =>
+    {
+        replica.ApplyAssignment(Led([1, 2, 3], leaderEpoch: 4), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+        await replica.AppendAsync(Batch(0), 1, Timeout);
+        await replica.AppendAsync(Batch(1), 1, Timeout);
+
+        replica.ApplyAssignment(Led([1, 2, 3], leaderEpoch: 7, partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+        Assert.Equal((7, 2L), replica.EndOffsetForEpoch(7));
+        Assert.Equal((4, 2L), replica.EndOffsetForEpoch(4));
+        Assert.Equal((4, 2L), replica.EndOffsetForEpoch(5)); // epochs 5 and 6 wrote nothing here
+        Assert.Equal((-1, -1L), replica.EndOffsetForEpoch(8));
+
+        await replica.AppendAsync(Batch(2), 1, Timeout);
+        Assert.Equal((7, 3L), replica.EndOffsetForEpoch(7));
+        Assert.Equal((4, 2L), replica.EndOffsetForEpoch(4));
+    });
 
     /// <summary>Opens the partition on the shard, runs <paramref name="test"/> there and closes it.</summary>
     private Task OnReplicaAsync(StorageOptions options, Func<PartitionReplica, Task> test) => _shards.RunAsync(0, async () =>

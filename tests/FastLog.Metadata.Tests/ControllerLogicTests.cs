@@ -25,6 +25,43 @@ public sealed class ControllerLogicTests
         return image.Apply(ControllerLogic.CreateTopic(image, new TopicCreation(name, partitions, replicationFactor, NoConfigs), topicId), image.Offset + 1);
     }
 
+    /// <summary>Partition 0's followers fell behind: its leader asked for an ISR of itself alone.</summary>
+    private static MetadataImage ShrunkToLeader(MetadataImage image, Guid topicId)
+    {
+        var p = image.TopicsById[topicId].Partitions[0];
+        return image.Apply(ControllerLogic.AlterPartition(image, topicId, 0, p.Leader, p.LeaderEpoch, p.PartitionEpoch, [p.Leader]), image.Offset + 1);
+    }
+
+    [Fact]
+    public void An_isr_change_is_accepted_only_from_the_current_leader_and_partition_epoch()
+    {
+        var image = Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 3, out var topicId);
+        var p = image.TopicsById[topicId].Partitions[0];
+        var follower = p.Replicas[1];
+
+        var shrunk = image.Apply(ControllerLogic.AlterPartition(image, topicId, 0, p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Isr.Remove(follower)), 5);
+        var after = shrunk.TopicsById[topicId].Partitions[0];
+        Assert.DoesNotContain(follower, after.Isr);
+        Assert.Equal(p.PartitionEpoch + 1, after.PartitionEpoch);
+        Assert.Equal(p.LeaderEpoch, after.LeaderEpoch);
+
+        ControllerError Refused(MetadataImage at, int leader, int leaderEpoch, int partitionEpoch, ImmutableArray<int> isr) =>
+            Assert.Throws<ControllerException>(() => ControllerLogic.AlterPartition(at, topicId, 0, leader, leaderEpoch, partitionEpoch, isr)).Error;
+
+        // The same request again is stale: its partition epoch has passed.
+        Assert.Equal(ControllerError.InvalidUpdateVersion, Refused(shrunk, p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Isr.Remove(follower)));
+        Assert.Equal(ControllerError.FencedLeaderEpoch, Refused(shrunk, follower, p.LeaderEpoch, after.PartitionEpoch, [follower]));
+        Assert.Equal(ControllerError.FencedLeaderEpoch, Refused(shrunk, p.Leader, p.LeaderEpoch - 1, after.PartitionEpoch, after.Isr));
+        Assert.Equal(ControllerError.InvalidRequest, Refused(shrunk, p.Leader, p.LeaderEpoch, after.PartitionEpoch, [follower]));
+        Assert.Equal(ControllerError.InvalidRequest, Refused(shrunk, p.Leader, p.LeaderEpoch, after.PartitionEpoch, [p.Leader, 9]));
+
+        // A fenced follower cannot rejoin; once alive again it can, and the ISR stays in replica order.
+        var fenced = shrunk.Apply([new BrokerFencingRecord(follower, Fenced: true)], 6);
+        Assert.Equal(ControllerError.IneligibleReplica, Refused(fenced, p.Leader, p.LeaderEpoch, after.PartitionEpoch, after.Isr.Add(follower)));
+        var rejoined = shrunk.Apply(ControllerLogic.AlterPartition(shrunk, topicId, 0, p.Leader, p.LeaderEpoch, after.PartitionEpoch, after.Isr.Add(follower)), 7);
+        Assert.Equal(p.Replicas.ToArray(), rejoined.TopicsById[topicId].Partitions[0].Isr.ToArray());
+    }
+
     [Fact]
     public void Alive_members_are_registered_and_unfenced()
     {
@@ -44,7 +81,7 @@ public sealed class ControllerLogicTests
         Assert.Equal(6, partitions.Count);
         Assert.All(partitions, p => Assert.Equal(3, p.Replicas.Distinct().Count()));
         Assert.All(partitions, p => Assert.Equal(p.Replicas[0], p.Leader));
-        Assert.All(partitions, p => Assert.Equal([p.Leader], p.Isr.ToArray())); // only the leader holds data until followers replicate
+        Assert.All(partitions, p => Assert.Equal(p.Replicas.ToArray(), p.Isr.ToArray())); // nothing to replicate yet: every live replica is in sync
         // Each broker leads two of the six partitions.
         Assert.All(partitions.GroupBy(p => p.Leader), g => Assert.Equal(2, g.Count()));
     }
@@ -90,7 +127,7 @@ public sealed class ControllerLogicTests
     [Fact]
     public void Fencing_the_last_isr_member_takes_the_partition_offline_without_unclean_election()
     {
-        var image = Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 3, out _);
+        var image = ShrunkToLeader(Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 3, out var topicId), topicId);
         var leader = image.TopicsByName["t"].Partitions[0].Leader;
 
         var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(leader)], uncleanLeaderElection: _ => false), 10);
@@ -100,7 +137,7 @@ public sealed class ControllerLogicTests
         Assert.Equal(PartitionRecord.NoLeader, partition.Leader);
         Assert.Equal([leader], partition.Isr.ToArray()); // the last in-sync replica stays, so it can lead again
         Assert.Equal(1, partition.LeaderEpoch);
-        Assert.Equal(1, partition.PartitionEpoch);
+        Assert.Equal(2, partition.PartitionEpoch);
 
         // It comes back: it leads again, with a new epoch.
         var back = after.Apply(ControllerLogic.ReconcileMembership(after, [Alive(leader)], _ => false), 11);
@@ -135,9 +172,11 @@ public sealed class ControllerLogicTests
     [Fact]
     public void Unclean_election_picks_a_live_out_of_sync_replica_when_allowed()
     {
-        var image = Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 2, out _);
+        var image = ShrunkToLeader(Create(Cluster(Alive(1), Alive(2), Alive(3)), "t", 1, 2, out var topicId), topicId);
         var partition = image.TopicsByName["t"].Partitions[0];
 
+        Assert.Equal(PartitionRecord.NoLeader, image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(partition.Leader)], uncleanLeaderElection: _ => false), 10)
+            .TopicsByName["t"].Partitions[0].Leader);
         var after = image.Apply(ControllerLogic.ReconcileMembership(image, [Dead(partition.Leader)], uncleanLeaderElection: _ => true), 10);
 
         var moved = after.TopicsByName["t"].Partitions[0];

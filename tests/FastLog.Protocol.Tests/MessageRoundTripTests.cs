@@ -6,15 +6,14 @@ namespace FastLog.Protocol.Tests;
 /// For every supported API, every version, request and response: a message with non-default
 /// values in every field is written, read back and compared. Fields the version does not carry
 /// come back as their defaults; every other field must survive, the whole input must be
-/// consumed and re-encoding must give the same bytes. APIs the codec implements without the
-/// broker serving them (<see cref="SupportedApis.NotServed"/>) are covered the same way.
+/// consumed and re-encoding must give the same bytes.
 /// </summary>
 public sealed class MessageRoundTripTests
 {
     public static TheoryData<short, short, bool> AllVersions()
     {
         var data = new TheoryData<short, short, bool>();
-        foreach (var api in CodecApis)
+        foreach (var api in SupportedApis.All)
         {
             for (var v = api.MinVersion; v <= api.MaxVersion; v++)
             {
@@ -30,7 +29,7 @@ public sealed class MessageRoundTripTests
     [MemberData(nameof(AllVersions))]
     public void Message_RoundTrips_WithEveryFieldSet(short apiKey, short version, bool response)
     {
-        var api = SupportedApis.FindCodec((ApiKey)apiKey)!;
+        var api = SupportedApis.Find((ApiKey)apiKey)!;
         var factory = response ? api.CreateResponse : api.CreateRequest;
         var original = new MessageFiller(seed: apiKey * 100 + version).Fill(factory());
 
@@ -50,7 +49,7 @@ public sealed class MessageRoundTripTests
     [MemberData(nameof(AllVersions))]
     public void Message_Truncated_ThrowsProtocolException(short apiKey, short version, bool response)
     {
-        var api = SupportedApis.FindCodec((ApiKey)apiKey)!;
+        var api = SupportedApis.Find((ApiKey)apiKey)!;
         var factory = response ? api.CreateResponse : api.CreateRequest;
         var bytes = Encode(new MessageFiller(seed: apiKey).Fill(factory()), version);
         for (var cut = 0; cut < bytes.Length; cut += Math.Max(1, bytes.Length / 16))
@@ -67,7 +66,7 @@ public sealed class MessageRoundTripTests
     [Fact]
     public void EveryField_IsCarried_ByAtLeastOneSupportedVersion()
     {
-        foreach (var api in CodecApis)
+        foreach (var api in SupportedApis.All)
         {
             foreach (var factory in new[] { api.CreateRequest, api.CreateResponse })
             {
@@ -91,7 +90,7 @@ public sealed class MessageRoundTripTests
     [Fact]
     public void Versions_OutsideTheRange_AreRefused()
     {
-        foreach (var api in CodecApis)
+        foreach (var api in SupportedApis.All)
         {
             using var writer = new KafkaWriter();
             Assert.Throws<ProtocolException>(() => api.CreateRequest().Write(writer, (short)(api.MaxVersion + 1)));
@@ -102,9 +101,6 @@ public sealed class MessageRoundTripTests
             });
         }
     }
-
-    /// <summary>Every API whose messages the codec writes and reads: served or not.</summary>
-    private static IEnumerable<SupportedApi> CodecApis => SupportedApis.All.Concat(SupportedApis.NotServed);
 
     internal static byte[] Encode(KafkaMessage message, short version)
     {

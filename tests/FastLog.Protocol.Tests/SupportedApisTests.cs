@@ -32,6 +32,7 @@ public sealed class SupportedApisTests
     [InlineData((short)ApiKey.IncrementalAlterConfigs, 0, 1, 1)]
     [InlineData((short)ApiKey.OffsetDelete, 0, 0, short.MaxValue)]
     [InlineData((short)ApiKey.DescribeCluster, 0, 1, 0)]
+    [InlineData((short)ApiKey.AlterPartition, 0, 3, 0)]
     public void Range_IsAsAdvertised(short key, short min, short max, short firstFlexible)
     {
         var apiKey = (ApiKey)key;
@@ -47,26 +48,9 @@ public sealed class SupportedApisTests
     [Fact]
     public void Table_HasExactlyTheAdvertisedApis()
     {
-        Assert.Equal(27, SupportedApis.All.Count);
+        Assert.Equal(28, SupportedApis.All.Count);
         Assert.Null(SupportedApis.Find((ApiKey)(-1)));
         Assert.Null(SupportedApis.Find((ApiKey)500));
-    }
-
-    [Fact]
-    public void AlterPartition_IsEncodedButNotServed()
-    {
-        // The codec writes and reads it (flexible in every version, v0–3) for the broker's
-        // controller client; the broker neither dispatches nor advertises it.
-        Assert.Null(SupportedApis.Find(ApiKey.AlterPartition));
-        Assert.False(SupportedApis.IsSupported(ApiKey.AlterPartition, 3));
-        Assert.DoesNotContain(SupportedApis.All, api => api.ApiKey == ApiKey.AlterPartition);
-        var api = Assert.Single(SupportedApis.NotServed);
-        Assert.Equal((ApiKey.AlterPartition, (short)0, (short)3, (short)0), (api.ApiKey, api.MinVersion, api.MaxVersion, api.FirstFlexibleVersion));
-        Assert.Same(api, SupportedApis.FindCodec(ApiKey.AlterPartition));
-        Assert.IsType<AlterPartitionRequest>(api.CreateRequest());
-        Assert.IsType<AlterPartitionResponse>(api.CreateResponse());
-        Assert.Equal(2, SupportedApis.RequestHeaderVersion(ApiKey.AlterPartition, 0));
-        Assert.Equal(1, SupportedApis.ResponseHeaderVersion(ApiKey.AlterPartition, 0));
     }
 
     [Theory]

@@ -95,6 +95,19 @@ public sealed class BrokerOptions
     /// <summary>default.replication.factor: replicas of an auto-created topic, or of one created with replication factor -1 (Kafka's 1).</summary>
     public int DefaultReplicationFactor { get; set; } = 1;
 
+    /// <summary>
+    /// replica.lag.time.max.ms: a follower that has not caught up with the leader's log end for this
+    /// long leaves the ISR (Kafka's 30 s); it rejoins once it has caught up again.
+    /// </summary>
+    public int ReplicaLagTimeMaxMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// replica.flush.before.fetch: a follower fdatasyncs what it appended before its next fetch tells
+    /// the leader its log end, so an acks=all record is on disk on min.insync.replicas brokers before
+    /// the producer hears "ok" (stronger than Kafka, which counts page-cache copies). false: Kafka's behaviour.
+    /// </summary>
+    public bool ReplicaFlushBeforeFetch { get; set; } = true;
+
     /// <summary>offsets.topic.replication.factor: replicas of each __consumer_offsets partition in a cluster (Kafka's 3; fewer when the quorum has fewer voters).</summary>
     public int OffsetsTopicReplicationFactor { get; set; } = 3;
 
@@ -279,6 +292,11 @@ public sealed class BrokerOptions
         if (QuorumVoters.Count > 0 && (ClusterListen is null || !QuorumVoters.ContainsKey(NodeId)))
         {
             throw new ArgumentException($"controller.quorum.voters needs gossip (--cluster-listen) and must list this node ({NodeId}); it lists {string.Join(",", QuorumVoters.Keys)}");
+        }
+
+        if (ReplicaLagTimeMaxMs < 100)
+        {
+            throw new ArgumentException($"replica.lag.time.max.ms must be >= 100, not {ReplicaLagTimeMaxMs}");
         }
 
         if (DefaultReplicationFactor < 1 || OffsetsTopicReplicationFactor < 1)

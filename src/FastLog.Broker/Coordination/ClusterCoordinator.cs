@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Groups;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Replication;
 using FastLog.Broker.Topics;
 using FastLog.Client;
 using FastLog.Cluster;
@@ -42,6 +43,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private readonly PartitionManager _partitions;
     private readonly ILogger _logger;
     private readonly MetadataImage[] _shardImages;
+    private readonly ReplicaManager _replicas;
     private readonly Channel<MetadataImage> _images = Channel.CreateBounded<MetadataImage>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Channel<bool> _controlSignals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -62,6 +64,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         _partitions = partitions;
         _logger = logger;
         _shardImages = Enumerable.Repeat(MetadataImage.Empty, partitions.Shards.Count).ToArray();
+        _replicas = new ReplicaManager(options, partitions, AlterPartitionAsync, logger);
     }
 
     public int NodeId => _options.NodeId;
@@ -106,6 +109,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         _quorum.ControllerChanged += _ => _controlSignals.Writer.TryWrite(true);
         _gossip.MemberChanged += _ => _controlSignals.Writer.TryWrite(true);
         _images.Writer.TryWrite(_quorum.Image);
+        _replicas.Start();
         _following = Task.Run(FollowImagesAsync);
         _controlling = Task.Run(ControlAsync);
         return Task.CompletedTask;
@@ -244,6 +248,43 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// A leader's ISR change, decided by the controller: this broker's own quorum node when it
+    /// leads, else forwarded as Kafka's AlterPartition. Throws when refused (stale epochs: the
+    /// image that superseded the request is on its way) or when no controller answers.
+    /// </summary>
+    public async Task AlterPartitionAsync(IsrChange change)
+    {
+        if (IsController)
+        {
+            await DecideIsrChangeAsync(NodeId, change).ConfigureAwait(false);
+            return;
+        }
+
+        var request = new AlterPartitionRequest { BrokerId = NodeId };
+        request.Topics.Add(new AlterPartitionRequest.TopicData
+        {
+            TopicId = change.TopicId,
+            Partitions = [new AlterPartitionRequest.PartitionData { PartitionIndex = change.Partition, LeaderEpoch = change.LeaderEpoch, PartitionEpoch = change.PartitionEpoch, NewIsr = [.. change.NewIsr] }],
+        });
+        var response = await ForwardToControllerAsync<AlterPartitionResponse>(request, AlterPartitionVersion).ConfigureAwait(false);
+        var error = response.ErrorCode != ErrorCode.None ? response.ErrorCode : response.Topics.SingleOrDefault()?.Partitions.SingleOrDefault()?.ErrorCode ?? ErrorCode.UnknownServerError;
+        if (error != ErrorCode.None)
+        {
+            throw new ControllerException(ControllerError.NotController, $"The controller refused the ISR change: {error}.");
+        }
+    }
+
+    /// <summary>On the controller: <paramref name="leaderId"/>'s ISR change; returns the partition as committed (refusals throw <see cref="ControllerException"/>).</summary>
+    public async Task<PartitionImage> DecideIsrChangeAsync(int leaderId, IsrChange change)
+    {
+        var image = await DecideAsync(image => ControllerLogic.AlterPartition(image, change.TopicId, change.Partition, leaderId, change.LeaderEpoch, change.PartitionEpoch, change.NewIsr)).ConfigureAwait(false);
+        return image.TopicsById[change.TopicId].Partitions[change.Partition];
+    }
+
+    /// <summary>AlterPartition as brokers send it: v2, the first with topic ids and the ISR as broker ids.</summary>
+    public const short AlterPartitionVersion = 2;
+
     private Task<MetadataImage> DecideAsync(Func<MetadataImage, IReadOnlyList<MetadataRecord>> decide) => _quorum.SubmitAsync(decide, _stopping.Token);
 
     private static ControllerError ToControllerError(ErrorCode code) => code switch
@@ -319,25 +360,10 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         Volatile.Write(ref _followed, image);
         await Task.WhenAll(Enumerable.Range(0, _shardImages.Length).Select(shard => _partitions.OnShardAsync(shard, (this, image), static s =>
         {
-            s.Item1.LeadHere(s.image);
+            s.Item1._replicas.ApplyOnShard(s.image);
             Volatile.Write(ref s.Item1._shardImages[Shard.Current!.Id], s.image);
             return ValueTask.FromResult(true);
         }).AsTask())).ConfigureAwait(false);
-    }
-
-    /// <summary>On a shard: every partition it owns that this broker leads takes the image's leader epoch for its appends.</summary>
-    private void LeadHere(MetadataImage image)
-    {
-        foreach (var topic in image.TopicsByName.Values)
-        {
-            foreach (var partition in topic.Partitions.Where(p => p.Leader == NodeId))
-            {
-                if (_partitions.FindOnOwner(new TopicPartition(topic.Name, partition.Partition)) is { } replica)
-                {
-                    replica.LeaderEpoch = partition.LeaderEpoch;
-                }
-            }
-        }
     }
 
     private void LogChanges(MetadataImage previous, MetadataImage image)
@@ -415,9 +441,15 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>The topic's unclean.leader.election.enable, else the broker default (server.properties), else Kafka's false.</summary>
+    /// <summary>
+    /// The topic's unclean.leader.election.enable, else the broker default (server.properties), else
+    /// Kafka's false. __consumer_offsets always allows it: group state lives in each coordinator's
+    /// own offsets log, not in replicated partitions (yet), so no replica is more in sync than
+    /// another and any live one may coordinate.
+    /// </summary>
     private bool UncleanLeaderElectionAllowed(TopicImage topic) =>
-        (topic.Configs.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)
+        topic.Name == GroupPlacement.OffsetsTopic
+        || (topic.Configs.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)
             ?? _options.TopicDefaults.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)) == "true";
 
     /// <summary>
@@ -443,6 +475,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_following, _controlling).ConfigureAwait(false);
+        await _replicas.DisposeAsync().ConfigureAwait(false);
         _toController?.Dispose();
         _stopping.Dispose();
         _forwardGate.Dispose();

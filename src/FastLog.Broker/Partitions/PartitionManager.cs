@@ -64,6 +64,10 @@ public sealed class PartitionManager
         return _tables[shard.Id].GetValueOrDefault(partition);
     }
 
+    /// <summary>Every partition open on the calling shard (the ones it owns); call on a shard only, and do not keep it across awaits.</summary>
+    public IReadOnlyCollection<PartitionReplica> OwnedHere =>
+        _tables[(Shard.Current ?? throw new InvalidOperationException("Partitions are reached on their owner shard.")).Id].Values;
+
     /// <summary>Runs <paramref name="work"/> on shard <paramref name="target"/>, from a shard or from any other thread.</summary>
     public ValueTask<TResult> OnShardAsync<TState, TResult>(int target, TState state, Func<TState, ValueTask<TResult>> work) =>
         _shards.SubmitAsync(target, state, work);
@@ -286,6 +290,8 @@ public sealed class PartitionManager
             // Appends complete once written; acks=all (and "durable" ack mode) add an explicit flush
             // (see PartitionReplica.AppendAsync), and the interval flush covers the rest.
             Durability = DurabilityMode.Interval,
+            // In a cluster the partition's leader moves the high watermark as the ISR catches up (PartitionReplica.Replication.cs).
+            HighWatermarkMode = _options.QuorumVoters.Count > 0 ? HighWatermarkMode.SetByOwner : HighWatermarkMode.FollowsLogEnd,
             FlushInterval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs),
             Log = message => _logger.LogInformation("{Topic}: {Message}", topic.Name, message),
             LogWarning = message => _logger.LogWarning("{Topic}: {Message}", topic.Name, message),

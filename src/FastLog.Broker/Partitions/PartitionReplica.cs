@@ -14,7 +14,7 @@ namespace FastLog.Broker.Partitions;
 /// signal that wakes fetch long-polls when records arrive. Every member runs on the owner shard
 /// (reached from other shards through Shard.SubmitTo), so nothing here is synchronized.
 /// </summary>
-public sealed class PartitionReplica
+public sealed partial class PartitionReplica
 {
     private readonly AckDurability _ackDurability;
     private readonly List<FetchWaiter> _waiters = [];
@@ -50,7 +50,7 @@ public sealed class PartitionReplica
     /// <summary>
     /// Appends the producer's records (exactly one RecordBatch, as Kafka requires from Produce v3 on),
     /// applying the idempotent-producer checks. <paramref name="acks"/> -1 completes once the batch
-    /// is durable (fdatasync); 1 completes when it is written, or durable in "durable" ack mode. A
+    /// is durable (fdatasync) and, in a cluster, below the high watermark (held by the whole ISR); 1 completes when it is written, or durable in "durable" ack mode. A
     /// retry whose original is still being written waits for it, at most <paramref name="timeout"/>
     /// (the request's timeout_ms): appended, the retry is answered with the original's offsets;
     /// failed, the retry is checked again as a fresh batch.
@@ -77,7 +77,7 @@ public sealed class PartitionReplica
         var header = RecordBatchHeader.Read(records.Span);
         if (header.ProducerId < 0)
         {
-            return await AppendCheckedAsync(records, acks, header.ProducerId, reservation: null);
+            return await AppendCheckedAsync(records, acks, timeout, header.ProducerId, reservation: null);
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
@@ -86,7 +86,7 @@ public sealed class PartitionReplica
             switch (Log.Producers.Check(header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount, out var entry))
             {
                 case ProducerBatchCheck.Accept:
-                    return await AppendCheckedAsync(records, acks, header.ProducerId, entry);
+                    return await AppendCheckedAsync(records, acks, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline), header.ProducerId, entry);
                 case ProducerBatchCheck.Duplicate when entry!.InFlight:
                     if (await WaitSettledAsync(entry, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline)) is not { } appended)
                     {
@@ -97,12 +97,12 @@ public sealed class PartitionReplica
                     // Appended: answer as a duplicate. Failed (nothing of it stored): check again, as a fresh batch.
                     if (appended)
                     {
-                        return await AnswerDuplicateAsync(entry, acks);
+                        return await AnswerDuplicateAsync(entry, acks, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline));
                     }
 
                     break;
                 case ProducerBatchCheck.Duplicate:
-                    return await AnswerDuplicateAsync(entry!, acks);
+                    return await AnswerDuplicateAsync(entry!, acks, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline));
                 case ProducerBatchCheck.DuplicateNotRemembered:
                     return new AppendOutcome(ErrorCode.DuplicateSequenceNumber, LogStartOffset: Log.LogStartOffset,
                         Message: $"Batch sequences {header.BaseSequence}.. were appended before the batches producer {header.ProducerId} has remembered.");
@@ -117,7 +117,7 @@ public sealed class PartitionReplica
     }
 
     /// <summary>Appends a batch that passed the producer checks (<paramref name="reservation"/>: its sequences, for an idempotent producer).</summary>
-    private async ValueTask<AppendOutcome> AppendCheckedAsync(ReadOnlyMemory<byte> records, short acks, long producerId, ProducerStateTable.BatchEntry? reservation)
+    private async ValueTask<AppendOutcome> AppendCheckedAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout, long producerId, ProducerStateTable.BatchEntry? reservation)
     {
         AppendResult result;
         try
@@ -141,9 +141,15 @@ public sealed class PartitionReplica
         }
 
         SignalAppended();
+        UpdateHighWatermark();
         if (NeedsFlush(acks, result.LastOffset) && await FlushAsync() is { } failure)
         {
             return failure;
+        }
+
+        if (acks == -1 && await WaitForReplicasAsync(result.LastOffset, timeout) is var replicated and not ErrorCode.None)
+        {
+            return new AppendOutcome(replicated, Message: $"The batch at offset {result.BaseOffset} is in the leader's log but was not acknowledged by the ISR: {replicated}.");
         }
 
         return new AppendOutcome(ErrorCode.None, result.BaseOffset, result.LogAppendTime, result.LogStartOffset);
@@ -153,11 +159,16 @@ public sealed class PartitionReplica
     /// Kafka's answer to a retried batch already in the log: its original offsets (log append time
     /// unknown, -1), once it is as durable as this request's acks demand (the original may have come with acks=1).
     /// </summary>
-    private async ValueTask<AppendOutcome> AnswerDuplicateAsync(ProducerStateTable.BatchEntry original, short acks)
+    private async ValueTask<AppendOutcome> AnswerDuplicateAsync(ProducerStateTable.BatchEntry original, short acks, TimeSpan timeout)
     {
         if (NeedsFlush(acks, original.LastOffset) && await FlushAsync() is { } failure)
         {
             return failure;
+        }
+
+        if (acks == -1 && await WaitForReplicasAsync(original.LastOffset, timeout) is var replicated and not ErrorCode.None)
+        {
+            return new AppendOutcome(replicated, Message: $"The retried batch at offset {original.BaseOffset} was not acknowledged by the ISR: {replicated}.");
         }
 
         return new AppendOutcome(ErrorCode.None, original.BaseOffset, LogStartOffset: Log.LogStartOffset);

@@ -88,6 +88,12 @@ public static class BrokerOptionsLoader
             case "default.replication.factor":
                 options.DefaultReplicationFactor = Int(value);
                 return true;
+            case "replica.lag.time.max.ms":
+                options.ReplicaLagTimeMaxMs = Int(value);
+                return true;
+            case "replica.flush.before.fetch":
+                options.ReplicaFlushBeforeFetch = bool.Parse(value);
+                return true;
             case "offsets.topic.replication.factor":
                 options.OffsetsTopicReplicationFactor = Int(value);
                 return true;

@@ -8,6 +8,14 @@ public enum ControllerError
     InvalidPartitions,
     InvalidReplicationFactor,
     InvalidReplicaAssignment,
+    /// <summary>An ISR change from a broker that no longer leads the partition at that leader epoch (FENCED_LEADER_EPOCH).</summary>
+    FencedLeaderEpoch,
+    /// <summary>An ISR change based on a partition epoch the partition has moved past (INVALID_UPDATE_VERSION).</summary>
+    InvalidUpdateVersion,
+    /// <summary>An ISR change naming a fenced broker as a new member (INELIGIBLE_REPLICA).</summary>
+    IneligibleReplica,
+    /// <summary>An ISR that is not a set of the partition's replicas including its leader (INVALID_REQUEST).</summary>
+    InvalidRequest,
     /// <summary>This broker is not the controller (the Raft leader), or stopped being it during the change.</summary>
     NotController,
 }

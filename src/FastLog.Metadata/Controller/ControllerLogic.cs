@@ -142,13 +142,61 @@ public static class ControllerLogic
     }
 
     /// <summary>
-    /// A new partition: its ISR is the first live replica alone. Until followers replicate, only
-    /// the leader holds the partition's records, so only the leader is reported in sync.
+    /// A new partition: every live replica is in sync (there is nothing to replicate yet), led by
+    /// the first of them. Without a live replica it starts offline, its ISR the first replica.
     /// </summary>
     private static PartitionRecord NewPartition(MetadataImage image, Guid topicId, int partition, ImmutableArray<int> replicas)
     {
-        var leader = replicas.FirstOrDefault(image.IsLive, PartitionRecord.NoLeader);
-        return new PartitionRecord(topicId, partition, replicas, leader == PartitionRecord.NoLeader ? [replicas[0]] : [leader], leader, 0, 0);
+        var live = replicas.Where(image.IsLive).ToImmutableArray();
+        return live.IsEmpty
+            ? new PartitionRecord(topicId, partition, replicas, [replicas[0]], PartitionRecord.NoLeader, 0, 0)
+            : new PartitionRecord(topicId, partition, replicas, live, live[0], 0, 0);
+    }
+
+    /// <summary>
+    /// Kafka's AlterPartition: a partition's leader asks for a new ISR (a follower fell more than
+    /// replica.lag.time.max.ms behind, or caught up again). Accepted only from the current leader at
+    /// its current leader epoch and partition epoch (a stale request, sent before a leader or ISR
+    /// change the sender has not seen, is refused so it cannot undo that change); the new ISR must
+    /// be replicas, include the leader, and every member it adds must be live (unfenced). The record
+    /// raises the partition epoch; the leader uses the new ISR only once it is committed.
+    /// </summary>
+    public static IReadOnlyList<MetadataRecord> AlterPartition(MetadataImage image, Guid topicId, int partition, int leaderId, int leaderEpoch, int partitionEpoch, ImmutableArray<int> newIsr)
+    {
+        if (!image.TopicsById.TryGetValue(topicId, out var topic) || partition < 0 || partition >= topic.Partitions.Count)
+        {
+            throw new ControllerException(ControllerError.UnknownTopic, $"Partition {partition} of topic {topicId} does not exist.");
+        }
+
+        var current = topic.Partitions[partition];
+        if (current.Leader != leaderId || current.LeaderEpoch != leaderEpoch)
+        {
+            throw new ControllerException(ControllerError.FencedLeaderEpoch,
+                $"{topic.Name}-{partition}: broker {leaderId} at leader epoch {leaderEpoch} is not the leader (leader {current.Leader}, epoch {current.LeaderEpoch}).");
+        }
+
+        if (current.PartitionEpoch != partitionEpoch)
+        {
+            throw new ControllerException(ControllerError.InvalidUpdateVersion,
+                $"{topic.Name}-{partition}: partition epoch {partitionEpoch} is stale (now {current.PartitionEpoch}).");
+        }
+
+        if (newIsr.IsEmpty || !newIsr.Contains(leaderId) || newIsr.Distinct().Count() != newIsr.Length || newIsr.Any(r => !current.Replicas.Contains(r)))
+        {
+            throw new ControllerException(ControllerError.InvalidRequest,
+                $"{topic.Name}-{partition}: ISR [{string.Join(",", newIsr)}] must be distinct replicas of [{string.Join(",", current.Replicas)}] including the leader {leaderId}.");
+        }
+
+        if (newIsr.FirstOrDefault(r => !current.Isr.Contains(r) && !image.IsLive(r), int.MinValue) is var fenced and not int.MinValue)
+        {
+            throw new ControllerException(ControllerError.IneligibleReplica, $"{topic.Name}-{partition}: broker {fenced} is fenced and cannot join the ISR.");
+        }
+
+        // Kept in replica order, so the ISR reads the same however members joined.
+        var isr = current.Replicas.Where(newIsr.Contains).ToImmutableArray();
+        return isr.SequenceEqual(current.Isr)
+            ? []
+            : [(current with { Isr = isr, PartitionEpoch = current.PartitionEpoch + 1 }).ToRecord(topicId)];
     }
 
     private static IReadOnlyList<ImmutableArray<int>> Place(MetadataImage image, int firstPartition, int count, int replicationFactor, int start)

@@ -28,6 +28,7 @@ internal static class ApiHandlers
         new IncrementalAlterConfigsHandler(),
         new DeleteRecordsHandler(),
         new OffsetForLeaderEpochHandler(),
+        new AlterPartitionHandler(),
         new DescribeLogDirsHandler(),
         new DescribeClusterHandler(),
         new FindCoordinatorHandler(),

@@ -16,15 +16,19 @@ namespace FastLog.Server.Handlers;
 /// chunks and segment file ranges are spliced into the response (<see cref="LogRecordsPayload"/>).
 /// Approximation: min_bytes is compared per owner shard, not summed across owners.
 /// Incremental fetch sessions are not offered (session id 0), so clients send full fetches.
-/// Fetches older than v10 never get zstd batches (<see cref="LegacyZstd"/>).
+/// Fetches older than v10 never get zstd batches (<see cref="LegacyZstd"/>). A follower's fetch
+/// (replica_id set) reads up to the log end rather than the high watermark, reports the follower's
+/// progress to the partition (which moves the high watermark) and is told where it diverged.
 /// </summary>
 internal sealed class FetchHandler : ApiHandler<FetchRequest>
 {
     public override ApiKey ApiKey => ApiKey.Fetch;
 
-    private readonly record struct FetchItem(TopicPartition Partition, long Offset, int MaxBytes);
+    /// <summary>One partition to read; <paramref name="ReplicaId"/> &gt;= 0 for a follower's fetch (KIP-320's last fetched epoch with it, -1 when unknown).</summary>
+    private readonly record struct FetchItem(TopicPartition Partition, long Offset, int MaxBytes, int ReplicaId, int LastFetchedEpoch);
 
-    private readonly record struct PartitionRead(ErrorCode Error, LogReadResult? Read, long HighWatermark, long LogStartOffset);
+    /// <summary>What one partition answers; <paramref name="Diverging"/> tells a follower where its log left the leader's.</summary>
+    private readonly record struct PartitionRead(ErrorCode Error, LogReadResult? Read, long HighWatermark, long LogStartOffset, (int Epoch, long EndOffset)? Diverging = null);
 
     protected override async ValueTask<KafkaMessage?> HandleAsync(RequestContext context, FetchRequest request)
     {
@@ -38,7 +42,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
 
         var requested = PartitionRequests.Resolve(broker, request.Topics, response.Responses, p => p.Partition,
             p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error, p => p.CurrentLeaderEpoch);
-        var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes))).ToList();
+        var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes), request.ReplicaId, r.Request.LastFetchedEpoch)).ToList();
         var slots = requested.Select(r => r.Slot).ToList();
         var deadline = Stopwatch.GetTimestamp() + (Math.Max(request.MaxWaitMs, 0) * Stopwatch.Frequency / 1000);
         var reads = await ReadAsync(broker.Partitions, items, Math.Max(request.MinBytes, 1), deadline);
@@ -51,6 +55,11 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             slot.HighWatermark = read.HighWatermark;
             slot.LastStableOffset = read.HighWatermark;
             slot.LogStartOffset = read.LogStartOffset;
+            if (read.Diverging is { } diverging)
+            {
+                slot.DivergingEpoch = new FetchResponse.EpochEndOffset { Epoch = diverging.Epoch, EndOffset = diverging.EndOffset };
+            }
+
             if (read.Read is not { } result)
             {
                 continue;
@@ -173,7 +182,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             {
                 var reads = await ReadOnceAsync(replicas);
                 var remaining = deadline - Stopwatch.GetTimestamp();
-                if (_waiter.CalledOff || remaining <= 0 || reads.Any(r => r.Error != ErrorCode.None) || reads.Sum(r => r.Read?.Length ?? 0) >= minBytes)
+                if (_waiter.CalledOff || remaining <= 0 || reads.Any(r => r.Error != ErrorCode.None || r.Diverging is not null) || reads.Sum(r => r.Read?.Length ?? 0) >= minBytes)
                 {
                     return reads;
                 }
@@ -226,9 +235,17 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
                 return new PartitionRead(ErrorCode.KafkaStorageError, null, -1, -1);
             }
 
+            if (item.ReplicaId >= 0 && FollowerDivergence(replica, item) is { } diverging)
+            {
+                return new PartitionRead(ErrorCode.None, null, replica.Log.HighWatermark, replica.Log.LogStartOffset, diverging);
+            }
+
             try
             {
-                var read = await replica.Log.ReadAsync(item.Offset, item.MaxBytes);
+                // A follower reads up to the log end, since it is what moves the high watermark; consumers up to the high watermark.
+                var read = item.ReplicaId >= 0
+                    ? await replica.Log.ReadAsync(item.Offset, item.MaxBytes, long.MaxValue)
+                    : await replica.Log.ReadAsync(item.Offset, item.MaxBytes);
                 return new PartitionRead(ErrorCode.None, read, read.HighWatermark, read.LogStartOffset);
             }
             catch (LogOffsetOutOfRangeException e)
@@ -239,6 +256,24 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             {
                 return new PartitionRead(StorageErrors.ToErrorCode(e), null, replica.Log.HighWatermark, replica.Log.LogStartOffset);
             }
+        }
+
+        /// <summary>
+        /// A follower's fetch: first its progress (its fetch offset is its log end), then KIP-320's
+        /// check. When this log's end for the follower's last fetched epoch is a different epoch or
+        /// lies below the fetch offset, the follower holds records the leader does not: it gets that
+        /// (epoch, end offset) as diverging_epoch, no records, and truncates before fetching again.
+        /// </summary>
+        private static (int Epoch, long EndOffset)? FollowerDivergence(PartitionReplica replica, FetchItem item)
+        {
+            replica.RecordFollowerFetch(item.ReplicaId, item.Offset, Environment.TickCount64);
+            if (item.LastFetchedEpoch < 0)
+            {
+                return null;
+            }
+
+            var (epoch, endOffset) = replica.EndOffsetForEpoch(item.LastFetchedEpoch);
+            return epoch != item.LastFetchedEpoch || endOffset < item.Offset ? (epoch, endOffset) : null;
         }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class OffsetForLeaderEpochHandler : ApiHandler<OffsetForLeaderEp
 
         try
         {
-            var (epoch, endOffset) = replica.Log.EndOffsetForEpoch(leaderEpoch);
+            var (epoch, endOffset) = replica.EndOffsetForEpoch(leaderEpoch);
             // Kafka's UnifiedLog: an undefined end offset is "no answer", sent as both undefined.
             return endOffset < 0 ? (ErrorCode.None, -1, -1) : (ErrorCode.None, epoch, endOffset);
         }

@@ -1,0 +1,275 @@
+using System.Net;
+using System.Net.Sockets;
+using FastLog.Broker.Partitions;
+using FastLog.Client;
+using FastLog.Protocol;
+using FastLog.Records;
+using Microsoft.Extensions.Logging;
+
+namespace FastLog.Broker.Replication;
+
+/// <summary>
+/// Copies one leader broker's partitions that one shard follows (Kafka's ReplicaFetcherThread):
+/// a loop of Kafka Fetch requests (replica_id = this broker, current leader epoch, last fetched
+/// epoch: KIP-320), each answer appended verbatim on the owner shard. A round is prepared on the
+/// shard (with replica.flush.before.fetch, what was appended is made durable first, so the fetch
+/// offset the leader counts is on disk), sent from the thread pool and applied back on the shard,
+/// which checks that nothing moved meanwhile (leader, epoch, log end) before appending.
+/// A diverging epoch truncates the log (KIP-279's rules) and the next round fetches again.
+/// </summary>
+public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader)
+{
+    private const short FetchVersion = 12;
+    private const int MaxWaitMs = 500;
+    private const int PartitionMaxBytes = 1 << 20;
+    private const int ResponseMaxBytes = 16 << 20;
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The shard whose partitions this fetcher copies.</summary>
+    public int Shard { get; } = shard;
+
+    /// <summary>The broker it copies from.</summary>
+    public int Leader { get; } = leader;
+
+    private readonly record struct Expected(long FetchOffset, int LeaderEpoch);
+
+    /// <summary>One fetch: the request, what each partition's answer must still match, and the leader's address.</summary>
+    private sealed record Round(FetchRequest Request, Dictionary<TopicPartition, Expected> Partitions, DnsEndPoint Leader);
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        KafkaClientConnection? connection = null;
+        DnsEndPoint? connectedTo = null;
+        var failures = 0;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var round = await manager.Partitions.OnShardAsync(Shard, this, static f => f.PrepareAsync()).ConfigureAwait(false);
+                if (round is null)
+                {
+                    return;
+                }
+
+                if (round.Partitions.Count == 0)
+                {
+                    await Task.Delay(ErrorBackoff, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    if (connection is null || !round.Leader.Equals(connectedTo))
+                    {
+                        connection?.Dispose();
+                        connection = null;
+                        connection = await KafkaClientConnection.ConnectAsync(round.Leader, new KafkaClientOptions
+                        {
+                            ClientId = $"fastlog-replica-{manager.NodeId}",
+                            ConnectTimeout = TimeSpan.FromSeconds(5),
+                            ResponseTimeout = TimeSpan.FromSeconds(10),
+                            MaxResponseBytes = ResponseMaxBytes + (1 << 20),
+                        }, stopping).ConfigureAwait(false);
+                        connectedTo = round.Leader;
+                    }
+
+                    var response = await connection.SendAsync<FetchResponse>(round.Request, FetchVersion, stopping).ConfigureAwait(false);
+                    var settled = await manager.Partitions.OnShardAsync(Shard, (this, round, response), static s => s.Item1.ApplyAsync(s.round, s.response)).ConfigureAwait(false);
+                    failures = 0;
+                    if (!settled)
+                    {
+                        // Errors only (a leader change not yet applied here): wait for the image rather than spin.
+                        await Task.Delay(ErrorBackoff, stopping).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is IOException or SocketException or ProtocolException or TimeoutException && !stopping.IsCancellationRequested)
+                {
+                    if (failures++ == 0)
+                    {
+                        manager.Logger.LogInformation("Replica fetcher (shard {Shard}) from broker {Leader}: {Reason}; retrying", Shard, Leader, e.Message);
+                    }
+
+                    connection?.Dispose();
+                    connection = null;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * failures)), stopping).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            connection?.Dispose();
+            manager.Ended(this);
+        }
+    }
+
+    /// <summary>
+    /// On the shard: the fetch for every partition it follows from <see cref="Leader"/>, after
+    /// making each log durable up to its end; null (and retired) when it follows none.
+    /// </summary>
+    private async ValueTask<Round?> PrepareAsync()
+    {
+        var followed = manager.Partitions.OwnedHere
+            .Where(r => r.Assignment is { } a && a.Leader == Leader && Leader != manager.NodeId && r.OfflineReason is null)
+            .ToList();
+        if (followed.Count == 0)
+        {
+            manager.Retire(this);
+            return null;
+        }
+
+        var image = manager.ImageOnShard(Shard);
+        if (!image.Brokers.TryGetValue(Leader, out var broker))
+        {
+            return new Round(new FetchRequest(), [], new DnsEndPoint("localhost", 0));
+        }
+
+        var request = new FetchRequest { ReplicaId = manager.NodeId, MaxWaitMs = MaxWaitMs, MinBytes = 1, MaxBytes = ResponseMaxBytes, SessionEpoch = -1 };
+        var expected = new Dictionary<TopicPartition, Expected>();
+        foreach (var replica in followed)
+        {
+            var log = replica.Log;
+            try
+            {
+                if (manager.Options.ReplicaFlushBeforeFetch && log.DurableEndOffset < log.LogEndOffset)
+                {
+                    await log.FlushAsync();
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Not durable, so not reported: this partition sits the round out (a faulted log takes its directory offline).
+                continue;
+            }
+
+            var assignment = replica.Assignment!;
+            if (assignment.Leader != Leader)
+            {
+                continue; // changed while flushing
+            }
+
+            if (request.Topics.Find(t => t.Name == replica.Id.Topic) is not { } topic)
+            {
+                topic = new TopicData<FetchRequest.FetchPartition> { Name = replica.Id.Topic };
+                request.Topics.Add(topic);
+            }
+
+            topic.Partitions.Add(new FetchRequest.FetchPartition
+            {
+                Partition = replica.Id.Partition,
+                CurrentLeaderEpoch = assignment.LeaderEpoch,
+                FetchOffset = log.LogEndOffset,
+                LastFetchedEpoch = log.LeaderEpochs is { Count: > 0 } epochs ? epochs[^1].Epoch : -1,
+                LogStartOffset = log.LogStartOffset,
+                PartitionMaxBytes = PartitionMaxBytes,
+            });
+            expected[replica.Id] = new Expected(log.LogEndOffset, assignment.LeaderEpoch);
+        }
+
+        return new Round(request, expected, new DnsEndPoint(broker.KafkaHost, broker.KafkaPort));
+    }
+
+    /// <summary>
+    /// On the shard: applies the leader's answer to each partition still in the state the round was
+    /// prepared in. False when no partition got records, a truncation or a plain empty answer (all errors).
+    /// </summary>
+    private async ValueTask<bool> ApplyAsync(Round round, FetchResponse response)
+    {
+        var settled = false;
+        foreach (var topic in response.Responses)
+        {
+            foreach (var answer in topic.Partitions)
+            {
+                var id = new TopicPartition(topic.Name, answer.PartitionIndex);
+                if (!round.Partitions.TryGetValue(id, out var expected) || manager.Partitions.FindOnOwner(id) is not { } replica
+                    || replica.Assignment is not { } assignment || assignment.Leader != Leader || assignment.LeaderEpoch != expected.LeaderEpoch
+                    || replica.Log.LogEndOffset != expected.FetchOffset)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    settled |= await ApplyPartitionAsync(replica, expected, answer);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidRecordBatchException or InvalidOperationException)
+                {
+                    manager.Logger.LogWarning("{Partition}: cannot apply the leader's fetch answer at offset {Offset}: {Reason}", id, expected.FetchOffset, e.Message);
+                }
+            }
+        }
+
+        return settled;
+    }
+
+    private async ValueTask<bool> ApplyPartitionAsync(PartitionReplica replica, Expected expected, FetchResponse.PartitionData answer)
+    {
+        var log = replica.Log;
+        switch (answer.ErrorCode)
+        {
+            case ErrorCode.None when !answer.DivergingEpoch.IsDefault:
+                await log.TruncateToAsync(TruncationOffset(replica, answer.DivergingEpoch));
+                return true;
+            case ErrorCode.None:
+                if (answer.Records is MemoryRecords { Length: > 0 } records && WholeBatches(records.Bytes) is { Length: > 0 } batches)
+                {
+                    await log.AppendReplicatedAsync(batches.Span);
+                }
+
+                log.AdvanceHighWatermark(Math.Min(answer.HighWatermark, log.LogEndOffset));
+                if (answer.LogStartOffset > log.LogStartOffset && answer.LogStartOffset <= log.HighWatermark)
+                {
+                    // DeleteRecords on the leader: the follower's log starts there too (Kafka's followers follow the leader's log start).
+                    await log.DeleteRecordsAsync(answer.LogStartOffset);
+                }
+
+                return true;
+            case ErrorCode.OffsetOutOfRange when expected.FetchOffset < answer.LogStartOffset:
+                // The leader deleted what this follower would fetch next (retention, DeleteRecords): start over at its log start.
+                await log.TruncateFullyAndStartAtAsync(answer.LogStartOffset);
+                return true;
+            case ErrorCode.OffsetOutOfRange:
+                // Ahead of the leader's log with no epochs to compare: keep only what the leader says the ISR holds.
+                await log.TruncateToAsync(Math.Max(log.LogStartOffset, answer.HighWatermark));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Where a diverged log is cut (KIP-279): the leader's end of the epoch it named, or this log's
+    /// own end of that epoch if earlier; when this log has no such epoch, its end of the latest
+    /// epoch before it (the next round compares again from there). Unknown to the leader: the high
+    /// watermark, which every ISR member held.
+    /// </summary>
+    private static long TruncationOffset(PartitionReplica replica, FetchResponse.EpochEndOffset diverging)
+    {
+        var log = replica.Log;
+        if (diverging.EndOffset < 0)
+        {
+            return log.HighWatermark;
+        }
+
+        var (epoch, endOffset) = log.EndOffsetForEpoch(diverging.Epoch);
+        return epoch < 0 ? Math.Min(diverging.EndOffset, log.LogEndOffset)
+            : epoch == diverging.Epoch ? Math.Min(Math.Min(diverging.EndOffset, endOffset), log.LogEndOffset)
+            : Math.Min(endOffset, log.LogEndOffset);
+    }
+
+    /// <summary>The whole batches of a fetch answer (a leader may end it with a partial batch, which Kafka clients skip).</summary>
+    private static ReadOnlyMemory<byte> WholeBatches(ReadOnlyMemory<byte> records)
+    {
+        var span = records.Span;
+        var length = 0;
+        while (span.Length - length >= RecordBatchHeader.Size && RecordBatchHeader.ReadTotalSize(span[length..]) is var size && size > 0 && size <= span.Length - length)
+        {
+            length += (int)size;
+        }
+
+        return records[..length];
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using FastLog.Testing;
+using Xunit.Abstractions;
+
+namespace FastLog.Broker.Tests;
+
+/// <summary>
+/// ISR replication across three real broker processes, driven by Confluent.Kafka: with
+/// replication.factor 3 and min.insync.replicas 2, an idempotent acks=all producer keeps writing
+/// while partition leaders are killed (-9) and restarted; afterwards every acknowledged record is
+/// read back exactly once at the offset it was acknowledged at, and the restarted brokers catch up
+/// and rejoin every ISR.
+/// </summary>
+public sealed class ClusterReplicationTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly string _root = Directory.CreateTempSubdirectory("fastlog-replication-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static async Task<Confluent.Kafka.Metadata> MetadataWhenAsync(IAdminClient admin, Func<Confluent.Kafka.Metadata, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                var metadata = admin.GetMetadata(TimeSpan.FromSeconds(5));
+                if (condition(metadata))
+                {
+                    return metadata;
+                }
+            }
+            catch (KafkaException)
+            {
+                // A broker that just died: ask again.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{what} not seen within {Patience}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Acknowledged_records_survive_leader_kills_and_restarted_brokers_rejoin_the_isr()
+    {
+        const string Topic = "replicated";
+        const int Partitions = 3;
+        using var cluster = await LocalCluster.StartAsync(_root, 3);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        await MetadataWhenAsync(admin, m => m.Brokers.Count == 3, "three registered brokers");
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 3, Configs = new() { ["min.insync.replicas"] = "2" } }]);
+        bool FullyInSync(Confluent.Kafka.Metadata m) => m.Topics.SingleOrDefault(t => t.Topic == Topic) is { Partitions.Count: Partitions } t
+            && t.Partitions.All(p => p.Leader > 0 && p.InSyncReplicas.Length == 3);
+        await MetadataWhenAsync(admin, FullyInSync, "every partition led with three replicas in sync");
+
+        var acknowledged = new ConcurrentDictionary<string, (int Partition, long Offset)>();
+        var failed = 0;
+        using var stop = new CancellationTokenSource();
+        var producing = Task.Run(async () =>
+        {
+            using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+            {
+                BootstrapServers = cluster.BootstrapServers,
+                EnableIdempotence = true,
+                Acks = Acks.All,
+                LingerMs = 5,
+                MessageTimeoutMs = 60_000,
+            }).Build();
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var value = $"record-{i}";
+                producer.Produce(Topic, new Message<Null, string> { Value = value }, report =>
+                {
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                    else
+                    {
+                        acknowledged[value] = (report.Partition.Value, report.Offset.Value);
+                    }
+                });
+                if (i % 200 == 199)
+                {
+                    await Task.Delay(20);
+                }
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(90));
+        });
+
+        for (var kill = 0; kill < 2; kill++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var before = await MetadataWhenAsync(admin, FullyInSync, "every replica back in sync");
+            var leader = before.Topics.Single(t => t.Topic == Topic).Partitions.Single(p => p.PartitionId == kill % Partitions).Leader;
+            var acknowledgedBefore = acknowledged.Count;
+            var clock = Stopwatch.StartNew();
+            cluster.Kill(leader);
+            await MetadataWhenAsync(admin, m => m.Topics.Single(t => t.Topic == Topic).Partitions.All(p => p.Leader > 0 && p.Leader != leader), "new leaders on the live brokers");
+            output.WriteLine($"kill {kill}: broker {leader} (led partition {kill % Partitions}) killed after {acknowledgedBefore} acknowledgements; leaders moved in {clock.ElapsedMilliseconds} ms");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await cluster.StartAsync(leader);
+        }
+
+        // The restarted brokers catch up (truncating what they held beyond the new leaders' logs) and rejoin every ISR.
+        await MetadataWhenAsync(admin, FullyInSync, "the restarted brokers back in every ISR");
+        await stop.CancelAsync();
+        await producing;
+        output.WriteLine($"{acknowledged.Count} acknowledged, {failed} failed");
+        Assert.True(acknowledged.Count > 1000, $"only {acknowledged.Count} records acknowledged");
+
+        var read = ReadAll(cluster.BootstrapServers, Topic, Partitions);
+        var duplicated = read.GroupBy(r => r.Value).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicated.Count == 0, $"{duplicated.Count} records read twice, e.g. {string.Join(", ", duplicated.Take(5))}");
+        var byValue = read.ToDictionary(r => r.Value, r => (r.Partition, r.Offset));
+        var lost = acknowledged.Where(a => !byValue.ContainsKey(a.Key)).Select(a => a.Key).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged records lost, e.g. {string.Join(", ", lost.Take(5))}");
+        var moved = acknowledged.Where(a => byValue[a.Key] != a.Value).ToList();
+        Assert.True(moved.Count == 0, $"{moved.Count} records read at another offset than acknowledged, e.g. {string.Join(", ", moved.Take(5).Select(m => $"{m.Key} acked {m.Value} read {byValue[m.Key]}"))}");
+    }
+
+    /// <summary>Every record of every partition from the start up to the high watermark.</summary>
+    private static List<(string Value, int Partition, long Offset)> ReadAll(string bootstrap, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "replication-check", EnableAutoCommit = false }).Build();
+        var ends = Enumerable.Range(0, partitions).ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var read = new List<(string, int, long)>();
+        var positions = ends.Keys.ToDictionary(p => p, _ => 0L);
+        var deadline = DateTime.UtcNow + Patience;
+        while (positions.Any(p => p.Value < ends[p.Key]))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"read only up to {string.Join(",", positions)} of {string.Join(",", ends)}");
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false, Message: not null } result)
+            {
+                read.Add((result.Message.Value, result.Partition.Value, result.Offset.Value));
+                positions[result.Partition.Value] = result.Offset.Value + 1;
+            }
+        }
+
+        return read;
+    }
+}
