@@ -125,7 +125,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"leader failover over {kills} kills: p50 {Percentile(failovers, 0.50):0} ms, p99 {Percentile(failovers, 0.99):0} ms, max {failovers[^1]:0} ms");
     }
 
-    /// <summary>The new leader stamps its epoch on what it appends, and fences a fetch that names an older one (KIP-320).</summary>
+    /// <summary>The new leader stamps its epoch on what it appends, and fences a fetch that names an older one (KIP-320); refusals name the leader.</summary>
     private static async Task LeaderEpochIsUsedAsync(LocalCluster cluster, int leader, int epoch)
     {
         using var client = await KafkaClientConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster[leader].Port), new KafkaClientOptions());
@@ -144,6 +144,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(epoch, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(((MemoryRecords)fetched.Records!).Bytes.Span[FastLog.Records.RecordBatchHeader.PartitionLeaderEpochOffset..]));
         var fenced = Assert.Single(Assert.Single((await client.SendAsync<FetchResponse>(Fetch(epoch - 1), 12)).Responses).Partitions);
         Assert.Equal(FastLog.Protocol.ErrorCode.FencedLeaderEpoch, fenced.ErrorCode);
+        Assert.Equal((leader, epoch), (fenced.CurrentLeader.LeaderId, fenced.CurrentLeader.LeaderEpoch));
+
+        // A follower refuses the fetch and names the leader (KIP-951's current_leader).
+        var follower = cluster.NodeIds.First(id => id != leader && cluster.IsRunning(id));
+        using var toFollower = await KafkaClientConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster[follower].Port), new KafkaClientOptions());
+        var redirected = Assert.Single(Assert.Single((await toFollower.SendAsync<FetchResponse>(Fetch(epoch), 12)).Responses).Partitions);
+        Assert.Equal(FastLog.Protocol.ErrorCode.NotLeaderOrFollower, redirected.ErrorCode);
+        Assert.Equal((leader, epoch), (redirected.CurrentLeader.LeaderId, redirected.CurrentLeader.LeaderEpoch));
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
 using FastLog.Server.Requests;
 using FastLog.Core;
@@ -42,6 +43,11 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
 
         var requested = PartitionRequests.Resolve(broker, request.Topics, response.Responses, p => p.Partition,
             p => new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = Empty }, (slot, error) => slot.ErrorCode = error, p => p.CurrentLeaderEpoch);
+        if (broker.Coordinator is { } cluster)
+        {
+            TellCurrentLeaders(cluster, response);
+        }
+
         var items = requested.Select(r => new FetchItem(r.Partition, r.Request.FetchOffset, Math.Min(r.Request.PartitionMaxBytes, request.MaxBytes), request.ReplicaId, r.Request.LastFetchedEpoch)).ToList();
         var slots = requested.Select(r => r.Slot).ToList();
         var deadline = Stopwatch.GetTimestamp() + (Math.Max(request.MaxWaitMs, 0) * Stopwatch.Frequency / 1000);
@@ -90,6 +96,23 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
     }
 
     private static readonly MemoryRecords Empty = new(ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>
+    /// KIP-951: a partition refused for leadership (not the leader here, or a stale epoch) names the
+    /// leader and epoch this broker knows in current_leader (a tagged field from v12), so the client
+    /// can go there without waiting for a metadata refresh.
+    /// </summary>
+    private static void TellCurrentLeaders(ClusterCoordinator cluster, FetchResponse response)
+    {
+        foreach (var topic in response.Responses)
+        {
+            foreach (var slot in topic.Partitions.Where(p => p.ErrorCode is ErrorCode.NotLeaderOrFollower or ErrorCode.FencedLeaderEpoch))
+            {
+                var (leader, epoch) = cluster.LeaderOf(new TopicPartition(topic.Name, slot.PartitionIndex));
+                slot.CurrentLeader = new FetchResponse.LeaderIdAndEpoch { LeaderId = leader, LeaderEpoch = epoch };
+            }
+        }
+    }
 
     /// <summary>
     /// A fetch older than zstd gets Kafka's answer for a partition it cannot decode: the error
