@@ -111,6 +111,8 @@ public sealed class ClusterQuorumTests : IAsyncLifetime
             Assert.Matches(@"fastlog_metadata_controller [01]\n", metrics);
             Assert.Matches(@"fastlog_metadata_applied_offset [1-9]", metrics);
             Assert.Contains("fastlog_partitions_offline 0", metrics, StringComparison.Ordinal);
+            Assert.Contains("fastlog_partitions_under_replicated 0", metrics, StringComparison.Ordinal);
+            Assert.Matches(@"fastlog_isr_change_requests_total\{result=""made""\} \d+\n", metrics);
         }
 
         // A producer bootstrapped on broker 1 alone reaches the leaders on all three.

@@ -390,6 +390,12 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         }
     }
 
+    /// <summary>ISR changes this broker's leaders asked for and the controller made.</summary>
+    public long IsrChangesMade => _replicas.IsrChangesMade;
+
+    /// <summary>ISR changes this broker's leaders asked for that were refused or not answered.</summary>
+    public long IsrChangesRefused => _replicas.IsrChangesRefused;
+
     /// <summary>Partition leader changes this broker has applied since it started (the fastlog_partition_leader_changes_total counter).</summary>
     public long LeaderChanges => Interlocked.Read(ref _leaderChanges);
 

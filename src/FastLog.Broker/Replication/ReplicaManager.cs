@@ -31,6 +31,8 @@ public sealed class ReplicaManager : IAsyncDisposable
     private readonly ConcurrentDictionary<ReplicaFetcher, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _isrLoop = Task.CompletedTask;
+    private long _isrChangesMade;
+    private long _isrChangesRefused;
 
     public ReplicaManager(BrokerOptions options, PartitionManager partitions, Func<IsrChange, Task> alterPartition, ILogger logger)
     {
@@ -49,6 +51,12 @@ public sealed class ReplicaManager : IAsyncDisposable
     public BrokerOptions Options => _options;
 
     public ILogger Logger => _logger;
+
+    /// <summary>ISR changes this broker's leaders asked for that the controller made (fastlog_isr_change_requests_total).</summary>
+    public long IsrChangesMade => Interlocked.Read(ref _isrChangesMade);
+
+    /// <summary>ISR changes refused (stale epochs) or unanswered (no controller).</summary>
+    public long IsrChangesRefused => Interlocked.Read(ref _isrChangesRefused);
 
     public void Start() => _isrLoop = Task.Run(CheckIsrAsync);
 
@@ -161,12 +169,14 @@ public sealed class ReplicaManager : IAsyncDisposable
         try
         {
             await _alterPartition(change).ConfigureAwait(false);
+            Interlocked.Increment(ref _isrChangesMade);
             _logger.LogInformation("{Topic}-{Partition}: ISR change to [{Isr}] requested at leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch}",
                 change.Topic, change.Partition, string.Join(",", change.NewIsr), change.LeaderEpoch, change.PartitionEpoch);
         }
         catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
             // Refused (stale epochs: a newer image is on its way) or the controller was unreachable: ask again at the next check.
+            Interlocked.Increment(ref _isrChangesRefused);
             _logger.LogInformation("{Topic}-{Partition}: ISR change to [{Isr}] not made: {Reason}", change.Topic, change.Partition, string.Join(",", change.NewIsr), e.Message);
             await _partitions.OnShardAsync(shard, change, c =>
             {

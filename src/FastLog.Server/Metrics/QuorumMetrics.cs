@@ -19,6 +19,11 @@ internal static class QuorumMetrics
         var partitions = image.TopicsByName.Values.SelectMany(t => t.Partitions).ToList();
         Gauge(text, "fastlog_partitions_led", "Partitions this broker leads.", partitions.Count(p => p.Leader == coordinator.NodeId));
         Gauge(text, "fastlog_partitions_offline", "Partitions with no leader (no live in-sync replica).", partitions.Count(p => !p.HasLeader));
+        Gauge(text, "fastlog_partitions_under_replicated", "Partitions this broker leads whose ISR is smaller than their replica set (Kafka's UnderReplicatedPartitions).",
+            partitions.Count(p => p.Leader == coordinator.NodeId && p.Isr.Length < p.Replicas.Length));
+        BrokerMetrics.Header(text, "fastlog_isr_change_requests_total", "counter", "ISR changes this broker's leaders asked the controller for, by outcome.");
+        text.Append(CultureInfo.InvariantCulture, $"fastlog_isr_change_requests_total{{result=\"made\"}} {coordinator.IsrChangesMade}\n");
+        text.Append(CultureInfo.InvariantCulture, $"fastlog_isr_change_requests_total{{result=\"refused\"}} {coordinator.IsrChangesRefused}\n");
         BrokerMetrics.Header(text, "fastlog_partition_leader_changes_total", "counter", "Partition leader changes this broker has applied since it started.");
         text.Append(CultureInfo.InvariantCulture, $"fastlog_partition_leader_changes_total {coordinator.LeaderChanges}\n");
     }
