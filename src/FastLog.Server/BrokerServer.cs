@@ -136,7 +136,7 @@ public sealed class BrokerServer : IAsyncDisposable
         if (_cluster is not null && _options.QuorumVoters.Count > 0)
         {
             _quorum = await MetadataQuorum.StartAsync(QuorumOptionsFor(_options), _loggers).ConfigureAwait(false);
-            _coordinator = new ClusterCoordinator(_options, _quorum, _cluster, topics, _partitions, _loggers.CreateLogger("FastLog.Broker.Cluster"));
+            _coordinator = new ClusterCoordinator(_options, _quorum, _cluster, topics, _partitions, _groups, _loggers.CreateLogger("FastLog.Broker.Cluster"));
             metrics.Coordinator = _coordinator;
         }
 

@@ -12,7 +12,8 @@ namespace FastLog.Broker.Tests;
 /// replication.factor 3 and min.insync.replicas 2, an idempotent acks=all producer keeps writing
 /// while partition leaders are killed (-9) and restarted; afterwards every acknowledged record is
 /// read back exactly once at the offset it was acknowledged at, and the restarted brokers catch up
-/// and rejoin every ISR.
+/// and rejoin every ISR. Consumer groups' committed offsets are replicated too: they survive the
+/// loss of the group's coordinator.
 /// </summary>
 public sealed class ClusterReplicationTests(ITestOutputHelper output) : IDisposable
 {
@@ -122,6 +123,78 @@ public sealed class ClusterReplicationTests(ITestOutputHelper output) : IDisposa
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged records lost, e.g. {string.Join(", ", lost.Take(5))}");
         var moved = acknowledged.Where(a => byValue[a.Key] != a.Value).ToList();
         Assert.True(moved.Count == 0, $"{moved.Count} records read at another offset than acknowledged, e.g. {string.Join(", ", moved.Take(5).Select(m => $"{m.Key} acked {m.Value} read {byValue[m.Key]}"))}");
+    }
+
+    [Fact]
+    public async Task Committed_offsets_survive_the_loss_of_the_group_coordinator()
+    {
+        const string Topic = "orders";
+        const string Group = "survivors";
+        using var cluster = await LocalCluster.StartAsync(_root, 3);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        await MetadataWhenAsync(admin, m => m.Brokers.Count == 3, "three registered brokers");
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 }]);
+        await MetadataWhenAsync(admin, m => m.Topics.SingleOrDefault(t => t.Topic == Topic) is { } t && t.Partitions.All(p => p.InSyncReplicas.Length == 3), "the topic in sync");
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All }).Build())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = $"order-{i}" });
+            }
+        }
+
+        var partition = new TopicPartition(Topic, 0);
+        using (var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = Group, EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest }).Build())
+        {
+            consumer.Subscribe(Topic);
+            var seen = 0;
+            var deadline = DateTime.UtcNow + Patience;
+            while (seen < 7)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"consumed only {seen} records");
+                if (consumer.Consume(TimeSpan.FromSeconds(1)) is { Message: not null })
+                {
+                    seen++;
+                }
+            }
+
+            consumer.Commit([new TopicPartitionOffset(partition, 7)]);
+            consumer.Close();
+        }
+
+        var coordinator = (await admin.DescribeConsumerGroupsAsync([Group])).ConsumerGroupDescriptions.Single().Coordinator.Id;
+        cluster.Kill(coordinator);
+        output.WriteLine($"group coordinator {coordinator} killed");
+
+        // Another broker leads the group's __consumer_offsets partition, loads it and answers with the commit.
+        using var survivor = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = Group, EnableAutoCommit = false }).Build();
+        var answer = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                var committed = survivor.Committed([partition], TimeSpan.FromSeconds(5)).Single();
+                Assert.Equal(7, committed.Offset.Value);
+                break;
+            }
+            catch (KafkaException e) when (DateTime.UtcNow < answer)
+            {
+                output.WriteLine($"committed offsets not available yet: {e.Error.Code}");
+                await Task.Delay(500);
+            }
+        }
+
+        // The group resumes where it committed.
+        survivor.Subscribe(Topic);
+        var first = DateTime.UtcNow + Patience;
+        ConsumeResult<Ignore, string>? resumed = null;
+        while (resumed?.Message is null)
+        {
+            Assert.True(DateTime.UtcNow < first, "the group did not resume");
+            resumed = survivor.Consume(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(("order-7", 7L), (resumed.Message.Value, resumed.Offset.Value));
     }
 
     /// <summary>Every record of every partition from the start up to the high watermark.</summary>

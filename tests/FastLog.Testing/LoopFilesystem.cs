@@ -68,9 +68,30 @@ public sealed class LoopFilesystem : IDisposable
     /// <summary>Unmounts and mounts the image again (after <see cref="FailWithError"/>: the journal is replayed, the filesystem writable again).</summary>
     public void Remount()
     {
-        Run("umount", MountPoint);
-        _mounted = false;
+        Unmount();
         Mount();
+    }
+
+    /// <summary>
+    /// umount, retried for up to 5 s while the kernel says the mount is busy: a stopped broker's
+    /// last descriptors (a read lease, a file closed on the thread pool) can outlive its stop by a
+    /// moment on a loaded machine.
+    /// </summary>
+    private void Unmount()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Run("umount", MountPoint);
+                _mounted = false;
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 50 && e.Message.Contains("busy", StringComparison.Ordinal))
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private void Mount()

@@ -41,6 +41,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private readonly ClusterMembership _gossip;
     private readonly TopicRegistry _topics;
     private readonly PartitionManager _partitions;
+    private readonly GroupCoordinator _groups;
     private readonly ILogger _logger;
     private readonly MetadataImage[] _shardImages;
     private readonly ReplicaManager _replicas;
@@ -55,8 +56,9 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private Task _following = Task.CompletedTask;
     private Task _controlling = Task.CompletedTask;
 
-    public ClusterCoordinator(BrokerOptions options, MetadataQuorum quorum, ClusterMembership gossip, TopicRegistry topics, PartitionManager partitions, ILogger logger)
+    public ClusterCoordinator(BrokerOptions options, MetadataQuorum quorum, ClusterMembership gossip, TopicRegistry topics, PartitionManager partitions, GroupCoordinator groups, ILogger logger)
     {
+        _groups = groups;
         _options = options;
         _quorum = quorum;
         _gossip = gossip;
@@ -339,9 +341,10 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             await _partitions.DeleteTopicAsync(gone).ConfigureAwait(false);
         }
 
-        foreach (var topic in image.TopicsByName.Values.Where(t => !TopicName.IsInternal(t.Name)))
+        // __consumer_offsets is replicated like any topic (the group coordinators' logs) but stays out of the registry, as Kafka lists it nowhere by default.
+        foreach (var topic in image.TopicsByName.Values.Where(t => !TopicName.IsInternal(t.Name) || t.Name == GroupPlacement.OffsetsTopic))
         {
-            var description = _topics.Find(topic.Name)!;
+            var description = _topics.Find(topic.Name) ?? Describe(topic);
             var hosted = topic.Partitions.Where(p => p.Replicas.Contains(NodeId)).Select(p => p.Partition).ToList();
             previous.TopicsById.TryGetValue(topic.TopicId, out var before);
             var newlyHosted = before is null ? hosted : hosted.Where(p => p >= before.Partitions.Count || !before.Partitions[p].Replicas.Contains(NodeId)).ToList();
@@ -361,6 +364,8 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(0, _shardImages.Length).Select(shard => _partitions.OnShardAsync(shard, (this, image), static s =>
         {
             s.Item1._replicas.ApplyOnShard(s.image);
+            s.Item1._groups.FollowLeadershipOnShard(p => s.image.TopicsByName.TryGetValue(GroupPlacement.OffsetsTopic, out var offsets)
+                && p < offsets.Partitions.Count && offsets.Partitions[p].Leader == s.Item1.NodeId ? offsets.Partitions[p].LeaderEpoch : -1);
             Volatile.Write(ref s.Item1._shardImages[Shard.Current!.Id], s.image);
             return ValueTask.FromResult(true);
         }).AsTask())).ConfigureAwait(false);
@@ -447,15 +452,9 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The topic's unclean.leader.election.enable, else the broker default (server.properties), else
-    /// Kafka's false. __consumer_offsets always allows it: group state lives in each coordinator's
-    /// own offsets log, not in replicated partitions (yet), so no replica is more in sync than
-    /// another and any live one may coordinate.
-    /// </summary>
+    /// <summary>The topic's unclean.leader.election.enable, else the broker default (server.properties), else Kafka's false.</summary>
     private bool UncleanLeaderElectionAllowed(TopicImage topic) =>
-        topic.Name == GroupPlacement.OffsetsTopic
-        || (topic.Configs.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)
+        (topic.Configs.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)
             ?? _options.TopicDefaults.GetValueOrDefault(TopicConfigCatalog.UncleanLeaderElectionEnable)) == "true";
 
     /// <summary>
@@ -473,8 +472,13 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             return [];
         }
 
-        return ControllerLogic.CreateTopic(image, new TopicCreation(GroupPlacement.OffsetsTopic, GroupPlacement.OffsetsPartitions, replicationFactor,
-            ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)), Guid.NewGuid());
+        // Kafka's configs for it: compacted (the latest commit per group and partition is what counts), 100 MiB segments.
+        var configs = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+        {
+            [TopicConfigCatalog.CleanupPolicy] = "compact",
+            [TopicConfigCatalog.SegmentBytes] = "104857600",
+        });
+        return ControllerLogic.CreateTopic(image, new TopicCreation(GroupPlacement.OffsetsTopic, GroupPlacement.OffsetsPartitions, replicationFactor, configs), Guid.NewGuid());
     }
 
     public async ValueTask DisposeAsync()

@@ -175,6 +175,31 @@ public sealed partial class GroupShard
         RemoveDisposableGroups();
     }
 
+    /// <summary>
+    /// In a cluster, this broker now leads __consumer_offsets partition <paramref name="partition"/>
+    /// (<paramref name="replica"/>): its groups and committed offsets are loaded from the replicated
+    /// log, and the coordinator serves them from then on.
+    /// </summary>
+    public Task LeadAsync(int partition, PartitionReplica replica)
+    {
+        _logs[partition] = Task.FromResult(OffsetsLog.OnReplica(partition, replica));
+        return LoadAsync(partition);
+    }
+
+    /// <summary>
+    /// In a cluster, this broker no longer leads __consumer_offsets partition <paramref name="partition"/>:
+    /// its groups leave memory, and members waiting on them are sent to look for the new coordinator.
+    /// </summary>
+    public void Resign(int partition)
+    {
+        _logs.Remove(partition);
+        foreach (var group in _groups.Values.Where(g => g.OffsetsPartition == partition).ToList())
+        {
+            group.Shutdown();
+            _groups.Remove(group.GroupId);
+        }
+    }
+
     /// <summary>Starts the periodic cleanup (expiry and compaction) on this shard.</summary>
     public void StartCleanup()
     {
@@ -243,7 +268,8 @@ public sealed partial class GroupShard
 
     private async ValueTask CompactAsync()
     {
-        foreach (var opening in _logs.Values.Where(t => t.IsCompletedSuccessfully).ToList())
+        // A cluster's replicated partitions are compacted by their topic's log cleaner instead.
+        foreach (var opening in _logs.Values.Where(t => t.IsCompletedSuccessfully && !t.Result.IsReplicated).ToList())
         {
             var log = opening.Result;
             var live = _groups.Values
@@ -294,6 +320,11 @@ public sealed partial class GroupShard
         {
             return ErrorCode.InvalidCommitOffsetSize;
         }
+        catch (OffsetsAppendException e)
+        {
+            // Kafka's mapping of a refused offsets-topic append: leadership moved, or the ISR could not take it in time.
+            return e.Error is ErrorCode.NotLeaderOrFollower or ErrorCode.NotCoordinator ? ErrorCode.NotCoordinator : ErrorCode.CoordinatorNotAvailable;
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Offsets log partition {Partition}: append failed", partition);
@@ -305,6 +336,12 @@ public sealed partial class GroupShard
     private Task<OffsetsLog> LogAsync(int partition)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        if (replicated && !_logs.ContainsKey(partition))
+        {
+            // Leadership moved between the routing check and this append: never open a log of our own beside the replica.
+            throw new OffsetsAppendException(ErrorCode.NotCoordinator, $"This broker does not lead {GroupPlacement.OffsetsTopic}-{partition}.");
+        }
+
         if (!_logs.TryGetValue(partition, out var log) || log.IsFaulted)
         {
             var directory = Path.Combine(dataDirectory, $"{GroupPlacement.OffsetsTopic}-{partition}");

@@ -7,9 +7,11 @@ namespace FastLog.Broker.Groups;
 /// <summary>
 /// The groups one shard coordinates and the offsets-log partitions it owns. Every method runs on
 /// that shard's thread (requests arrive through <see cref="GroupCoordinator"/>), so nothing is
-/// synchronized.
+/// synchronized. <paramref name="replicated"/>: in a cluster, where the offsets-log partitions are
+/// the __consumer_offsets replicas this broker leads (<see cref="LeadAsync"/>, <see cref="Resign"/>)
+/// rather than logs of its own.
 /// </summary>
-public sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger)
+public sealed partial class GroupShard(GroupSettings settings, string dataDirectory, ILogger logger, bool replicated = false)
 {
     private readonly Dictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
 

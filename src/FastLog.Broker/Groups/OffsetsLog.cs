@@ -1,29 +1,46 @@
+using FastLog.Broker.Partitions;
+using FastLog.Protocol;
 using FastLog.Records;
 using FastLog.Storage;
 
 namespace FastLog.Broker.Groups;
 
 /// <summary>
-/// One partition of the offsets log ({data-dir}/__consumer_offsets-N): a <see cref="PartitionLog"/>
-/// of <see cref="OffsetCommitRecord"/>s, opened and used only on its owner shard (like every
-/// partition log), so nothing here is synchronized. Appends are durable (fdatasync, shared by every
-/// append of a loop turn) before they complete, so an acknowledged OffsetCommit survives a crash.
+/// One partition of the offsets log: a <see cref="PartitionLog"/> of <see cref="OffsetCommitRecord"/>s,
+/// used only on its owner shard (like every partition log), so nothing here is synchronized.
+/// On a single node it is the broker's own log ({data-dir}/__consumer_offsets-N), whose appends
+/// are durable (fdatasync, shared by every append of a loop turn) before they complete. In a
+/// cluster it is this broker's replica of the __consumer_offsets partition it leads: appends go
+/// through the partition as an acks=all produce (durable here and held by the ISR before they
+/// complete), so committed offsets survive the loss of the coordinator, and the topic's log
+/// cleaner (cleanup.policy=compact) compacts it. Either way an acknowledged OffsetCommit survives a crash.
 /// </summary>
 internal sealed class OffsetsLog
 {
     /// <summary>Reads during replay: large enough that a log is read in few steps, small enough not to matter.</summary>
     private const int ReplayReadBytes = 1 << 20;
 
+    /// <summary>How long a replicated commit waits for the ISR (Kafka's offsets.commit.timeout.ms).</summary>
+    private static readonly TimeSpan ReplicatedCommitTimeout = TimeSpan.FromSeconds(5);
+
     private readonly PartitionLog _log;
+    private readonly PartitionReplica? _replica;
     private int _appending;
 
-    private OffsetsLog(int partition, PartitionLog log)
+    private OffsetsLog(int partition, PartitionLog log, PartitionReplica? replica)
     {
         Partition = partition;
         _log = log;
+        _replica = replica;
     }
 
     public int Partition { get; }
+
+    /// <summary>True for a cluster's replicated partition: the partition manager owns the log and its cleaner compacts it.</summary>
+    public bool IsReplicated => _replica is not null;
+
+    /// <summary>The __consumer_offsets replica this broker leads, as the coordinator's log for that partition.</summary>
+    public static OffsetsLog OnReplica(int partition, PartitionReplica replica) => new(partition, replica.Log, replica);
 
     /// <summary>Records in the log (replay cost): what compaction compares with the live entries.</summary>
     public long RecordCount => _log.LogEndOffset - _log.LogStartOffset;
@@ -45,7 +62,7 @@ internal sealed class OffsetsLog
             Durability = DurabilityMode.Durable,
             Log = log,
         };
-        return new OffsetsLog(partition, await PartitionLog.OpenAsync(directory, options));
+        return new OffsetsLog(partition, await PartitionLog.OpenAsync(directory, options), replica: null);
     }
 
     /// <summary>
@@ -60,7 +77,15 @@ internal sealed class OffsetsLog
         {
             if (records.Count > 0)
             {
-                await _log.AppendAsync(new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }.Build(records));
+                var batch = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }.Build(records);
+                if (_replica is null)
+                {
+                    await _log.AppendAsync(batch);
+                }
+                else if (await _replica.AppendAsync(batch, acks: -1, ReplicatedCommitTimeout) is { Error: not ErrorCode.None } refused)
+                {
+                    throw new OffsetsAppendException(refused.Error, refused.Message);
+                }
             }
 
             onDurable?.Invoke();
@@ -74,10 +99,12 @@ internal sealed class OffsetsLog
     /// <summary>Calls <paramref name="apply"/> for every record from the LogStartOffset on, in log order.</summary>
     public async Task ReplayAsync(Action<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>?> apply)
     {
+        // Up to the log end: a new coordinator's log holds what the ISR held, some of it maybe not yet
+        // below its high watermark, and a leader's log is never truncated (on a single node the two are equal).
         var offset = _log.LogStartOffset;
-        while (offset < _log.HighWatermark)
+        while (offset < _log.LogEndOffset)
         {
-            using var read = await _log.ReadAsync(offset, ReplayReadBytes);
+            using var read = await _log.ReadAsync(offset, ReplayReadBytes, long.MaxValue);
             // A file region is read with a blocking pread: keep it off the shard.
             var bytes = read.File is null ? read.ToArray() : await Task.Run(read.ToArray);
             var next = PlainRecordBatch.Decode(bytes, apply);
@@ -107,5 +134,6 @@ internal sealed class OffsetsLog
         await _log.DeleteRecordsAsync(snapshotStart);
     }
 
-    public Task CloseAsync() => _log.CloseAsync();
+    /// <summary>Closes a single node's own log; a replica's stays open with the partition manager.</summary>
+    public Task CloseAsync() => _replica is null ? _log.CloseAsync() : Task.CompletedTask;
 }

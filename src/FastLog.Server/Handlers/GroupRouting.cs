@@ -8,12 +8,15 @@ namespace FastLog.Server.Handlers;
 /// Group requests reach the group's coordinator: on a single node every group is here; in a
 /// cluster a group belongs to the leader of its __consumer_offsets partition, and a request for a
 /// group coordinated elsewhere is answered NOT_COORDINATOR (COORDINATOR_NOT_AVAILABLE while no
-/// broker coordinates it), so the client asks FindCoordinator again, as against Kafka.
+/// broker coordinates it), so the client asks FindCoordinator again, as against Kafka; a new
+/// coordinator still loading the group's partition answers COORDINATOR_LOAD_IN_PROGRESS (clients retry).
 /// </summary>
 internal static class GroupRouting
 {
     public static ErrorCode ErrorFor(RequestContext context, string groupId) =>
-        context.Broker.Coordinator?.GroupCoordinatorError(groupId) ?? ErrorCode.None;
+        context.Broker.Coordinator?.GroupCoordinatorError(groupId) is { } error and not ErrorCode.None ? error
+        : context.Broker.Groups.IsLoaded(groupId) ? ErrorCode.None
+        : ErrorCode.CoordinatorLoadInProgress;
 
     /// <summary>Runs <paramref name="work"/> on the group's owner shard when this broker coordinates it, else answers <paramref name="refused"/>.</summary>
     public static async ValueTask<TResult> OnCoordinatorAsync<TState, TResult>(RequestContext context, string groupId, TState state, Func<GroupShard, TState, ValueTask<TResult>> work, Func<ErrorCode, TResult> refused) =>

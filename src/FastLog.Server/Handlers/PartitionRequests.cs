@@ -38,7 +38,10 @@ internal static class PartitionRequests
         var requested = new List<Requested<TRequest, TSlot>>();
         foreach (var topicRequest in requestTopics)
         {
-            var topic = broker.Topics.Find(topicRequest.Name);
+            // __consumer_offsets is in no registry but in a cluster's image: its followers fetch it like any partition.
+            var partitionCount = broker.Topics.Find(topicRequest.Name)?.PartitionCount
+                ?? broker.Coordinator?.Image.TopicsByName.GetValueOrDefault(topicRequest.Name)?.Partitions.Count
+                ?? 0;
             var topicResponse = new TopicData<TSlot> { Name = topicRequest.Name };
             responseTopics.Add(topicResponse);
             foreach (var partition in topicRequest.Partitions)
@@ -46,17 +49,17 @@ internal static class PartitionRequests
                 var slot = newSlot(partition);
                 topicResponse.Partitions.Add(slot);
                 var index = partitionIndex(partition);
-                if (topic is null || index < 0 || index >= topic.PartitionCount)
+                if (index < 0 || index >= partitionCount)
                 {
                     setError(slot, ErrorCode.UnknownTopicOrPartition);
                 }
-                else if (broker.Coordinator is { } cluster && LeadershipError(cluster, new TopicPartition(topic.Name, index), currentLeaderEpoch?.Invoke(partition) ?? -1) is { } refused)
+                else if (broker.Coordinator is { } cluster && LeadershipError(cluster, new TopicPartition(topicRequest.Name, index), currentLeaderEpoch?.Invoke(partition) ?? -1) is { } refused)
                 {
                     setError(slot, refused);
                 }
                 else
                 {
-                    requested.Add(new Requested<TRequest, TSlot>(new TopicPartition(topic.Name, index), partition, slot));
+                    requested.Add(new Requested<TRequest, TSlot>(new TopicPartition(topicRequest.Name, index), partition, slot));
                 }
             }
         }
