@@ -31,7 +31,8 @@ internal sealed class SingleNode : ISystemUnderTest
     public SingleNode(SingleNodeOptions options)
     {
         _options = options;
-        SupportedFaults = options.Faults.ToHashSet();
+        // The faults asked for that one node can take: the others are refused before the start.
+        SupportedFaults = options.Faults.Intersect([FaultKind.Kill, FaultKind.Pause, FaultKind.Disk]).ToHashSet();
     }
 
     public string Description => $"one fastlog node (--ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), data on {(_disk is null ? "a temp dir" : $"a {_options.DiskMegabytes} MiB loop-mounted ext4")}";
