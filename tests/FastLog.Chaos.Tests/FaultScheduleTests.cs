@@ -29,4 +29,37 @@ public sealed class FaultScheduleTests
         Assert.All(schedule.Where(f => f.Kind == FaultKind.Pause), f => Assert.InRange(f.Hold.TotalMilliseconds, timing.PauseMinMs, timing.PauseMaxMs));
         Assert.All(schedule.Where(f => f.Kind == FaultKind.Kill), f => Assert.InRange(f.Hold.TotalMilliseconds, 0, timing.KillDownMaxMs));
     }
+
+    [Fact]
+    public void Counts_GiveExactlyThatManyOfEachKind_InASeededOrder_AndLeaderKillsAPartition()
+    {
+        var counts = new Dictionary<FaultKind, int> { [FaultKind.LeaderKill] = 10, [FaultKind.ControllerKill] = 3, [FaultKind.Isolate] = 5 };
+        var timing = FaultTiming.Cluster;
+
+        var schedule = FaultSchedule.Create(5, 18, [.. counts.Keys], 3, timing, partitions: 4, counts: counts);
+
+        Assert.Equal(schedule, FaultSchedule.Create(5, 18, [.. counts.Keys], 3, timing, partitions: 4, counts: counts));
+        Assert.Equal(counts.OrderBy(c => c.Key), schedule.GroupBy(f => f.Kind).Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderBy(c => c.Key));
+        Assert.NotEqual(schedule.Select(f => f.Kind).Order(), schedule.Select(f => f.Kind));
+        Assert.All(schedule.Where(f => f.Kind == FaultKind.LeaderKill), f => Assert.InRange(f.Partition, 0, 3));
+        Assert.All(schedule.Where(f => f.Kind.IsFailover()), f => Assert.Equal(-1, f.Node));
+        Assert.All(schedule.Where(f => f.Kind == FaultKind.Isolate), f => Assert.InRange(f.Hold.TotalMilliseconds, timing.IsolateMinMs, timing.IsolateMaxMs));
+        Assert.Throws<ArgumentException>(() => FaultSchedule.Create(5, 17, [.. counts.Keys], 3, timing, counts: counts));
+    }
+
+    [Theory]
+    [InlineData("leader-kill:100,pause:50,isolate:50,controller-kill:30", 230)]
+    [InlineData("kill,rolling-restart", 100)]
+    public void TheFaultsOption_TakesKindsOrCountsPerKind(string faults, int cycles)
+    {
+        var options = ChaosOptions.Parse(["--cluster", "3", "--faults", faults]);
+
+        Assert.Equal(cycles, options.Cycles);
+        Assert.Equal(3, options.Cluster);
+        Assert.Equal(FaultTiming.Cluster, options.Timing);
+        Assert.All(options.Faults!, kind => Assert.Contains(kind.Name(), faults, StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--faults", "leader-kill:3,pause"]));
+        Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--faults", "split"]));
+        Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--cluster", "6"]));
+    }
 }

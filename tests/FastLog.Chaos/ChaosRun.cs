@@ -39,16 +39,19 @@ internal static class ChaosRun
         var unsupported = (options.Faults ?? []).Except(kinds).ToArray();
         if (unsupported.Length > 0)
         {
-            throw new ArgumentException($"{system.Description} cannot take the fault(s) {string.Join(", ", unsupported).ToLowerInvariant()}");
+            throw new ArgumentException($"{system.Description} cannot take the fault(s) {string.Join(", ", unsupported.Select(FaultKinds.Name))}");
         }
 
         await system.StartAsync(cancel).ConfigureAwait(false);
+        var replicationFactor = options.ReplicationFactor ?? (short)(system.NodeCount >= 3 ? 3 : 1);
         var workload = new WorkloadOptions
         {
             SegmentBytes = kinds.Contains(FaultKind.Disk) ? SmallSegmentBytes : null,
             Topic = string.Create(CultureInfo.InvariantCulture, $"chaos-{started:yyyyMMdd-HHmmss}-{options.Seed}"),
             Partitions = options.Partitions,
-            ReplicationFactor = options.ReplicationFactor,
+            ReplicationFactor = replicationFactor,
+            // Jepsen's Kafka lost acknowledged writes to a leader whose ISR had shrunk to itself: two in sync bar that.
+            MinInsyncReplicas = options.MinInsyncReplicas ?? (replicationFactor >= 3 ? (short)2 : null),
             Producers = options.Producers,
             Rate = options.Rate,
             AcksAll = options.AcksAll,
@@ -70,8 +73,8 @@ internal static class ChaosRun
         try
         {
             await WaitWorkloadAsync(history, sessions, cancel).ConfigureAwait(false);
-            var schedule = FaultSchedule.Create(options.Seed, kinds.Length == 0 ? 0 : options.Cycles, kinds, system.NodeCount, options.Timing);
-            await InjectAsync(options, system, history, schedule, progress, cancel).ConfigureAwait(false);
+            var schedule = FaultSchedule.Create(options.Seed, kinds.Length == 0 ? 0 : options.Cycles, kinds, system.NodeCount, options.Timing, workload.Partitions, options.FaultCounts);
+            await InjectAsync(options, system, workload.Topic, history, schedule, progress, cancel).ConfigureAwait(false);
             await system.HealAsync(cancel).ConfigureAwait(false);
             await Task.Delay(Settle, cancel).ConfigureAwait(false);
         }
@@ -114,7 +117,7 @@ internal static class ChaosRun
         };
     }
 
-    private static async Task InjectAsync(ChaosOptions options, ISystemUnderTest system, RunHistory history, IReadOnlyList<ScheduledFault> schedule, TextWriter progress, CancellationToken cancel)
+    private static async Task InjectAsync(ChaosOptions options, ISystemUnderTest system, string topic, RunHistory history, IReadOnlyList<ScheduledFault> schedule, TextWriter progress, CancellationToken cancel)
     {
         var deadline = Stopwatch.StartNew();
         var duration = options.Duration ?? (schedule.Count == 0 ? DefaultDuration : TimeSpan.MaxValue);
@@ -133,10 +136,10 @@ internal static class ChaosRun
             }
 
             await Task.Delay(fault.LoadBefore, cancel).ConfigureAwait(false);
-            await FaultInjector.ApplyAsync(fault, system, history, cancel).ConfigureAwait(false);
+            await FaultInjector.ApplyAsync(fault, system, topic, history, cancel).ConfigureAwait(false);
             if ((fault.Index + 1) % 10 == 0 || fault.Index + 1 == schedule.Count)
             {
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fault {fault.Index + 1}/{schedule.Count} ({fault.Kind.ToString().ToLowerInvariant()}), {history.Acknowledged} writes acknowledged so far, {deadline.Elapsed.TotalSeconds:F0} s"));
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fault {fault.Index + 1}/{schedule.Count} ({fault.Kind.Name()}), {history.Acknowledged} writes acknowledged so far, {deadline.Elapsed.TotalSeconds:F0} s"));
             }
         }
     }
@@ -145,7 +148,17 @@ internal static class ChaosRun
     private static async Task<(long? FlushIntervalMs, string? AckDurability)> PrepareAsync(string bootstrapServers, WorkloadOptions workload)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).SetLogHandler(ClientSettings.IgnoreLog).Build();
-        var configs = workload.SegmentBytes is { } segment ? new Dictionary<string, string> { ["segment.bytes"] = segment.ToString(CultureInfo.InvariantCulture) } : null;
+        var configs = new Dictionary<string, string>();
+        if (workload.SegmentBytes is { } segment)
+        {
+            configs["segment.bytes"] = segment.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (workload.MinInsyncReplicas is { } minInsync)
+        {
+            configs["min.insync.replicas"] = minInsync.ToString(CultureInfo.InvariantCulture);
+        }
+
         await admin.CreateTopicsAsync([new TopicSpecification { Name = workload.Topic, NumPartitions = workload.Partitions, ReplicationFactor = workload.ReplicationFactor, Configs = configs }]).ConfigureAwait(false);
         var brokerId = admin.GetMetadata(AdminTimeout).Brokers[0].BrokerId;
         try

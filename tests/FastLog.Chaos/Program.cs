@@ -29,6 +29,8 @@ var directory = Path.GetFullPath(options.Out ?? Path.Combine("artifacts", "chaos
 Directory.CreateDirectory(directory);
 await using ISystemUnderTest system = options.Bootstrap is { } bootstrap
     ? new ExternalDeployment(bootstrap)
+    : options.Cluster is { } brokers
+    ? new ClusterDeployment(new ClusterOptions { Brokers = brokers, BrokerPath = options.BrokerPath, AckDurability = options.AckDurability, Faults = options.Faults, Directory = directory })
     : new SingleNode(new SingleNodeOptions
     {
         BrokerPath = options.BrokerPath,
@@ -69,6 +71,12 @@ Console.WriteLine($"{"check",-34} {"violations",10} {"by design",10}");
 foreach (var kind in Enum.GetValues<ViolationKind>())
 {
     Console.WriteLine($"{kind,-34} {report.Result.Count(kind, byDesign: false),10} {report.Result.Count(kind, byDesign: true),10}");
+}
+
+var timeline = Timeline.Of(report.History);
+if (timeline.FailoverMs.Count > 0)
+{
+    Console.WriteLine(MarkdownReport.FailoverLine(timeline));
 }
 
 Console.WriteLine($"{report.History.Faults.Count} faults, {report.Result.WritesByOutcome[FastLog.Chaos.History.WriteOutcome.Ok]} writes acknowledged; {(report.Result.Valid ? "PASS" : "FAIL")}; report: {path}");

@@ -100,6 +100,35 @@ public sealed partial class BrokerProcess : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. The broker keeps its port across
+    /// restarts, and while it is down the clients keep connecting to it: a port in the ephemeral
+    /// range can then be taken by a client's own connect (a TCP self-connect, source port = the
+    /// port it dials), and the restarted broker finds it in use (the chaos harness's first 100-kill
+    /// run met it).
+    /// </summary>
+    public static int StablePort()
+    {
+        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var ephemeralStart = int.Parse(range[0], CultureInfo.InvariantCulture);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1024, ephemeralStart - 10_000), ephemeralStart);
+            try
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port below the ephemeral range (from {ephemeralStart})");
+    }
+
     /// <summary>SIGKILL: no flush, no checkpoint, no shutdown marker; the next start recovers.</summary>
     public void Kill()
     {

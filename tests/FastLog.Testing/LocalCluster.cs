@@ -6,7 +6,8 @@ namespace FastLog.Testing;
 /// <summary>
 /// N real broker processes on 127.0.0.1 forming one cluster: gossip (every broker seeds every
 /// other) and the metadata quorum (every broker a voter). Ports are chosen free once and kept,
-/// so a killed broker restarts at the same gossip and Raft addresses (the voter list is static).
+/// so a killed broker restarts at the same gossip and Raft addresses (the voter list is static);
+/// the Kafka one lies below the ephemeral range, where a client redialling a killed broker cannot take it.
 /// Data lives in {root}/broker-{id}; the caller owns and deletes the root. Given
 /// <see cref="NetworkNamespaces"/>, each broker runs in its own namespace at its own address
 /// (fixed ports there: nothing else lives in those namespaces), so a test can cut it off.
@@ -14,17 +15,19 @@ namespace FastLog.Testing;
 public sealed class LocalCluster : IDisposable
 {
     private readonly string _root;
+    private readonly string _brokerDll;
     private readonly IReadOnlyList<string> _extraArguments;
     private readonly NetworkNamespaces? _network;
     private readonly Dictionary<int, (int Kafka, int Gossip, int Raft)> _ports;
     private readonly Dictionary<int, BrokerProcess?> _brokers = [];
 
-    private LocalCluster(string root, int count, NetworkNamespaces? network, IReadOnlyList<string> extraArguments)
+    private LocalCluster(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
     {
         _root = root;
+        _brokerDll = brokerDll;
         _network = network;
         _extraArguments = extraArguments;
-        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => network is null ? (BrokerProcess.FreePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093));
+        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => network is null ? (BrokerProcess.StablePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093));
     }
 
     /// <summary>Broker <paramref name="nodeId"/>'s address: 127.0.0.1, or its namespace's.</summary>
@@ -42,9 +45,12 @@ public sealed class LocalCluster : IDisposable
 
     public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, null, extraArguments);
 
-    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments)
+    public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments) => StartAsync(root, count, network, FastlogExecutable.DefaultPath, extraArguments);
+
+    /// <summary>With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/>.</summary>
+    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
     {
-        var cluster = new LocalCluster(root, count, network, extraArguments);
+        var cluster = new LocalCluster(root, count, network, brokerDll, extraArguments);
         try
         {
             await Task.WhenAll(cluster.NodeIds.Select(cluster.StartAsync)).ConfigureAwait(false);
@@ -66,6 +72,7 @@ public sealed class LocalCluster : IDisposable
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
             DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
+            BrokerDll = _brokerDll,
             Port = kafka,
             Host = Host(nodeId),
             CommandPrefix = _network?.Exec(nodeId) ?? [],
@@ -79,6 +86,21 @@ public sealed class LocalCluster : IDisposable
     {
         this[nodeId].Dispose();
         _brokers[nodeId] = null;
+    }
+
+    /// <summary>SIGTERM of broker <paramref name="nodeId"/>, the way a service manager stops it (a clean shutdown); waits for its exit.</summary>
+    public async Task StopAsync(int nodeId)
+    {
+        var broker = this[nodeId];
+        _brokers[nodeId] = null;
+        try
+        {
+            await broker.TerminateAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            broker.Dispose();
+        }
     }
 
     public void Dispose()

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using FastLog.Chaos.Faults;
 using FastLog.Testing;
 
@@ -34,7 +31,8 @@ internal sealed class SingleNode : ISystemUnderTest
     public SingleNode(SingleNodeOptions options)
     {
         _options = options;
-        SupportedFaults = options.Faults.ToHashSet();
+        // The faults asked for that one node can take: the others are refused before the start.
+        SupportedFaults = options.Faults.Intersect([FaultKind.Kill, FaultKind.Pause, FaultKind.Disk]).ToHashSet();
     }
 
     public string Description => $"one fastlog node (--ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), data on {(_disk is null ? "a temp dir" : $"a {_options.DiskMegabytes} MiB loop-mounted ext4")}";
@@ -65,37 +63,8 @@ internal sealed class SingleNode : ISystemUnderTest
             _dataDirectory = Path.Combine(_tempDirectory, "data");
         }
 
-        _port = StablePort();
+        _port = BrokerProcess.StablePort();
         await RestartAsync(0, cancel).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A free loopback port below the kernel's ephemeral range. The broker keeps its port across
-    /// restarts, and while it is down the clients keep connecting to it: a port in the ephemeral
-    /// range can then be taken by a client's own connect (a TCP self-connect, source port = the
-    /// port it dials), and the restarted broker finds it in use. Found in this harness's first
-    /// 100-kill run.
-    /// </summary>
-    private static int StablePort()
-    {
-        var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-        var ephemeralStart = int.Parse(range[0], CultureInfo.InvariantCulture);
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var port = Random.Shared.Next(Math.Max(1024, ephemeralStart - 10_000), ephemeralStart);
-            try
-            {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
-
-        throw new InvalidOperationException($"no free loopback port below the ephemeral range (from {ephemeralStart})");
     }
 
     public void Kill(int node)

@@ -3,31 +3,49 @@ using FastLog.Chaos.History;
 
 namespace FastLog.Chaos.Faults;
 
-/// <summary>Applies one scheduled fault to the system under test and records it from injection to heal.</summary>
+/// <summary>
+/// Applies one scheduled fault to the system under test and records it from injection to heal. A
+/// fault aimed at a role finds its node first (that lookup is not part of the fault's time).
+/// </summary>
 internal static class FaultInjector
 {
-    public static async Task ApplyAsync(ScheduledFault fault, ISystemUnderTest system, RunHistory history, CancellationToken cancel)
+    public static async Task ApplyAsync(ScheduledFault fault, ISystemUnderTest system, string topic, RunHistory history, CancellationToken cancel)
     {
+        var node = fault.Kind switch
+        {
+            FaultKind.LeaderKill => await Cluster(system).LeaderAsync(topic, fault.Partition, cancel).ConfigureAwait(false),
+            FaultKind.ControllerKill => await Cluster(system).ControllerAsync(cancel).ConfigureAwait(false),
+            _ => fault.Node,
+        };
         var start = history.NowMs;
         switch (fault.Kind)
         {
-            case FaultKind.Kill:
-                system.Kill(fault.Node);
+            case FaultKind.Kill or FaultKind.LeaderKill or FaultKind.ControllerKill:
+                system.Kill(node);
                 await Task.Delay(fault.Hold, cancel).ConfigureAwait(false);
-                await system.RestartAsync(fault.Node, cancel).ConfigureAwait(false);
+                await system.RestartAsync(node, cancel).ConfigureAwait(false);
                 break;
             case FaultKind.Pause:
-                await HoldAsync(() => system.Pause(fault.Node), () => system.Resume(fault.Node), fault.Hold, cancel).ConfigureAwait(false);
+                await HoldAsync(() => system.Pause(node), () => system.Resume(node), fault.Hold, cancel).ConfigureAwait(false);
                 break;
             case FaultKind.Disk:
-                await HoldAsync(() => system.FillDisk(fault.Node), () => system.FreeDisk(fault.Node), fault.Hold, cancel).ConfigureAwait(false);
+                await HoldAsync(() => system.FillDisk(node), () => system.FreeDisk(node), fault.Hold, cancel).ConfigureAwait(false);
+                break;
+            case FaultKind.Isolate:
+                await HoldAsync(() => Cluster(system).Isolate(node), Cluster(system).Reconnect, fault.Hold, cancel).ConfigureAwait(false);
+                break;
+            case FaultKind.RollingRestart:
+                await Cluster(system).RollingRestartAsync(topic, cancel).ConfigureAwait(false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, null);
         }
 
-        history.Record(new FaultEvent(fault.Index, fault.Kind, fault.Node, start, history.NowMs));
+        history.Record(new FaultEvent(fault.Index, fault.Kind, node, start, history.NowMs));
     }
+
+    /// <summary>The schedule draws only the faults the system supports, and only a cluster supports these.</summary>
+    private static IClusterUnderTest Cluster(ISystemUnderTest system) => (IClusterUnderTest)system;
 
     /// <summary>Injects, holds, and heals even when the run is cancelled during the hold.</summary>
     private static async Task HoldAsync(Action inject, Action heal, TimeSpan hold, CancellationToken cancel)

@@ -1,6 +1,6 @@
 namespace FastLog.Chaos.Faults;
 
-/// <summary>The faults the schedule draws from (named as on the command line's --faults).</summary>
+/// <summary>The faults the schedule draws from (named on the command line's --faults as <see cref="FaultKinds.Name"/> gives them).</summary>
 internal enum FaultKind
 {
     /// <summary>kill -9 a node, keep it down for the hold, start it again.</summary>
@@ -11,4 +11,28 @@ internal enum FaultKind
 
     /// <summary>Fill the node's data disk for the hold, then free it.</summary>
     Disk,
+
+    /// <summary>A cluster's <see cref="Kill"/> aimed at the broker Metadata names as the leader of one partition of the run's topic.</summary>
+    LeaderKill,
+
+    /// <summary>A cluster's <see cref="Kill"/> aimed at the controller (DescribeCluster's controller id).</summary>
+    ControllerKill,
+
+    /// <summary>Cut one broker off from the other brokers (clients still reach every broker) for the hold, then heal.</summary>
+    Isolate,
+
+    /// <summary>Every broker in turn stopped with SIGTERM and started again, each back in every ISR before the next.</summary>
+    RollingRestart,
+}
+
+/// <summary>The command line's names of the fault kinds.</summary>
+internal static class FaultKinds
+{
+    /// <summary>kill, pause, disk, leader-kill, controller-kill, isolate, rolling-restart.</summary>
+    public static string Name(this FaultKind kind) => string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "-") + char.ToLowerInvariant(c) : c.ToString()));
+
+    public static bool TryParse(string name, out FaultKind kind) => Enum.TryParse(name.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out kind) && Enum.IsDefined(kind);
+
+    /// <summary>Kills of a broker holding a role: their failover time is reported apart.</summary>
+    public static bool IsFailover(this FaultKind kind) => kind is FaultKind.LeaderKill or FaultKind.ControllerKill;
 }

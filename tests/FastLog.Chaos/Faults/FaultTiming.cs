@@ -22,4 +22,18 @@ internal sealed record FaultTiming
     public int DiskFullMinMs { get; init; } = 1000;
 
     public int DiskFullMaxMs { get; init; } = 3000;
+
+    /// <summary>
+    /// How long a broker stays cut off: from shorter than gossip's failure detection (about 4 s:
+    /// the majority may not notice) to well past it (the majority fences it and moves its leadership).
+    /// </summary>
+    public int IsolateMinMs { get; init; } = 2000;
+
+    public int IsolateMaxMs { get; init; } = 12000;
+
+    /// <summary>
+    /// A cluster's kills (ChaosOptions' default with --cluster): up to 8 s down, past gossip's
+    /// failure detection, so that some kills move leadership and some see the broker back first.
+    /// </summary>
+    public static FaultTiming Cluster { get; } = new() { KillDownMaxMs = 8000 };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FastLog.Chaos.Checking;
+using FastLog.Chaos.Faults;
 using FastLog.Chaos.History;
 using static System.FormattableString;
 
@@ -32,9 +33,9 @@ internal static class MarkdownReport
         md.AppendLine(violations == 0 ? "**PASS: no violation.**" : Invariant($"**FAIL: {violations} violation(s).**"));
         md.AppendLine();
         md.AppendLine(Invariant($"- System: {report.System}"));
-        md.AppendLine(Invariant($"- Workload: topic `{report.Workload.Topic}`, {report.Workload.Partitions} partitions (RF {report.Workload.ReplicationFactor}{(report.Workload.SegmentBytes is { } segment ? Invariant($", segment.bytes {segment}") : "")}), {report.Workload.Producers} producers at {report.Workload.Rate} writes/s each, {(report.Workload.AcksAll ? "acks=all, idempotent" : "acks=1, not idempotent, one request in flight")}; 1 assigned reader, {report.Workload.GroupConsumers} group consumers committing every {report.Workload.CommitIntervalMs} ms"));
+        md.AppendLine(Invariant($"- Workload: topic `{report.Workload.Topic}`, {report.Workload.Partitions} partitions (RF {report.Workload.ReplicationFactor}{(report.Workload.MinInsyncReplicas is { } minInsync ? Invariant($", min.insync.replicas {minInsync}") : "")}{(report.Workload.SegmentBytes is { } segment ? Invariant($", segment.bytes {segment}") : "")}), {report.Workload.Producers} producers at {report.Workload.Rate} writes/s each, {(report.Workload.AcksAll ? "acks=all, idempotent" : "acks=1, not idempotent, one request in flight")}; 1 assigned reader, {report.Workload.GroupConsumers} group consumers committing every {report.Workload.CommitIntervalMs} ms"));
         md.AppendLine(Invariant($"- Broker: log.flush.interval.ms = {report.FlushIntervalMs?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, fastlog.ack.durability = {report.AckDurability ?? "unknown"}"));
-        md.AppendLine(Invariant($"- Faults: {report.History.Faults.Count} ({(report.FaultKinds.Count == 0 ? "none" : string.Join(", ", report.FaultKinds).ToLowerInvariant())}), seed {report.Options.Seed}; run took {report.Elapsed.TotalSeconds:F0} s"));
+        md.AppendLine(Invariant($"- Faults: {report.History.Faults.Count} ({(report.FaultKinds.Count == 0 ? "none" : string.Join(", ", report.FaultKinds.Select(FaultKinds.Name)))}), seed {report.Options.Seed}; run took {report.Elapsed.TotalSeconds:F0} s"));
         md.AppendLine(Invariant($"- Replay: `scripts/chaos.sh {Replay(report.Options)}`"));
         md.AppendLine();
         md.AppendLine("![timeline](timeline.svg)");
@@ -79,10 +80,23 @@ internal static class MarkdownReport
         foreach (var group in report.History.Faults.GroupBy(f => f.Kind).OrderBy(g => g.Key))
         {
             var recovery = timeline.RecoveryPercentiles(group.Key);
-            md.AppendLine(Invariant($"| {group.Key.ToString().ToLowerInvariant()} | {group.Count()} | {group.Average(f => f.EndMs - f.StartMs) / 1000:F1} | {recovery?.P50 ?? double.NaN:F0} | {recovery?.P99 ?? double.NaN:F0} |"));
+            md.AppendLine(Invariant($"| {group.Key.Name()} | {group.Count()} | {group.Average(f => f.EndMs - f.StartMs) / 1000:F1} | {recovery?.P50 ?? double.NaN:F0} | {recovery?.P99 ?? double.NaN:F0} |"));
         }
 
         md.AppendLine();
+        if (timeline.FailoverMs.Count > 0)
+        {
+            md.AppendLine(FailoverLine(timeline));
+            md.AppendLine();
+        }
+    }
+
+    /// <summary>The failover of leader and controller kills, as the report and the console print it.</summary>
+    public static string FailoverLine(Timeline timeline)
+    {
+        var failover = timeline.FailoverPercentiles();
+        var unrecovered = timeline.FailoverMs.Values.Count(v => v is null);
+        return Invariant($"Failover (leader and controller kills, {timeline.FailoverMs.Count}: from the kill to an acknowledged acks=all write, sent after it, on every partition): p50 {failover?.P50 ?? double.NaN:F0} ms, p99 {failover?.P99 ?? double.NaN:F0} ms{(unrecovered > 0 ? Invariant($"; {unrecovered} never recovered") : "")}.");
     }
 
     /// <summary>What the configuration allows, said where a reader of the counts needs it.</summary>

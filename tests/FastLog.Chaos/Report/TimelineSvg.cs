@@ -50,13 +50,13 @@ internal static class TimelineSvg
         plot.AxisLabel(top, Left + plot.PlotWidth, seconds.ToString("F0", CultureInfo.InvariantCulture) + " s");
         foreach (var fault in faults)
         {
-            plot.Band(top, x(fault.StartMs / 1000), x(fault.EndMs / 1000), Color(fault.Kind), $"{fault.Kind} #{fault.Index}");
+            plot.Band(top, x(fault.StartMs / 1000), x(fault.EndMs / 1000), Color(fault.Kind), $"{fault.Kind.Name()} #{fault.Index}");
         }
 
         var kinds = faults.Select(f => f.Kind).Distinct().Order().ToList();
         for (var k = 0; k < kinds.Count; k++)
         {
-            plot.Legend(top, 3 + k, $"fault: {kinds[k].ToString().ToLowerInvariant()}", Color(kinds[k]));
+            plot.Legend(top, 3 + k, $"fault: {kinds[k].Name()}", Color(kinds[k]));
         }
     }
 
@@ -64,6 +64,10 @@ internal static class TimelineSvg
     {
         FaultKind.Kill => "#ff7f0e",
         FaultKind.Pause => "#9467bd",
-        _ => "#8c564b",
+        FaultKind.Disk => "#8c564b",
+        FaultKind.LeaderKill => "#d62728",
+        FaultKind.ControllerKill => "#e377c2",
+        FaultKind.Isolate => "#17becf",
+        _ => "#7f7f7f",
     };
 }

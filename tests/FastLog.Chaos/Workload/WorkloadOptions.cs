@@ -9,6 +9,9 @@ internal sealed record WorkloadOptions
 
     public short ReplicationFactor { get; init; } = 1;
 
+    /// <summary>The topic's min.insync.replicas (null: the broker's default).</summary>
+    public short? MinInsyncReplicas { get; init; }
+
     /// <summary>
     /// The topic's segment.bytes when the disk fault is on (null: the broker's default). The broker
     /// reserves space ahead of each active segment, so a short full disk only bites when a segment
