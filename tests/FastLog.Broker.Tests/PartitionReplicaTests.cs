@@ -126,7 +126,7 @@ public sealed class PartitionReplicaTests : IDisposable
         Assert.Equal([1, 2], replica.ProposedIsr(start + 6000, lagMaxMs: 5000)!.Value.ToArray());
 
         // Asked for; not asked again at the same partition epoch.
-        replica.IsrChangeRequested(inFlight: true, start + 6000);
+        replica.IsrChangeRequested(start + 6000);
         Assert.Null(replica.ProposedIsr(start + 6001, lagMaxMs: 5000));
 
         // Committed; then broker 3 catches up to the high watermark and is proposed back.

@@ -251,31 +251,56 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     }
 
     /// <summary>
-    /// A leader's ISR change, decided by the controller: this broker's own quorum node when it
-    /// leads, else forwarded as Kafka's AlterPartition. Throws when refused (stale epochs: the
-    /// image that superseded the request is on its way) or when no controller answers.
+    /// This broker's leaders' ISR changes, decided by the controller: this broker's own quorum node
+    /// when it leads, else forwarded as one Kafka AlterPartition request. Returns each change's
+    /// outcome (NONE when made; a refusal such as FENCED_LEADER_EPOCH when the image that
+    /// superseded it is on its way); throws when no controller answers.
     /// </summary>
-    public async Task AlterPartitionAsync(IsrChange change)
+    public async Task<ErrorCode[]> AlterPartitionAsync(IReadOnlyList<IsrChange> changes)
     {
         if (IsController)
         {
-            await DecideIsrChangeAsync(NodeId, change).ConfigureAwait(false);
-            return;
+            var outcomes = new ErrorCode[changes.Count];
+            for (var i = 0; i < changes.Count; i++)
+            {
+                try
+                {
+                    await DecideIsrChangeAsync(NodeId, changes[i]).ConfigureAwait(false);
+                }
+                catch (ControllerException e)
+                {
+                    outcomes[i] = ToAlterPartitionError(e.Error);
+                }
+            }
+
+            return outcomes;
         }
 
         var request = new AlterPartitionRequest { BrokerId = NodeId };
-        request.Topics.Add(new AlterPartitionRequest.TopicData
+        foreach (var byTopic in changes.GroupBy(c => c.TopicId))
         {
-            TopicId = change.TopicId,
-            Partitions = [new AlterPartitionRequest.PartitionData { PartitionIndex = change.Partition, LeaderEpoch = change.LeaderEpoch, PartitionEpoch = change.PartitionEpoch, NewIsr = [.. change.NewIsr] }],
-        });
-        var response = await ForwardToControllerAsync<AlterPartitionResponse>(request, AlterPartitionVersion).ConfigureAwait(false);
-        var error = response.ErrorCode != ErrorCode.None ? response.ErrorCode : response.Topics.SingleOrDefault()?.Partitions.SingleOrDefault()?.ErrorCode ?? ErrorCode.UnknownServerError;
-        if (error != ErrorCode.None)
-        {
-            throw new ControllerException(ControllerError.NotController, $"The controller refused the ISR change: {error}.");
+            request.Topics.Add(new AlterPartitionRequest.TopicData
+            {
+                TopicId = byTopic.Key,
+                Partitions = byTopic.Select(c => new AlterPartitionRequest.PartitionData { PartitionIndex = c.Partition, LeaderEpoch = c.LeaderEpoch, PartitionEpoch = c.PartitionEpoch, NewIsr = [.. c.NewIsr] }).ToList(),
+            });
         }
+
+        var response = await ForwardToControllerAsync<AlterPartitionResponse>(request, AlterPartitionVersion).ConfigureAwait(false);
+        return changes.Select(c => response.ErrorCode != ErrorCode.None ? response.ErrorCode
+            : response.Topics.FirstOrDefault(t => t.TopicId == c.TopicId)?.Partitions.FirstOrDefault(p => p.PartitionIndex == c.Partition)?.ErrorCode ?? ErrorCode.UnknownServerError).ToArray();
     }
+
+    /// <summary>The Kafka error AlterPartition answers for a refused ISR change.</summary>
+    public static ErrorCode ToAlterPartitionError(ControllerError error) => error switch
+    {
+        ControllerError.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
+        ControllerError.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
+        ControllerError.IneligibleReplica => ErrorCode.IneligibleReplica,
+        ControllerError.InvalidRequest => ErrorCode.InvalidRequest,
+        ControllerError.UnknownTopic => ErrorCode.UnknownTopicOrPartition,
+        _ => ErrorCode.NotController,
+    };
 
     /// <summary>On the controller: <paramref name="leaderId"/>'s ISR change; returns the partition as committed (refusals throw <see cref="ControllerException"/>).</summary>
     public async Task<PartitionImage> DecideIsrChangeAsync(int leaderId, IsrChange change)

@@ -22,10 +22,15 @@ public sealed partial class PartitionReplica
     private long _leaderEpochStartOffset;
 
     // The partition epoch an ISR change was last requested at, and when: one request per partition
-    // epoch, sent again only if no new image came within IsrChangeRetryMs (a lost answer).
+    // epoch, sent again only if no new image came within IsrChangeRetryMs (a lost or refused answer).
     private const long IsrChangeRetryMs = 5_000;
     private int _isrChangeRequestedAt = -1;
     private long _isrChangeRequestedMs;
+
+    // Completes once the log has committed every append queued before this broker became leader
+    // (a follower's last fetched batches, whose producer state is recorded at commit): produce
+    // checks wait for it, or a retry of a batch still in that queue would pass as new and be stored twice.
+    private Task _leaderReady = Task.CompletedTask;
 
     /// <summary>Replicas, ISR, leader and epochs as this shard last applied them from the image; null on a single node.</summary>
     public PartitionImage? Assignment => _assignment;
@@ -60,6 +65,7 @@ public sealed partial class PartitionReplica
         {
             _followers.Clear();
             _leaderEpochStartOffset = Log.LogEndOffset;
+            _leaderReady = QueuedWritesCommittedAsync();
         }
 
         foreach (var follower in assignment.Replicas)
@@ -77,6 +83,22 @@ public sealed partial class PartitionReplica
 
         UpdateHighWatermark();
     }
+
+    /// <summary>A flush queued behind every pending write: done once they are committed (failures are the appends' own to report).</summary>
+    private async Task QueuedWritesCommittedAsync()
+    {
+        try
+        {
+            await Log.FlushAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // A faulted or closed log refuses the produce requests itself.
+        }
+    }
+
+    /// <summary>Waits (when needed) until the writes queued before this broker became leader are committed; see <see cref="_leaderReady"/>.</summary>
+    private ValueTask LeaderReadyAsync() => _leaderReady.IsCompleted ? ValueTask.CompletedTask : new ValueTask(_leaderReady);
 
     /// <summary>
     /// A follower's fetch reached the leader: <paramref name="fetchOffset"/> is its log end (what it
@@ -162,10 +184,14 @@ public sealed partial class PartitionReplica
         return Log.EndOffsetForEpoch(epoch);
     }
 
-    /// <summary>An ISR change for the current partition epoch was sent; no other is sent until the image moves on or it fails.</summary>
-    public void IsrChangeRequested(bool inFlight, long nowMs)
+    /// <summary>
+    /// An ISR change for the current partition epoch was sent (or refused): no other is proposed
+    /// until the image moves the partition epoch on, or for <see cref="IsrChangeRetryMs"/>, so a
+    /// refused change (this broker's image is behind) is not asked again four times a second.
+    /// </summary>
+    public void IsrChangeRequested(long nowMs)
     {
-        _isrChangeRequestedAt = inFlight ? _assignment?.PartitionEpoch ?? -1 : -1;
+        _isrChangeRequestedAt = _assignment?.PartitionEpoch ?? -1;
         _isrChangeRequestedMs = nowMs;
     }
 

@@ -75,6 +75,13 @@ public sealed partial class PartitionReplica
         }
 
         var header = RecordBatchHeader.Read(records.Span);
+        await LeaderReadyAsync();
+        if (_assignment is not null && !IsLeader)
+        {
+            // The request was routed by an older image than this (owner) shard now holds: a follower never takes produce.
+            return new AppendOutcome(ErrorCode.NotLeaderOrFollower, Message: $"This broker no longer leads {Id}.");
+        }
+
         if (header.ProducerId < 0)
         {
             return await AppendCheckedAsync(records, acks, timeout, header.ProducerId, reservation: null);

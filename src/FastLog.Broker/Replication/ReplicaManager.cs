@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Globalization;
 using FastLog.Broker.Configuration;
 using FastLog.Broker.Partitions;
 using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Metadata.Image;
+using FastLog.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Replication;
@@ -24,7 +26,7 @@ public sealed class ReplicaManager : IAsyncDisposable
 
     private readonly BrokerOptions _options;
     private readonly PartitionManager _partitions;
-    private readonly Func<IsrChange, Task> _alterPartition;
+    private readonly Func<IReadOnlyList<IsrChange>, Task<ErrorCode[]>> _alterPartition;
     private readonly ILogger _logger;
     private readonly Dictionary<int, ReplicaFetcher>[] _fetchers;
     private readonly MetadataImage[] _images;
@@ -34,7 +36,7 @@ public sealed class ReplicaManager : IAsyncDisposable
     private long _isrChangesMade;
     private long _isrChangesRefused;
 
-    public ReplicaManager(BrokerOptions options, PartitionManager partitions, Func<IsrChange, Task> alterPartition, ILogger logger)
+    public ReplicaManager(BrokerOptions options, PartitionManager partitions, Func<IReadOnlyList<IsrChange>, Task<ErrorCode[]>> alterPartition, ILogger logger)
     {
         _options = options;
         _partitions = partitions;
@@ -130,13 +132,17 @@ public sealed class ReplicaManager : IAsyncDisposable
             try
             {
                 await Task.Delay(IsrCheckInterval, _stopping.Token).ConfigureAwait(false);
+                var changes = new List<IsrChange>();
                 for (var shard = 0; shard < _fetchers.Length; shard++)
                 {
-                    var changes = await _partitions.OnShardAsync(shard, this, static self => ValueTask.FromResult(self.IsrChangesHere())).ConfigureAwait(false);
-                    foreach (var change in changes)
-                    {
-                        _ = RequestIsrChangeAsync(shard, change);
-                    }
+                    changes.AddRange(await _partitions.OnShardAsync(shard, this, static self => ValueTask.FromResult(self.IsrChangesHere())).ConfigureAwait(false));
+                }
+
+                // One request for every change of the round, and one round at a time: a controller
+                // that cannot be reached holds up this loop, not a queue of requests per partition.
+                if (changes.Count > 0)
+                {
+                    await RequestIsrChangesAsync(changes).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -153,10 +159,18 @@ public sealed class ReplicaManager : IAsyncDisposable
         var changes = new List<IsrChange>();
         foreach (var replica in _partitions.OwnedHere)
         {
-            if (replica.ProposedIsr(now, _options.ReplicaLagTimeMaxMs) is { } isr && image.TopicsByName.TryGetValue(replica.Id.Topic, out var topic))
+            if (replica.ProposedIsr(now, _options.ReplicaLagTimeMaxMs) is not { } proposed || !image.TopicsByName.TryGetValue(replica.Id.Topic, out var topic))
             {
-                var assignment = replica.Assignment!;
-                replica.IsrChangeRequested(inFlight: true, now);
+                continue;
+            }
+
+            // A fenced broker cannot join (the controller would refuse it): it may look caught up while
+            // the high watermark stands still for want of in-sync replicas.
+            var assignment = replica.Assignment!;
+            var isr = proposed.Where(r => assignment.Isr.Contains(r) || image.IsLive(r)).ToImmutableArray();
+            if (!isr.SequenceEqual(assignment.Isr))
+            {
+                replica.IsrChangeRequested(now);
                 changes.Add(new IsrChange(topic.TopicId, topic.Name, replica.Id.Partition, assignment.LeaderEpoch, assignment.PartitionEpoch, isr));
             }
         }
@@ -164,29 +178,30 @@ public sealed class ReplicaManager : IAsyncDisposable
         return changes;
     }
 
-    private async Task RequestIsrChangeAsync(int shard, IsrChange change)
+    /// <summary>
+    /// Sends the round's ISR changes; each refused one (stale epochs: a newer image is on its way)
+    /// or all of them when no controller answers, is proposed again with the next image or after a pause.
+    /// </summary>
+    private async Task RequestIsrChangesAsync(List<IsrChange> changes)
     {
+        ErrorCode[] outcomes;
         try
         {
-            await _alterPartition(change).ConfigureAwait(false);
-            Interlocked.Increment(ref _isrChangesMade);
-            _logger.LogInformation("{Topic}-{Partition}: ISR change to [{Isr}] requested at leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch}",
-                change.Topic, change.Partition, string.Join(",", change.NewIsr), change.LeaderEpoch, change.PartitionEpoch);
+            outcomes = await _alterPartition(changes).ConfigureAwait(false);
         }
         catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
-            // Refused (stale epochs: a newer image is on its way) or the controller was unreachable: ask again at the next check.
-            Interlocked.Increment(ref _isrChangesRefused);
-            _logger.LogInformation("{Topic}-{Partition}: ISR change to [{Isr}] not made: {Reason}", change.Topic, change.Partition, string.Join(",", change.NewIsr), e.Message);
-            await _partitions.OnShardAsync(shard, change, c =>
-            {
-                if (_partitions.FindOnOwner(new TopicPartition(c.Topic, c.Partition)) is { } replica)
-                {
-                    replica.IsrChangeRequested(inFlight: false, Environment.TickCount64);
-                }
+            Interlocked.Add(ref _isrChangesRefused, changes.Count);
+            _logger.LogInformation("{Count} ISR change(s) not sent: {Reason}", changes.Count, e.Message);
+            return;
+        }
 
-                return ValueTask.FromResult(true);
-            }).ConfigureAwait(false);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            Interlocked.Increment(ref outcomes[i] == ErrorCode.None ? ref _isrChangesMade : ref _isrChangesRefused);
+            _logger.LogInformation("{Topic}-{Partition}: ISR change to [{Isr}] at leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch}: {Outcome}",
+                change.Topic, change.Partition, string.Join(",", change.NewIsr), change.LeaderEpoch, change.PartitionEpoch, outcomes[i] == ErrorCode.None ? "made" : outcomes[i]);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using FastLog.Broker.Coordination;
 using FastLog.Broker.Replication;
 using FastLog.Metadata.Controller;
 using FastLog.Protocol;
@@ -50,15 +51,7 @@ internal sealed class AlterPartitionHandler : ApiHandler<AlterPartitionRequest>
                 }
                 catch (ControllerException e)
                 {
-                    slot.ErrorCode = e.Error switch
-                    {
-                        ControllerError.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
-                        ControllerError.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
-                        ControllerError.IneligibleReplica => ErrorCode.IneligibleReplica,
-                        ControllerError.InvalidRequest => ErrorCode.InvalidRequest,
-                        ControllerError.UnknownTopic => ErrorCode.UnknownTopicOrPartition,
-                        _ => ErrorCode.NotController,
-                    };
+                    slot.ErrorCode = ClusterCoordinator.ToAlterPartitionError(e.Error);
                 }
             }
         }
