@@ -14,14 +14,16 @@ namespace FastLog.Testing;
 public sealed class LocalCluster : IDisposable
 {
     private readonly string _root;
+    private readonly string _brokerDll;
     private readonly IReadOnlyList<string> _extraArguments;
     private readonly NetworkNamespaces? _network;
     private readonly Dictionary<int, (int Kafka, int Gossip, int Raft)> _ports;
     private readonly Dictionary<int, BrokerProcess?> _brokers = [];
 
-    private LocalCluster(string root, int count, NetworkNamespaces? network, IReadOnlyList<string> extraArguments)
+    private LocalCluster(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
     {
         _root = root;
+        _brokerDll = brokerDll;
         _network = network;
         _extraArguments = extraArguments;
         _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => network is null ? (BrokerProcess.FreePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093));
@@ -40,11 +42,20 @@ public sealed class LocalCluster : IDisposable
     /// <summary>Every running broker's Kafka address, comma-separated (a client's bootstrap list).</summary>
     public string BootstrapServers => string.Join(",", _brokers.Where(b => b.Value is not null).Select(b => $"{Host(b.Key)}:{_ports[b.Key].Kafka}"));
 
-    public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, null, extraArguments);
+    public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, network: null, extraArguments);
 
-    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments)
+    public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments) =>
+        StartAllAsync(new LocalCluster(root, count, network, FastlogExecutable.DefaultPath, extraArguments));
+
+    /// <summary>A cluster of <paramref name="brokerDll"/> (a given build, as the bench's) on 127.0.0.1.</summary>
+    public static Task<LocalCluster> StartAsync(string root, int count, string brokerDll, IReadOnlyList<string> extraArguments) =>
+        StartAllAsync(new LocalCluster(root, count, network: null, brokerDll, extraArguments));
+
+    /// <summary>Every broker's process id (for sampling their CPU and memory).</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _brokers.Values.OfType<BrokerProcess>().Select(b => b.ProcessId)];
+
+    private static async Task<LocalCluster> StartAllAsync(LocalCluster cluster)
     {
-        var cluster = new LocalCluster(root, count, network, extraArguments);
         try
         {
             await Task.WhenAll(cluster.NodeIds.Select(cluster.StartAsync)).ConfigureAwait(false);
@@ -65,6 +76,7 @@ public sealed class LocalCluster : IDisposable
         var seeds = string.Join(",", _ports.Where(p => p.Key != nodeId).Select(p => $"{Host(p.Key)}:{p.Value.Gossip}"));
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
+            BrokerDll = _brokerDll,
             DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
             Port = kafka,
             Host = Host(nodeId),
