@@ -39,8 +39,8 @@ public sealed class ReplicationReportTests
         Assert.Equal(new ReplicationFigures(1, 1, 1, 1), report.Ratios(report.Runs[0]));
         Assert.Equal(new ReplicationFigures(0.25, 0.25, 3, 1.5), report.Ratios(report.Runs[1]));
         var markdown = ReplicationMarkdown.Render(report);
-        Assert.Contains("| single-acksall | 20.0 | 19,531 | 1.00× | 1.00 | 1.00× | 4.00 | 1.00× | kept up |", markdown);
-        Assert.Contains("| rf3-acksall-flush | 5.0 | 4,883 | 0.25× | 3.00 | 3.00× | 6.00 | 1.50× | kept up |", markdown);
+        Assert.Contains("| single-acksall | 20.0 | 19,531 | 1.00× | 1.00 | 1.00× | 4.00 | 1.00× | kept up | 1.50 |", markdown);
+        Assert.Contains("| rf3-acksall-flush | 5.0 | 4,883 | 0.25× | 3.00 | 3.00× | 6.00 | 1.50× | kept up | 1.50 |", markdown);
     }
 
     [Fact]
@@ -59,6 +59,6 @@ public sealed class ReplicationReportTests
         {
             Ack = new LatencySummary(10_000, ackP50Micros, ackP99Micros, ackP99Micros, ackP99Micros, ackP99Micros),
         };
-        return new ReplicationRun(setup, throughput, latency);
+        return new ReplicationRun(setup, LoadAverage: 1.5, throughput, latency);
     }
 }

@@ -55,7 +55,8 @@ internal sealed class ReplicationRunner(BenchOptions options, TextWriter progres
     private async Task<ReplicationRun> RunSetupAsync(ReplicationSetup setup, ScenarioResult? baseline, string work)
     {
         string root = Directory.CreateDirectory(Path.Combine(work, setup.Name)).FullName;
-        progress.WriteLine($"[{setup.Name}] {setup.Description}");
+        double loadAverage = LoadAverage();
+        progress.WriteLine($"[{setup.Name}] {setup.Description}; load average {loadAverage:F2}");
         try
         {
             using var brokers = await StartAsync(setup, root);
@@ -67,7 +68,7 @@ internal sealed class ReplicationRunner(BenchOptions options, TextWriter progres
                 Consumers = 0,
                 Duration = options.ReplicationDuration,
             });
-            return new ReplicationRun(setup, throughput, latency);
+            return new ReplicationRun(setup, loadAverage, throughput, latency);
         }
         finally
         {
@@ -79,6 +80,9 @@ internal sealed class ReplicationRunner(BenchOptions options, TextWriter progres
             Directory.Delete(root, recursive: true);
         }
     }
+
+    /// <summary>The machine's 1-minute load average (the first field of /proc/loadavg).</summary>
+    private static double LoadAverage() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The setup's brokers on fresh data directories under <paramref name="root"/>, logs as
