@@ -7,15 +7,17 @@ using FastLog.Storage;
 // fastlog load tests:
 //   run     one scenario against a running broker (see ScenarioOptions for what the options mean)
 //   limits  this machine's disk, loopback and fdatasync limits
-//   bench   everything scripts/bench.sh reports, against a broker process it starts itself
+//   bench   everything scripts/bench.sh reports, against a broker process it starts itself;
+//           with --replication, what replication costs instead (a single node against 3-broker clusters)
 const string Usage = """
     usage:
-      FastLog.LoadTests run [--bootstrap 127.0.0.1:9092] [--topic bench] [--partitions 4] [--record-size 1024]
+      FastLog.LoadTests run [--bootstrap 127.0.0.1:9092] [--topic bench] [--partitions 4] [--replication-factor 1]
+                            [--min-insync-replicas N] [--record-size 1024]
                             [--producers 1] [--consumers 1] [--load inject|inflight|ramp] [--rate REC/S] [--ramp-from REC/S]
                             [--in-flight 20000] [--acks 1|-1|all] [--linger-ms 5] [--warmup 2] [--duration 10] [--interval 1]
                             [--max-bytes N] [--catch-up] [--client confluent|wire] [--batch-kib 256] [--name NAME] [--out DIR]
       FastLog.LoadTests limits [--dir PATH] [--quick]
-      FastLog.LoadTests bench --broker PATH/fastlog.dll [--out DIR] [--work-dir PATH] [--quick]
+      FastLog.LoadTests bench --broker PATH/fastlog.dll [--out DIR] [--work-dir PATH] [--quick] [--replication]
                               [--partitions 4] [--record-size 1024] [--producers 2]
                               [--latency-producers 1] [--latency-consumers 1] [--catch-up-consumers 1]
     """;
@@ -44,6 +46,13 @@ try
             return 0;
         case "bench":
             var bench = BenchOptions.Parse(options);
+            if (bench.Replication)
+            {
+                var replication = await new ReplicationRunner(bench, Console.Out).RunAsync();
+                Console.WriteLine($"report: {ReportFiles.WriteReplication(replication, bench.OutputDirectory)}");
+                return 0;
+            }
+
             var report = await new BenchRunner(bench, Console.Out).RunAsync();
             Console.WriteLine($"report: {ReportFiles.WriteBench(report, bench.OutputDirectory)}");
             return 0;

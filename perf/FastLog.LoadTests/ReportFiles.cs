@@ -4,7 +4,7 @@ using FastLog.LoadTests.Scenarios;
 
 namespace FastLog.LoadTests;
 
-/// <summary>Writes reports into an output directory: Markdown for people, JSON for tools, SVG for the bench chart.</summary>
+/// <summary>Writes reports into an output directory: Markdown for people, JSON for tools, SVG for the bench chart (the replication runs have none).</summary>
 internal static class ReportFiles
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
@@ -27,6 +27,16 @@ internal static class ReportFiles
         File.WriteAllText(Path.Combine(directory, "chart.svg"), SvgChart.Render(report));
         var path = Path.Combine(directory, "report.md");
         File.WriteAllText(path, MarkdownReport.Render(report));
+        return path;
+    }
+
+    /// <returns>The Markdown report's path.</returns>
+    public static string WriteReplication(ReplicationReport report, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(report, Json));
+        var path = Path.Combine(directory, "report.md");
+        File.WriteAllText(path, ReplicationMarkdown.Render(report));
         return path;
     }
 }

@@ -34,23 +34,12 @@ public sealed class LoadGeneratorCheckTests
     }
 
     /// <summary>A 10 s inject run with one consumer.</summary>
-    private static ScenarioResult Run(double offered, long produced, long consumedWhileProducing, double sendDelayP99Micros) => new()
-    {
-        Name = "test",
-        Options = new ScenarioOptions { Load = LoadSimulation.Inject, Rate = offered, Consumers = 1 },
-        Partitions = 1,
-        Intervals = [],
-        ProduceSeconds = 10,
-        ConsumeSeconds = 10,
-        ProducedRecords = produced,
-        ProducedBytes = produced * 1024,
-        ConsumedRecords = produced,
-        ConsumedBytes = produced * 1024,
-        ConsumedWhileProducing = consumedWhileProducing,
-        Errors = 0,
-        Ack = LatencySummary.Empty,
-        EndToEnd = LatencySummary.Empty,
-        ScheduledEndToEnd = LatencySummary.Empty,
-        SendDelay = sendDelayP99Micros > 0 ? new LatencySummary(produced, 300, sendDelayP99Micros, sendDelayP99Micros, sendDelayP99Micros, sendDelayP99Micros) : LatencySummary.Empty,
-    };
+    private static ScenarioResult Run(double offered, long produced, long consumedWhileProducing, double sendDelayP99Micros) =>
+        TestResults.TenSeconds(new ScenarioOptions { Load = LoadSimulation.Inject, Rate = offered, Consumers = 1 }, produced) with
+        {
+            ConsumedRecords = produced,
+            ConsumedBytes = produced * 1024,
+            ConsumedWhileProducing = consumedWhileProducing,
+            SendDelay = sendDelayP99Micros > 0 ? new LatencySummary(produced, 300, sendDelayP99Micros, sendDelayP99Micros, sendDelayP99Micros, sendDelayP99Micros) : LatencySummary.Empty,
+        };
 }

@@ -40,14 +40,17 @@ public sealed class LocalCluster : IDisposable
 
     public bool IsRunning(int nodeId) => _brokers.GetValueOrDefault(nodeId) is not null;
 
+    /// <summary>Every broker's process id (for sampling their CPU and memory).</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _brokers.Values.OfType<BrokerProcess>().Select(b => b.ProcessId)];
+
     /// <summary>Every running broker's Kafka address, comma-separated (a client's bootstrap list).</summary>
     public string BootstrapServers => string.Join(",", _brokers.Where(b => b.Value is not null).Select(b => $"{Host(b.Key)}:{_ports[b.Key].Kafka}"));
 
-    public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, null, extraArguments);
+    public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, network: null, extraArguments);
 
     public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments) => StartAsync(root, count, network, FastlogExecutable.DefaultPath, extraArguments);
 
-    /// <summary>With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/>.</summary>
+    /// <summary>With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/> (a given build, as the bench's).</summary>
     public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
     {
         var cluster = new LocalCluster(root, count, network, brokerDll, extraArguments);
@@ -71,8 +74,8 @@ public sealed class LocalCluster : IDisposable
         var seeds = string.Join(",", _ports.Where(p => p.Key != nodeId).Select(p => $"{Host(p.Key)}:{p.Value.Gossip}"));
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
-            DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
             BrokerDll = _brokerDll,
+            DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
             Port = kafka,
             Host = Host(nodeId),
             CommandPrefix = _network?.Exec(nodeId) ?? [],

@@ -1,6 +1,6 @@
 namespace FastLog.LoadTests.Bench;
 
-/// <summary>What `bench` runs: sizes and durations for the quick (~45 s smoke) or the full (~9 min) run.</summary>
+/// <summary>What `bench` runs: sizes and durations for the quick (~45 s smoke) or the full (~9 min) run, or the replication runs.</summary>
 internal sealed record BenchOptions
 {
     public required string BrokerDll { get; init; }
@@ -11,6 +11,9 @@ internal sealed record BenchOptions
     public required string WorkDirectory { get; init; }
 
     public bool Quick { get; init; }
+
+    /// <summary>`--replication`: instead of the single-node bench, what replication costs (<see cref="ReplicationRunner"/>).</summary>
+    public bool Replication { get; init; }
 
     public int Partitions { get; init; } = 4;
 
@@ -43,6 +46,9 @@ internal sealed record BenchOptions
 
     public TimeSpan LatencyDuration => TimeSpan.FromSeconds(Quick ? 1.5 : 30);
 
+    /// <summary>Each measured phase of the replication runs (8 of them: ~3 min in all, ~1 min quick).</summary>
+    public TimeSpan ReplicationDuration => TimeSpan.FromSeconds(Quick ? 3 : 10);
+
     /// <summary>Sampling step: quick runs are short, so they sample twice as often to keep a few steps per phase.</summary>
     public TimeSpan Interval => TimeSpan.FromSeconds(Quick ? 0.5 : 1);
 
@@ -64,6 +70,7 @@ internal sealed record BenchOptions
         OutputDirectory = args.TryGetValue("out", out var output) ? output : Path.Combine("artifacts", "bench", DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)),
         WorkDirectory = args.TryGetValue("work-dir", out var work) ? work : Path.GetTempPath(),
         Quick = args.ContainsKey("quick"),
+        Replication = args.ContainsKey("replication"),
         Partitions = CommandLine.Int(args, "partitions", 4),
         RecordSize = CommandLine.Int(args, "record-size", 1024),
         Producers = CommandLine.Int(args, "producers", 2),

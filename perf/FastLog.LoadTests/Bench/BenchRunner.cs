@@ -17,6 +17,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
     private static readonly int[] LatencyPercents = [25, 50, 75];
     private const int DurableLatencyPercent = 25;
     private const string LargeTopic = "large";
+    private readonly BenchScenarios _scenarios = new(options);
 
     public async Task<BenchReport> RunAsync()
     {
@@ -45,41 +46,41 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
         {
             // JIT and tiered compilation of broker and clients: unmeasured, or the first run pays for
             // it. One consumer tails it so the fetch path is compiled too, not during the latency runs.
-            await RunAsync(broker, Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup, Consumers = 1 });
-            var acks1 = await RunAsync(broker, Throughput("produce-acks1", "max-acks1", acks: 1));
-            var acks1Wire = await RunAsync(broker, Wire(Throughput("produce-acks1-wire", "max-acks1-wire", acks: 1)));
-            var acksAll = await RunAsync(broker, Throughput("produce-acksall", "max-acksall", acks: -1));
-            var acksAllWire = await RunAsync(broker, Wire(Throughput("produce-acksall-wire", "max-acksall-wire", acks: -1)));
+            await RunAsync(broker, _scenarios.Throughput("jit-warm-up", "warm-up", acks: 1) with { Warmup = TimeSpan.Zero, Duration = options.JitWarmup, Consumers = 1 });
+            var acks1 = await RunAsync(broker, _scenarios.Throughput("produce-acks1", "max-acks1", acks: 1));
+            var acks1Wire = await RunAsync(broker, BenchScenarios.Wire(_scenarios.Throughput("produce-acks1-wire", "max-acks1-wire", acks: 1)));
+            var acksAll = await RunAsync(broker, _scenarios.Throughput("produce-acksall", "max-acksall", acks: -1));
+            var acksAllWire = await RunAsync(broker, BenchScenarios.Wire(_scenarios.Throughput("produce-acksall-wire", "max-acksall-wire", acks: -1)));
 
             // Durable ack latency at a paced load (25 % of the acks=all maximum): the closed-model
             // run above keeps 20,000 records queued in the client, so its ack p99 is queueing.
-            var durableLatency = await RunAsync(broker, Paced($"durable-latency-{DurableLatencyPercent}pct", "durable-latency", acksAll.ProduceRecordsPerSecond * DurableLatencyPercent / 100) with
+            var durableLatency = await RunAsync(broker, _scenarios.Paced($"durable-latency-{DurableLatencyPercent}pct", "durable-latency", acksAll.ProduceRecordsPerSecond * DurableLatencyPercent / 100) with
             {
                 Acks = -1,
                 Consumers = 0,
             });
-            var durableLatencyWire = await RunAsync(broker, Wire(Paced($"durable-latency-{DurableLatencyPercent}pct-wire", "durable-latency-wire", acksAllWire.ProduceRecordsPerSecond * DurableLatencyPercent / 100)) with
+            var durableLatencyWire = await RunAsync(broker, BenchScenarios.Wire(_scenarios.Paced($"durable-latency-{DurableLatencyPercent}pct-wire", "durable-latency-wire", acksAllWire.ProduceRecordsPerSecond * DurableLatencyPercent / 100)) with
             {
                 Acks = -1,
                 Consumers = 0,
             });
-            var latencyWire = new LatencyRun(LatencyPercents[0], await RunAsync(broker, Wire(Paced($"latency-{LatencyPercents[0]}pct-wire", $"latency-{LatencyPercents[0]}-wire", acks1Wire.ProduceRecordsPerSecond * LatencyPercents[0] / 100))));
+            var latencyWire = new LatencyRun(LatencyPercents[0], await RunAsync(broker, BenchScenarios.Wire(_scenarios.Paced($"latency-{LatencyPercents[0]}pct-wire", $"latency-{LatencyPercents[0]}-wire", acks1Wire.ProduceRecordsPerSecond * LatencyPercents[0] / 100))));
             var latency = new List<LatencyRun>();
             foreach (int percent in LatencyPercents)
             {
                 // Of the acks=1 maximum (closed model, linger 5 ms): the issue's definition of load.
-                latency.Add(new LatencyRun(percent, await RunAsync(broker, Paced($"latency-{percent}pct", $"latency-{percent}", acks1.ProduceRecordsPerSecond * percent / 100))));
+                latency.Add(new LatencyRun(percent, await RunAsync(broker, _scenarios.Paced($"latency-{percent}pct", $"latency-{percent}", acks1.ProduceRecordsPerSecond * percent / 100))));
             }
 
-            var fill = await RunAsync(broker, Throughput("fill-large-log", LargeTopic, acks: 1) with
+            var fill = await RunAsync(broker, _scenarios.Throughput("fill-large-log", LargeTopic, acks: 1) with
             {
                 Warmup = TimeSpan.Zero,
                 Duration = TimeSpan.FromHours(1),
                 MaxBytes = options.LargeLogBytes,
             });
             var catchUp = await RunAsync(broker, CatchUp("catch-up"), evictFrom: dataDirectory);
-            var catchUpWire = await RunAsync(broker, Wire(CatchUp("catch-up-wire")), evictFrom: dataDirectory);
-            var catchUpWireCached = await RunAsync(broker, Wire(CatchUp("catch-up-wire-cached")));
+            var catchUpWire = await RunAsync(broker, BenchScenarios.Wire(CatchUp("catch-up-wire")), evictFrom: dataDirectory);
+            var catchUpWireCached = await RunAsync(broker, BenchScenarios.Wire(CatchUp("catch-up-wire-cached")));
 
             progress.WriteLine($"[restart] SIGTERM, then start on the {fill.ProducedBytes / (1 << 20)} MiB data dir");
             long stopping = Stopwatch.GetTimestamp();
@@ -212,54 +213,24 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter progress)
             }
         }
 
-        progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
-            + $"ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, "
-            + $"load generator {result.LoadGeneratorCores:F2} cores, errors {result.Errors}, took {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"
-            + (result.LoadGeneratorProblems.Count > 0 ? $"; LOAD GENERATOR SATURATED: {string.Join("; ", result.LoadGeneratorProblems)}" : ""));
+        WriteSummary(progress, result, Stopwatch.GetElapsedTime(started));
         return result;
     }
 
-    private ScenarioOptions Throughput(string name, string topic, int acks) => Base(name, topic) with
-    {
-        Load = LoadSimulation.InFlight,
-        Acks = acks,
-        Consumers = 0,
-        LingerMs = 5,
-        Duration = options.ThroughputDuration,
-    };
+    /// <summary>A finished run's one-line summary on the progress output.</summary>
+    internal static void WriteSummary(TextWriter progress, ScenarioResult result, TimeSpan took) =>
+        progress.WriteLine($"[{result.Name}] produce {result.ProduceMBps:F1} MB/s ({result.ProduceRecordsPerSecond:F0} rec/s), consume {result.ConsumeMBps:F1} MB/s, "
+            + $"ack p50 {result.Ack.P50 / 1000:F2} ms, ack p99 {result.Ack.P99 / 1000:F2} ms, e2e p99 {result.EndToEnd.P99 / 1000:F2} ms, broker {result.BrokerCpuSecondsPerGB:F2} CPU-s/GB, "
+            + $"load generator {result.LoadGeneratorCores:F2} cores, errors {result.Errors}, took {took.TotalSeconds:F1} s"
+            + (result.LoadGeneratorProblems.Count > 0 ? $"; LOAD GENERATOR SATURATED: {string.Join("; ", result.LoadGeneratorProblems)}" : ""));
 
     /// <summary>The large topic read from its start to its end offsets at the start of the run.</summary>
-    private ScenarioOptions CatchUp(string name) => Base(name, LargeTopic) with
+    private ScenarioOptions CatchUp(string name) => _scenarios.Base(name, LargeTopic) with
     {
         CatchUp = true,
         Producers = 0,
         Consumers = options.CatchUpConsumers,
         Warmup = TimeSpan.Zero,
         Duration = TimeSpan.FromMinutes(30),
-    };
-
-    /// <summary>The same scenario on the wire client (<see cref="LoadClient.Wire"/>), as many producers and consumers.</summary>
-    private static ScenarioOptions Wire(ScenarioOptions scenario) => scenario with { Client = LoadClient.Wire };
-
-    /// <summary>An open-model latency run: <paramref name="rate"/> records/s offered, linger 0, the latency runs' clients.</summary>
-    private ScenarioOptions Paced(string name, string topic, double rate) => Base(name, topic) with
-    {
-        Load = LoadSimulation.Inject,
-        Rate = rate,
-        Producers = options.LatencyProducers,
-        Consumers = options.LatencyConsumers,
-        LingerMs = 0,
-        Duration = options.LatencyDuration,
-    };
-
-    private ScenarioOptions Base(string name, string topic) => new()
-    {
-        Name = name,
-        Topic = topic,
-        Partitions = options.Partitions,
-        RecordSize = options.RecordSize,
-        Producers = options.Producers,
-        Warmup = options.Warmup,
-        Interval = options.Interval,
     };
 }

@@ -85,7 +85,7 @@ internal static class MarkdownReport
         return md.ToString();
     }
 
-    private static void RunsTable(StringBuilder md, IEnumerable<ScenarioResult> runs, MachineLimits? limits)
+    public static void RunsTable(StringBuilder md, IEnumerable<ScenarioResult> runs, MachineLimits? limits)
     {
         md.AppendLine("| run | produce MB/s | % of limit | consume MB/s | ack p50 / p99 / p99.9 / max | e2e p50 / p99 / p99.9 / p99.99 / max | broker CPU-s/GB | broker cores | load generator cores | peak RSS MiB | errors |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -118,7 +118,7 @@ internal static class MarkdownReport
         }
     }
 
-    private static void Intervals(StringBuilder md, ScenarioResult run)
+    public static void Intervals(StringBuilder md, ScenarioResult run)
     {
         md.AppendLine();
         md.AppendLine(Invariant($"### {run.Name} ({run.Partitions} partitions, {run.Options.Producers} producers, {run.Options.Consumers} consumers, acks={run.Options.Acks}, {run.Options.Load}{(run.Options.Rate > 0 ? Invariant($" {run.Options.Rate:F0} rec/s") : "")})"));

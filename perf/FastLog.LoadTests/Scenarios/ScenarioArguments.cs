@@ -15,6 +15,8 @@ internal static class ScenarioArguments
             BootstrapServers = args.GetValueOrDefault("bootstrap", defaults.BootstrapServers),
             Topic = args.GetValueOrDefault("topic", defaults.Topic),
             Partitions = CommandLine.Int(args, "partitions", defaults.Partitions),
+            ReplicationFactor = (short)CommandLine.Int(args, "replication-factor", defaults.ReplicationFactor),
+            MinInSyncReplicas = args.ContainsKey("min-insync-replicas") ? CommandLine.Int(args, "min-insync-replicas", 1) : defaults.MinInSyncReplicas,
             RecordSize = CommandLine.Int(args, "record-size", defaults.RecordSize),
             Producers = CommandLine.Int(args, "producers", defaults.Producers),
             Consumers = CommandLine.Int(args, "consumers", defaults.Consumers),

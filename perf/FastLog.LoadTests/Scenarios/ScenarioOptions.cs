@@ -16,6 +16,12 @@ internal sealed record ScenarioOptions
     /// <summary>Partitions to create the topic with; a broker without CreateTopics auto-creates it with its own default.</summary>
     public int Partitions { get; init; } = 4;
 
+    /// <summary>Replicas per partition the topic is created with (a cluster's brokers; 1 on a single node).</summary>
+    public short ReplicationFactor { get; init; } = 1;
+
+    /// <summary>The topic's min.insync.replicas (acks=all needs that many in-sync copies); null: the broker's default.</summary>
+    public int? MinInSyncReplicas { get; init; }
+
     /// <summary>Value bytes per record (the first 8 carry the send timestamp); at least 8.</summary>
     public int RecordSize { get; init; } = 1024;
 
@@ -73,9 +79,14 @@ internal sealed record ScenarioOptions
             throw new ArgumentException($"record size must be >= {RecordStamp.Size}, not {RecordSize}");
         }
 
-        if (Partitions < 1 || Producers < 0 || Consumers < 0 || InFlight < 1)
+        if (Partitions < 1 || ReplicationFactor < 1 || Producers < 0 || Consumers < 0 || InFlight < 1)
         {
-            throw new ArgumentException("partitions, in-flight >= 1; producers, consumers >= 0");
+            throw new ArgumentException("partitions, replication factor, in-flight >= 1; producers, consumers >= 0");
+        }
+
+        if (MinInSyncReplicas is { } minInSync && (minInSync < 1 || minInSync > ReplicationFactor))
+        {
+            throw new ArgumentException($"min.insync.replicas must be 1 to the replication factor ({ReplicationFactor}), not {minInSync}");
         }
 
         if (Acks is not (1 or -1))
