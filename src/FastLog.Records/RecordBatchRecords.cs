@@ -76,7 +76,9 @@ public sealed class RecordBatchRecords
     /// every other header field are as they were.
     /// </summary>
     public byte[] Recompress(ReadOnlySpan<byte> batch, CompressionCodec codec, int? level) =>
-        Write(batch, Body.Span, Records.Count, codec, level);
+        // The header's count, not the parsed one: a negative count over an empty body parses as no
+        // records, and must reach the log's checks as sent.
+        Write(batch, Body.Span, RecordBatchHeader.Read(batch).RecordCount, codec, level);
 
     /// <summary>A new batch: <paramref name="batch"/>'s header with <paramref name="codec"/>, then <paramref name="records"/> compressed; Length, RecordCount and CRC-32C set.</summary>
     private static byte[] Write(ReadOnlySpan<byte> batch, ReadOnlySpan<byte> records, int count, CompressionCodec codec, int? level)
