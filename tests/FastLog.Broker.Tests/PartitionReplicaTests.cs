@@ -91,6 +91,17 @@ public sealed class PartitionReplicaTests : IDisposable
         }
     });
 
+    [Fact]
+    public Task TopicCompression_ADamagedBatch_IsRefusedAsCorrupt_NotReencodedUnderANewCrc() => OnReplicaAsync(new StorageOptions(), async replica =>
+    {
+        replica.Compression = new TopicCompression(CompressionCodec.Zstd, null);
+        var damaged = Batch(0);
+        damaged[^1] ^= 0x01;
+
+        Assert.Equal(ErrorCode.CorruptMessage, (await replica.AppendAsync(damaged, 1, Timeout)).Error);
+        Assert.Equal(0, replica.Log.LogEndOffset);
+    });
+
     private static readonly StorageOptions Replicated = new() { HighWatermarkMode = HighWatermarkMode.SetByOwner };
 
     /// <summary>Broker 1 leads at <paramref name="leaderEpoch"/> with replicas 1, 2, 3.</summary>
