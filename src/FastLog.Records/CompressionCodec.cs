@@ -2,7 +2,8 @@ namespace FastLog.Records;
 
 /// <summary>
 /// The codec of a RecordBatch's records (Attributes bits 0-2). A batch is stored as the producer
-/// compressed it; only the log cleaner re-compresses (with the same codec, <see cref="RecordCompression"/>).
+/// compressed it unless its topic's compression.type names another codec (re-encoded on produce);
+/// the log cleaner re-compresses with the batch's own codec (<see cref="RecordCompression"/>).
 /// </summary>
 public enum CompressionCodec
 {

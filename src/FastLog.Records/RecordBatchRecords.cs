@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace FastLog.Records;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace FastLog.Records;
 /// (BaseOffset, LastOffsetDelta, BaseSequence, timestamps, producer id and epoch, attributes, codec)
 /// except Length, RecordCount and the CRC-32C; each kept record is copied verbatim (its offset and
 /// timestamp deltas, headers and key stay valid against the unchanged header); the body is
-/// compressed again with the batch's own codec. Immutable: any thread.
+/// compressed again with the batch's own codec. <see cref="Recompress"/> writes it whole with another
+/// codec. Immutable: any thread.
 /// </summary>
 public sealed class RecordBatchRecords
 {
@@ -61,11 +64,32 @@ public sealed class RecordBatchRecords
             throw new ArgumentException("A rebuilt batch keeps at least one record.", nameof(keep));
         }
 
-        var body = RecordCompression.Compress(header.CompressionCodec, kept.GetBuffer().AsSpan(0, (int)kept.Length));
-        var rebuilt = new byte[RecordBatchHeader.Size + body.Length];
-        batch[..RecordBatchHeader.Size].CopyTo(rebuilt);
-        body.CopyTo(rebuilt.AsSpan(RecordBatchHeader.Size));
-        RecordBatchHeader.SetLengthAndCount(rebuilt, count);
-        return rebuilt;
+        return Write(batch, kept.GetBuffer().AsSpan(0, (int)kept.Length), count, header.CompressionCodec, level: null);
+    }
+
+    /// <summary>
+    /// <paramref name="batch"/> (the one these records were read from) with every record, its body
+    /// compressed with <paramref name="codec"/> at <paramref name="level"/> (null: the codec's
+    /// default, <see cref="RecordCompression.Compress"/>) instead of its own: a topic's
+    /// compression.type, as Kafka's broker re-encodes a producer's batch. Only the codec bits of
+    /// Attributes change (the transactional, control and timestamp-type bits stay); the records and
+    /// every other header field are as they were.
+    /// </summary>
+    public byte[] Recompress(ReadOnlySpan<byte> batch, CompressionCodec codec, int? level) =>
+        // The header's count, not the parsed one: a negative count over an empty body parses as no
+        // records, and must reach the log's checks as sent.
+        Write(batch, Body.Span, RecordBatchHeader.Read(batch).RecordCount, codec, level);
+
+    /// <summary>A new batch: <paramref name="batch"/>'s header with <paramref name="codec"/>, then <paramref name="records"/> compressed; Length, RecordCount and CRC-32C set.</summary>
+    private static byte[] Write(ReadOnlySpan<byte> batch, ReadOnlySpan<byte> records, int count, CompressionCodec codec, int? level)
+    {
+        var body = RecordCompression.Compress(codec, records, level);
+        var written = new byte[RecordBatchHeader.Size + body.Length];
+        batch[..RecordBatchHeader.Size].CopyTo(written);
+        var attributes = BinaryPrimitives.ReadInt16BigEndian(batch[RecordBatchHeader.AttributesOffset..]);
+        BinaryPrimitives.WriteInt16BigEndian(written.AsSpan(RecordBatchHeader.AttributesOffset), (short)((attributes & ~RecordBatchHeader.CompressionCodecMask) | (int)codec));
+        body.CopyTo(written.AsSpan(RecordBatchHeader.Size));
+        RecordBatchHeader.SetLengthAndCount(written, count);
+        return written;
     }
 }

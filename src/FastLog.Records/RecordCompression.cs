@@ -8,9 +8,10 @@ using ZstdSharp;
 namespace FastLog.Records;
 
 /// <summary>
-/// The records-body codecs of Kafka's RecordBatch, in-process, for rewriting stored batches (the
-/// log cleaner) and looking inside them (the compacted-topic key check). Formats and levels as
-/// Kafka's producers write them:
+/// The records-body codecs of Kafka's RecordBatch, in-process, for rewriting batches (the log
+/// cleaner, a topic's compression.type on produce) and looking inside them (the compacted-topic
+/// key check). Formats as Kafka's producers write them; the levels below are the defaults, which a
+/// caller may replace (<see cref="Compress"/>'s level, a topic's compression.*.level):
 /// <list type="bullet">
 /// <item>gzip (1): RFC 1952 stream, the platform's System.IO.Compression, level Optimal (zlib 6,
 /// Kafka's compression.gzip.level default);</item>
@@ -65,8 +66,13 @@ public static class RecordCompression
         }
     }
 
-    /// <summary><paramref name="records"/> compressed with <paramref name="codec"/> (the same codec the batch came with).</summary>
-    public static byte[] Compress(CompressionCodec codec, ReadOnlySpan<byte> records)
+    /// <summary>
+    /// <paramref name="records"/> compressed with <paramref name="codec"/> at <paramref name="level"/>
+    /// (null: the default above), Kafka's level scales (KIP-390): gzip 1-9 (zlib's); lz4 1-17, where
+    /// 1-2 is the fast compressor, 3-12 LZ4-HC and higher is 12, as the lz4 library caps it; zstd
+    /// -131072-22 (zstd's). snappy and none have no level.
+    /// </summary>
+    public static byte[] Compress(CompressionCodec codec, ReadOnlySpan<byte> records, int? level = null)
     {
         switch (codec)
         {
@@ -75,7 +81,7 @@ public static class RecordCompression
             case CompressionCodec.Snappy:
                 return CompressSnappy(records);
             case CompressionCodec.Zstd:
-                using (var compressor = new Compressor(ZstdLevel))
+                using (var compressor = new Compressor(level ?? ZstdLevel))
                 {
                     return compressor.Wrap(records).ToArray();
                 }
@@ -84,8 +90,10 @@ public static class RecordCompression
         using var output = new MemoryStream();
         using (var stream = codec switch
         {
-            CompressionCodec.Gzip => (Stream)new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
-            CompressionCodec.Lz4 => LZ4Stream.Encode(output, Lz4Settings, leaveOpen: true),
+            CompressionCodec.Gzip => level is { } gzipLevel
+                ? new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = gzipLevel }, leaveOpen: true)
+                : (Stream)new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
+            CompressionCodec.Lz4 => LZ4Stream.Encode(output, level is { } lz4Level ? Lz4SettingsAt(lz4Level) : Lz4Settings, leaveOpen: true),
             _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "Unknown compression codec."),
         })
         {
@@ -94,6 +102,13 @@ public static class RecordCompression
 
         return output.ToArray();
     }
+
+    private static LZ4EncoderSettings Lz4SettingsAt(int level) => new()
+    {
+        ChainBlocks = Lz4Settings.ChainBlocks,
+        BlockSize = Lz4Settings.BlockSize,
+        CompressionLevel = level < (int)LZ4Level.L03_HC ? LZ4Level.L00_FAST : (LZ4Level)Math.Min(level, (int)LZ4Level.L12_MAX),
+    };
 
     private static MemoryStream Input(ReadOnlySpan<byte> body) => new(body.ToArray(), writable: false);
 

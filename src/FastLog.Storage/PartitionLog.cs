@@ -222,6 +222,9 @@ public sealed partial class PartitionLog
         _options = options;
     }
 
+    /// <summary>Most bytes one batch's records may decompress to where the broker reads them (<see cref="StorageOptions.MaxDecompressedBytes"/>).</summary>
+    public int MaxDecompressedBytes => _options.MaxDecompressedBytes;
+
     private void Log(string message) => _options.Log?.Invoke($"{Directory}: {message}");
 
     /// <summary>Problems an operator must act on (a full disk, a fault, index files rebuilt).</summary>

@@ -36,7 +36,7 @@ public sealed record StorageOptions
 
     /// <summary>
     /// Most bytes the records of one batch may decompress to where the broker must read them (the
-    /// compacted-topic key check, the cleaner): 64 times <see cref="MaxBatchBytes"/>, since the limit
+    /// compacted-topic key check, the cleaner, a topic's compression.type): 64 times <see cref="MaxBatchBytes"/>, since the limit
     /// applies to the compressed batch and text compresses far better than 10:1 at times.
     /// </summary>
     internal int MaxDecompressedBytes => (int)Math.Min(int.MaxValue, MaxBatchBytes * 64L);

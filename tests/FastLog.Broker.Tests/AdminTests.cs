@@ -201,9 +201,9 @@ public sealed class AdminTests
         Assert.Equal(("127.0.0.1", broker.Server.ListenEndPoint.Port), (node.Host, node.Port));
     }
 
-    private static IAdminClient AdminFor(TestBroker broker) =>
+    internal static IAdminClient AdminFor(TestBroker broker) =>
         new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
 
-    private static async Task<Dictionary<string, ConfigEntryResult>> DescribeAsync(IAdminClient admin, ConfigResource resource) =>
+    internal static async Task<Dictionary<string, ConfigEntryResult>> DescribeAsync(IAdminClient admin, ConfigResource resource) =>
         (await admin.DescribeConfigsAsync([resource])).Single().Entries;
 }

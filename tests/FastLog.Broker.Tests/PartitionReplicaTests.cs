@@ -1,8 +1,11 @@
 using FastLog.Broker.Configuration;
+using System.Text;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Topics;
 using FastLog.Core;
 using FastLog.Metadata.Image;
 using FastLog.Protocol;
+using FastLog.Records;
 using FastLog.Storage;
 
 namespace FastLog.Broker.Tests;
@@ -58,6 +61,46 @@ public sealed class PartitionReplicaTests : IDisposable
             Assert.Equal(1, replica.Log.DurableEndOffset);
             Assert.Equal(1, replica.Log.LogEndOffset);
         });
+
+    [Fact]
+    public Task TopicCompression_BatchesReencodedOffTheShard_AndOnesThatNeedNone_AreCheckedAndAppendedInArrivalOrder() => OnReplicaAsync(new StorageOptions(), async replica =>
+    {
+        replica.Compression = new TopicCompression(CompressionCodec.Gzip, 9);
+        const int PerBatch = 500;
+        var sent = new List<byte[]>();
+        for (var i = 0; i < 4; i++)
+        {
+            var builder = new RecordBatchBuilder { FirstTimestamp = 1_700_000_000_000, ProducerId = ProducerId, ProducerEpoch = 0, BaseSequence = i * PerBatch };
+            var plain = builder.Build(Enumerable.Range(0, PerBatch).Select(r => new KeyValueRecord(Encoding.UTF8.GetBytes($"k{r}"), Encoding.UTF8.GetBytes($"value {i} {r}"))).ToList());
+
+            // Even batches need re-encoding; odd ones are gzip already and would pass their predecessor if they did not wait.
+            sent.Add(i % 2 == 0 ? plain : builder.BuildPassthrough(RecordCompression.Compress(CompressionCodec.Gzip, plain.AsSpan(RecordBatchHeader.Size)), PerBatch, CompressionCodec.Gzip));
+        }
+
+        var appends = sent.Select(batch => replica.AppendAsync(batch, 1, Timeout).AsTask()).ToList();
+
+        var outcomes = await Task.WhenAll(appends);
+        Assert.Equal([(ErrorCode.None, 0L), (ErrorCode.None, 500L), (ErrorCode.None, 1000L), (ErrorCode.None, 1500L)], outcomes.Select(o => (o.Error, o.BaseOffset)));
+        using var read = await replica.Log.ReadAsync(0, 1 << 24);
+        var stored = read.ToArray();
+        for (int at = 0, i = 0; at < stored.Length; at += RecordBatchHeader.Read(stored.AsSpan(at)).TotalSize, i++)
+        {
+            var header = RecordBatchHeader.Read(stored.AsSpan(at));
+            Assert.Equal((CompressionCodec.Gzip, i * PerBatch, PerBatch), (header.CompressionCodec, header.BaseSequence, header.RecordCount));
+            Assert.Equal(RecordBatchRecords.Read(sent[i], 1 << 24).Body.ToArray(), RecordBatchRecords.Read(stored.AsSpan(at, header.TotalSize), 1 << 24).Body.ToArray());
+        }
+    });
+
+    [Fact]
+    public Task TopicCompression_ADamagedBatch_IsRefusedAsCorrupt_NotReencodedUnderANewCrc() => OnReplicaAsync(new StorageOptions(), async replica =>
+    {
+        replica.Compression = new TopicCompression(CompressionCodec.Zstd, null);
+        var damaged = Batch(0);
+        damaged[^1] ^= 0x01;
+
+        Assert.Equal(ErrorCode.CorruptMessage, (await replica.AppendAsync(damaged, 1, Timeout)).Error);
+        Assert.Equal(0, replica.Log.LogEndOffset);
+    });
 
     private static readonly StorageOptions Replicated = new() { HighWatermarkMode = HighWatermarkMode.SetByOwner };
 

@@ -67,4 +67,62 @@ public sealed class RecordCompressionTests
             read.Records.Where((_, i) => i % 2 == 1).Select(r => read.Body.Slice(r.Start, r.Length).ToArray()),
             again.Records.Select(r => again.Body.Slice(r.Start, r.Length).ToArray()));
     }
+
+    public static TheoryData<CompressionCodec, CompressionCodec> CodecPairs
+    {
+        get
+        {
+            var pairs = new TheoryData<CompressionCodec, CompressionCodec>();
+            foreach (var from in Enum.GetValues<CompressionCodec>())
+            {
+                foreach (var to in Enum.GetValues<CompressionCodec>().Where(c => c != from))
+                {
+                    pairs.Add(from, to);
+                }
+            }
+
+            return pairs;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CodecPairs))]
+    public void Recompress_KeepsEveryRecordAndHeaderField_ChangesOnlyTheCodec_AndAValidCrc(CompressionCodec from, CompressionCodec to)
+    {
+        var records = Enumerable.Range(0, 50).Select(i => new KeyValueRecord(i % 7 == 0 ? null : Encoding.UTF8.GetBytes($"key-{i}"),
+            i % 11 == 0 ? null : Encoding.UTF8.GetBytes($"value {i} {new string('x', i)}"), i * 3,
+            [new RecordHeader("trace", [(byte)i, 1, 2]), new RecordHeader("empty", null)])).ToList();
+        var builder = new RecordBatchBuilder
+        {
+            BaseOffset = 0, PartitionLeaderEpoch = -1, FirstTimestamp = 1_700_000_000_000, MaxTimestamp = 1_700_000_000_147,
+            ProducerId = 77, ProducerEpoch = 3, BaseSequence = 1234, IsTransactional = true,
+        };
+        var plain = builder.Build(records);
+        var batch = builder.BuildPassthrough(RecordCompression.Compress(from, plain.AsSpan(RecordBatchHeader.Size)), records.Count, from);
+
+        var recompressed = RecordBatchRecords.Read(batch, 1 << 20).Recompress(batch, to, level: null);
+
+        Assert.Equal(RecordBatchError.None, RecordBatchHeader.CheckStructure(recompressed, out var size));
+        Assert.Equal(recompressed.Length, size);
+        var (before, after) = (RecordBatchHeader.Read(batch), RecordBatchHeader.Read(recompressed));
+        Assert.Equal(to, after.CompressionCodec);
+        Assert.Equal(before.Attributes & ~RecordBatchHeader.CompressionCodecMask, after.Attributes & ~RecordBatchHeader.CompressionCodecMask);
+        Assert.Equal(before with { Length = 0, Crc = 0, Attributes = 0 }, after with { Length = 0, Crc = 0, Attributes = 0 });
+
+        // Decompressed again, the very batch the producer built: keys, values, headers, offset and timestamp deltas.
+        Assert.Equal(plain, builder.BuildPassthrough(RecordBatchRecords.Read(recompressed, 1 << 20).Body.ToArray(), records.Count, CompressionCodec.None));
+    }
+
+    [Theory]
+    [InlineData(CompressionCodec.Gzip, 1, 9)]
+    [InlineData(CompressionCodec.Lz4, 1, 17)]
+    [InlineData(CompressionCodec.Zstd, -5, 19)]
+    public void Levels_AcrossKafkasRange_RoundTrip_AndTheHighestIsNoLarger(CompressionCodec codec, int lowest, int highest)
+    {
+        var fast = RecordCompression.Compress(codec, Records, lowest);
+        var small = RecordCompression.Compress(codec, Records, highest);
+        Assert.Equal(Records, RecordCompression.Decompress(codec, fast, Records.Length));
+        Assert.Equal(Records, RecordCompression.Decompress(codec, small, Records.Length));
+        Assert.True(small.Length <= fast.Length, $"{codec}: level {highest} {small.Length} bytes, level {lowest} {fast.Length}");
+    }
 }

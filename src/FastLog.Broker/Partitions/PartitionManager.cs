@@ -143,6 +143,7 @@ public sealed class PartitionManager
                         continue;
                     }
 
+                    replica.Compression = self.CompressionOf(topic);
                     try
                     {
                         replica.Log.UpdateOptions(self.StorageOptionsFor(topic, replica.Directory));
@@ -235,7 +236,7 @@ public sealed class PartitionManager
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        table[partition] = new PartitionReplica(partition, log, directory, _options.AckDurability);
+        table[partition] = new PartitionReplica(partition, log, directory, _options.AckDurability) { Compression = CompressionOf(topic) };
         return true;
     }
 
@@ -271,6 +272,8 @@ public sealed class PartitionManager
             _logger.LogError(e, "{Partition}: close failed; the next start recovers it from the log", replica.Id);
         }
     }
+
+    private TopicCompression? CompressionOf(TopicDescription topic) => TopicConfigCatalog.Compression(key => _topics.EffectiveConfig(topic, key));
 
     /// <summary>The storage settings of a topic's partitions in <paramref name="directory"/>, from its effective configs.</summary>
     private StorageOptions StorageOptionsFor(TopicDescription topic, LogDirectory directory)

@@ -29,7 +29,8 @@ public sealed partial class PartitionReplica
 
     // Completes once the log has committed every append queued before this broker became leader
     // (a follower's last fetched batches, whose producer state is recorded at commit): produce
-    // checks wait for it, or a retry of a batch still in that queue would pass as new and be stored twice.
+    // checks wait for it (in the chain of turns, PartitionReplica.Compression.cs, so arrival order
+    // holds), or a retry of a batch still in that queue would pass as new and be stored twice.
     private Task _leaderReady = Task.CompletedTask;
 
     /// <summary>Replicas, ISR, leader and epochs as this shard last applied them from the image; null on a single node.</summary>

@@ -53,29 +53,38 @@ public sealed partial class PartitionReplica
     /// is durable (fdatasync) and, in a cluster, below the high watermark (held by the whole ISR); 1 completes when it is written, or durable in "durable" ack mode. A
     /// retry whose original is still being written waits for it, at most <paramref name="timeout"/>
     /// (the request's timeout_ms): appended, the retry is answered with the original's offsets;
-    /// failed, the retry is checked again as a fresh batch.
+    /// failed, the retry is checked again as a fresh batch. A batch in another codec than the topic's
+    /// compression.type is re-encoded first (PartitionReplica.Compression.cs).
     /// </summary>
-    public async ValueTask<AppendOutcome> AppendAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout)
+    public ValueTask<AppendOutcome> AppendAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout)
     {
         if (OfflineReason is { } offline)
         {
-            return new AppendOutcome(ErrorCode.KafkaStorageError, Message: offline);
+            return ValueTask.FromResult(new AppendOutcome(ErrorCode.KafkaStorageError, Message: offline));
         }
 
         // Only the framing is looked at here (the producer fields are needed before appending);
         // the log validates magic, CRC-32C and the record rules once, as it appends.
         if (records.Length < RecordBatchHeader.Size || records.Span[RecordBatchHeader.MagicOffset] != RecordBatchHeader.CurrentMagic)
         {
-            return new AppendOutcome(ErrorCode.CorruptMessage, Message: "Records are not a v2 RecordBatch.");
+            return ValueTask.FromResult(new AppendOutcome(ErrorCode.CorruptMessage, Message: "Records are not a v2 RecordBatch."));
         }
 
         if (RecordBatchHeader.ReadTotalSize(records.Span) != records.Length)
         {
-            return new AppendOutcome(ErrorCode.InvalidRecord, Message: "Produce requests must carry exactly one record batch per partition.");
+            return ValueTask.FromResult(new AppendOutcome(ErrorCode.InvalidRecord, Message: "Produce requests must carry exactly one record batch per partition."));
         }
 
         var header = RecordBatchHeader.Read(records.Span);
-        await LeaderReadyAsync();
+        var target = RecompressionTarget(header);
+        return target is null && _turns.IsCompleted && _leaderReady.IsCompleted
+            ? AppendProducerCheckedAsync(records, header, acks, timeout)
+            : AppendInTurnAsync(records, header, target, acks, timeout);
+    }
+
+    /// <summary>The producer checks, then the append (<see cref="AppendAsync"/> after the framing checks; a recompressed batch keeps <paramref name="header"/>'s producer fields).</summary>
+    private async ValueTask<AppendOutcome> AppendProducerCheckedAsync(ReadOnlyMemory<byte> records, RecordBatchHeader header, short acks, TimeSpan timeout)
+    {
         if (_assignment is not null && !IsLeader)
         {
             // The request was routed by an older image than this (owner) shard now holds: a follower never takes produce.

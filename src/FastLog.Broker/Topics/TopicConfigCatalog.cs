@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastLog.Records;
 using FastLog.Storage.Compaction;
 
 namespace FastLog.Broker.Topics;
@@ -20,6 +21,9 @@ public static class TopicConfigCatalog
     public const string MessageTimestampType = "message.timestamp.type";
     public const string MinInSyncReplicas = "min.insync.replicas";
     public const string CompressionType = "compression.type";
+    public const string CompressionGzipLevel = "compression.gzip.level";
+    public const string CompressionLz4Level = "compression.lz4.level";
+    public const string CompressionZstdLevel = "compression.zstd.level";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
     public const string DeleteRetentionMs = "delete.retention.ms";
     public const string MinCompactionLagMs = "min.compaction.lag.ms";
@@ -44,8 +48,12 @@ public static class TopicConfigCatalog
         new(MinInSyncReplicas, "1", "min.insync.replicas", v => Long(v, min: 1, max: int.MaxValue)),
         // Whether an out-of-sync replica may lead when no in-sync one is alive (losing what only the ISR had); Kafka's default is no.
         new(UncleanLeaderElectionEnable, "false", "unclean.leader.election.enable", v => v is "true" or "false" ? null : "must be true or false"),
-        // Batches are stored exactly as the producer compressed them; re-compression is not offered.
-        new(CompressionType, "producer", "compression.type", v => v == "producer" ? null : "only 'producer' is supported (batches are stored as sent)"),
+        // producer: batches are stored as sent; a codec: batches in another codec are re-encoded on produce (PartitionReplica.Compression.cs).
+        new(CompressionType, "producer", "compression.type", v => v is "producer" or "uncompressed" or "gzip" or "snappy" or "lz4" or "zstd" ? null : "must be producer, uncompressed, gzip, snappy, lz4 or zstd"),
+        // The levels a re-encoding uses (KIP-390, Kafka's ranges and defaults; -1 is the platform's zlib default).
+        new(CompressionGzipLevel, "-1", CompressionGzipLevel, v => v == "-1" ? null : Long(v, min: 1, max: 9)),
+        new(CompressionLz4Level, "9", CompressionLz4Level, v => Long(v, min: 1, max: 17)),
+        new(CompressionZstdLevel, "3", CompressionZstdLevel, v => Long(v, min: -131072, max: 22)),
         // Log compaction (Kafka's defaults and broker synonyms).
         new(DeleteRetentionMs, "86400000", "log.cleaner.delete.retention.ms", v => Long(v, min: 0)),
         new(MinCompactionLagMs, "0", "log.cleaner.min.compaction.lag.ms", v => Long(v, min: 0)),
@@ -134,6 +142,26 @@ public static class TopicConfigCatalog
             MinCleanableDirtyRatio = double.Parse(config(MinCleanableDirtyRatio), CultureInfo.InvariantCulture),
             Backoff = backoff,
             OffsetMapBytes = offsetMapBytes,
+        };
+    }
+
+    /// <summary>
+    /// The codec and level produced batches are stored with, from a topic's effective configs
+    /// (<paramref name="config"/>: name -> value); null for compression.type=producer (stored as sent).
+    /// </summary>
+    public static TopicCompression? Compression(Func<string, string> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        int Level(string name) => int.Parse(config(name), CultureInfo.InvariantCulture);
+        return config(CompressionType) switch
+        {
+            "producer" => null,
+            "uncompressed" => new TopicCompression(CompressionCodec.None, null),
+            "gzip" => new TopicCompression(CompressionCodec.Gzip, Level(CompressionGzipLevel) is var gzip and > 0 ? gzip : null),
+            "snappy" => new TopicCompression(CompressionCodec.Snappy, null),
+            "lz4" => new TopicCompression(CompressionCodec.Lz4, Level(CompressionLz4Level)),
+            "zstd" => new TopicCompression(CompressionCodec.Zstd, Level(CompressionZstdLevel)),
+            var other => throw new ArgumentException($"Invalid value '{other}' for {CompressionType}"),
         };
     }
 

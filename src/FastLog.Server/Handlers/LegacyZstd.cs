@@ -8,8 +8,9 @@ namespace FastLog.Server.Handlers;
 /// zstd for clients that predate it (KIP-110): Produce before v7 and Fetch before v10 cannot
 /// carry zstd batches, and Kafka answers UNSUPPORTED_COMPRESSION_TYPE instead of storing or
 /// returning them. Kafka refuses such a Produce by the partition's (single) batch; for Fetch it
-/// looks at the topic's compression.type, which FastLog pins to "producer", so here the batches
-/// about to be returned decide: an old consumer would otherwise get records it cannot decode.
+/// looks at the topic's compression.type, which misses the zstd batches a "producer" topic stored
+/// as sent, so here the batches about to be returned decide (a zstd topic's are all zstd): an old
+/// consumer would otherwise get records it cannot decode.
 /// </summary>
 internal static class LegacyZstd
 {
