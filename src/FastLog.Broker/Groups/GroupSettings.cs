@@ -25,8 +25,11 @@ public sealed record GroupSettings
     /// <summary>offset.metadata.max.bytes: longest metadata string an OffsetCommit may carry.</summary>
     public int MaxMetadataLength { get; init; } = 4096;
 
-    /// <summary>An offsets-log partition is compacted once it holds this many records and several times its live ones.</summary>
-    public long CompactionMinRecords { get; init; } = 10_000;
+    /// <summary>
+    /// Segment size of a single node's offsets-log partitions (Kafka's offsets.topic.segment.bytes is
+    /// 100 MiB; smaller here, since the active segment is what the cleaner cannot compact and what a start replays).
+    /// </summary>
+    public long OffsetsSegmentBytes { get; init; } = 16L << 20;
 
     /// <summary>Clock in Unix ms (commit timestamps, expiry); replaceable in tests.</summary>
     public Func<long> UnixTimeMs { get; init; } = static () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

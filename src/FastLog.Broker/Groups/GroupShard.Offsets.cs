@@ -10,14 +10,10 @@ namespace FastLog.Broker.Groups;
 /// <summary>
 /// Committed offsets: OffsetCommit (durable in the offsets log before it is answered, then in
 /// memory), OffsetFetch and OffsetDelete from memory, replay at startup, and the periodic cleanup
-/// that expires empty groups' offsets and compacts the offsets log.
+/// that expires empty groups' offsets (the offsets log's own cleaner compacts it).
 /// </summary>
 public sealed partial class GroupShard
 {
-    /// <summary>Compaction runs once the log holds several times as many records as are live (and at least <see cref="GroupSettings.CompactionMinRecords"/>).</summary>
-    private const int CompactionRatio = 4;
-    private const int SnapshotRecordsPerBatch = 2_000;
-
     private readonly Dictionary<int, Task<OffsetsLog>> _logs = [];
     private ShardTimer _cleanupTimer;
     private bool _closed;
@@ -200,7 +196,7 @@ public sealed partial class GroupShard
         }
     }
 
-    /// <summary>Starts the periodic cleanup (expiry and compaction) on this shard.</summary>
+    /// <summary>Starts the periodic cleanup (expiry of empty groups' offsets) on this shard.</summary>
     public void StartCleanup()
     {
         _cleanupTimer = Shard.Current!.ScheduleTimer(settings.OffsetsRetentionCheckInterval, static s => _ = ((GroupShard)s!).CleanupAsync(), this);
@@ -232,8 +228,8 @@ public sealed partial class GroupShard
 
     /// <summary>
     /// Expires the offsets of groups that have been empty for the retention period (counting from
-    /// when they became empty, or from the commit when that is unknown), drops groups left with
-    /// nothing, and compacts logs that are mostly superseded records.
+    /// when they became empty, or from the commit when that is unknown) with tombstones, and drops
+    /// groups left with nothing.
     /// </summary>
     internal async Task CleanupAsync()
     {
@@ -251,7 +247,6 @@ public sealed partial class GroupShard
             }
 
             RemoveDisposableGroups();
-            await CompactAsync();
         }
         catch (Exception e)
         {
@@ -262,24 +257,6 @@ public sealed partial class GroupShard
             if (!_closed)
             {
                 StartCleanup();
-            }
-        }
-    }
-
-    private async ValueTask CompactAsync()
-    {
-        // A cluster's replicated partitions are compacted by their topic's log cleaner instead.
-        foreach (var opening in _logs.Values.Where(t => t.IsCompletedSuccessfully && !t.Result.IsReplicated).ToList())
-        {
-            var log = opening.Result;
-            var live = _groups.Values
-                .Where(g => g.OffsetsPartition == log.Partition)
-                .SelectMany(g => g.Offsets.Select(o => new KeyValueRecord(OffsetCommitRecord.EncodeKey(g.GroupId, o.Key), OffsetCommitRecord.EncodeValue(o.Value))))
-                .ToList();
-            if (!log.IsAppending && log.RecordCount >= settings.CompactionMinRecords && log.RecordCount >= (long)live.Count * CompactionRatio)
-            {
-                logger.LogInformation("Compacting offsets log partition {Partition}: {Records} records, {Live} live", log.Partition, log.RecordCount, live.Count);
-                await log.CompactAsync(live, SnapshotRecordsPerBatch);
             }
         }
     }
@@ -345,7 +322,7 @@ public sealed partial class GroupShard
         if (!_logs.TryGetValue(partition, out var log) || log.IsFaulted)
         {
             var directory = Path.Combine(dataDirectory, $"{GroupPlacement.OffsetsTopic}-{partition}");
-            log = OffsetsLog.OpenAsync(directory, partition, message => logger.LogInformation("{Offsets}-{Partition}: {Message}", GroupPlacement.OffsetsTopic, partition, message)).AsTask();
+            log = OffsetsLog.OpenAsync(directory, partition, settings.OffsetsSegmentBytes, message => logger.LogInformation("{Offsets}-{Partition}: {Message}", GroupPlacement.OffsetsTopic, partition, message)).AsTask();
             _logs[partition] = log;
         }
 

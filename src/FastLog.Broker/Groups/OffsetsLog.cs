@@ -2,6 +2,7 @@ using FastLog.Broker.Partitions;
 using FastLog.Protocol;
 using FastLog.Records;
 using FastLog.Storage;
+using FastLog.Storage.Compaction;
 
 namespace FastLog.Broker.Groups;
 
@@ -12,8 +13,8 @@ namespace FastLog.Broker.Groups;
 /// are durable (fdatasync, shared by every append of a loop turn) before they complete. In a
 /// cluster it is this broker's replica of the __consumer_offsets partition it leads: appends go
 /// through the partition as an acks=all produce (durable here and held by the ISR before they
-/// complete), so committed offsets survive the loss of the coordinator, and the topic's log
-/// cleaner (cleanup.policy=compact) compacts it. Either way an acknowledged OffsetCommit survives a crash.
+/// complete), so committed offsets survive the loss of the coordinator. Either way an acknowledged
+/// OffsetCommit survives a crash, and the log cleaner compacts the log (cleanup.policy=compact).
 /// </summary>
 internal sealed class OffsetsLog
 {
@@ -25,7 +26,6 @@ internal sealed class OffsetsLog
 
     private readonly PartitionLog _log;
     private readonly PartitionReplica? _replica;
-    private int _appending;
 
     private OffsetsLog(int partition, PartitionLog log, PartitionReplica? replica)
     {
@@ -42,58 +42,49 @@ internal sealed class OffsetsLog
     /// <summary>The __consumer_offsets replica this broker leads, as the coordinator's log for that partition.</summary>
     public static OffsetsLog OnReplica(int partition, PartitionReplica replica) => new(partition, replica.Log, replica);
 
-    /// <summary>Records in the log (replay cost): what compaction compares with the live entries.</summary>
-    public long RecordCount => _log.LogEndOffset - _log.LogStartOffset;
-
-    /// <summary>True while an append is in flight (compaction waits for a quiet moment).</summary>
-    public bool IsAppending => _appending > 0;
-
-    public static async ValueTask<OffsetsLog> OpenAsync(string directory, int partition, Action<string> log)
+    /// <summary>
+    /// A single node's offsets-log partition in <paramref name="directory"/>: durable appends, never
+    /// deleted by age or size, compacted by the log cleaner (the latest record per group and
+    /// partition stays; tombstones go after delete.retention.ms), as Kafka's __consumer_offsets is.
+    /// Segments of <paramref name="segmentBytes"/> (or a day's records) are what the cleaner takes.
+    /// </summary>
+    public static async ValueTask<OffsetsLog> OpenAsync(string directory, int partition, long segmentBytes, Action<string> log)
     {
         var options = new StorageOptions
         {
-            // Never deleted by age or size: only compaction (CompactAsync) moves the LogStartOffset.
             RetentionAge = null,
             RetentionBytes = -1,
-            SegmentBytes = 16L << 20,
+            SegmentBytes = segmentBytes,
             SegmentAge = TimeSpan.FromDays(1),
-            PreallocateBytes = 1L << 20,
+            PreallocateBytes = Math.Min(segmentBytes, 1L << 20),
             TailCacheBytes = 256 << 10,
             Durability = DurabilityMode.Durable,
+            Compaction = new CompactionOptions(),
             Log = log,
         };
         return new OffsetsLog(partition, await PartitionLog.OpenAsync(directory, options), replica: null);
     }
 
-    /// <summary>
-    /// Appends <paramref name="records"/> as one batch; once they are on disk, runs
-    /// <paramref name="onDurable"/> (the in-memory update) before the append counts as finished, so
-    /// compaction never sees a record that is in the log but not yet in memory.
-    /// </summary>
+    /// <summary>Cleans now what the cleaner may clean (its backoff and dirty ratio aside): for tests.</summary>
+    internal Task<bool> CompactNowAsync() => _log.CompactNowAsync();
+
+    /// <summary>Appends <paramref name="records"/> as one batch; once they are durable (held by the ISR, in a cluster), runs <paramref name="onDurable"/> (the in-memory update).</summary>
     public async ValueTask AppendAsync(IReadOnlyList<KeyValueRecord> records, Action? onDurable = null)
     {
-        _appending++;
-        try
+        if (records.Count > 0)
         {
-            if (records.Count > 0)
+            var batch = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }.Build(records);
+            if (_replica is null)
             {
-                var batch = new RecordBatchBuilder { FirstTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }.Build(records);
-                if (_replica is null)
-                {
-                    await _log.AppendAsync(batch);
-                }
-                else if (await _replica.AppendAsync(batch, acks: -1, ReplicatedCommitTimeout) is { Error: not ErrorCode.None } refused)
-                {
-                    throw new OffsetsAppendException(refused.Error, refused.Message);
-                }
+                await _log.AppendAsync(batch);
             }
+            else if (await _replica.AppendAsync(batch, acks: -1, ReplicatedCommitTimeout) is { Error: not ErrorCode.None } refused)
+            {
+                throw new OffsetsAppendException(refused.Error, refused.Message);
+            }
+        }
 
-            onDurable?.Invoke();
-        }
-        finally
-        {
-            _appending--;
-        }
+        onDurable?.Invoke();
     }
 
     /// <summary>Calls <paramref name="apply"/> for every record from the LogStartOffset on, in log order.</summary>
@@ -115,23 +106,6 @@ internal sealed class OffsetsLog
 
             offset = next;
         }
-    }
-
-    /// <summary>
-    /// Compaction by snapshot: appends every live entry again (<paramref name="live"/>) and makes
-    /// the first of them the new LogStartOffset, so replay reads only the snapshot and what follows.
-    /// Whole segments below it are deleted. Call only when no append is in flight: an append still
-    /// in flight would be below the snapshot without being in it.
-    /// </summary>
-    public async Task CompactAsync(IReadOnlyList<KeyValueRecord> live, int recordsPerBatch)
-    {
-        var snapshotStart = _log.LogEndOffset;
-        for (var i = 0; i < live.Count; i += recordsPerBatch)
-        {
-            await AppendAsync(live.Skip(i).Take(recordsPerBatch).ToList());
-        }
-
-        await _log.DeleteRecordsAsync(snapshotStart);
     }
 
     /// <summary>Closes a single node's own log; a replica's stays open with the partition manager.</summary>
