@@ -66,6 +66,19 @@ public sealed class QueueCheckerTests
     }
 
     [Fact]
+    public void AnAcknowledgementWithoutAnOffset_IsCheckedForLossAndDuplicationOnly()
+    {
+        // librdkafka acknowledges a DUPLICATE_SEQUENCE_NUMBER answer ("already stored") with offset -1001.
+        var storedOnce = new HistoryBuilder().Ok(0, 2, -1001).Stored(0, 2, 1819);
+        var neverStored = new HistoryBuilder().Ok(0, 2, -1001);
+        var storedTwice = new HistoryBuilder().Ok(0, 2, -1001).Stored(0, 2, 1819).Stored(0, 2, 1830);
+
+        Assert.Empty(QueueChecker.Check(storedOnce.History, CheckPolicy.Strict).Findings);
+        Assert.Equal(ViolationKind.Lost, Assert.Single(QueueChecker.Check(neverStored.History, CheckPolicy.Strict).Findings).Kind);
+        Assert.Equal(ViolationKind.Duplicated, Assert.Single(QueueChecker.Check(storedTwice.History, CheckPolicy.Strict).Findings).Kind);
+    }
+
+    [Fact]
     public void AValueStoredOrReadElsewhereThanAcknowledged_IsAnInconsistentOffset()
     {
         var stored = new HistoryBuilder().Ok(0, 0, 5).Stored(0, 0, 6);

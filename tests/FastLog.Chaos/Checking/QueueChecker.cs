@@ -49,7 +49,9 @@ internal static class QueueChecker
                     findings.Add(new Finding(ViolationKind.Lost, byDesign, $"{value} acknowledged at {write.Partition}@{write.Offset}, not stored ({when})"));
                     break;
                 // A duplicate's extra copy is counted as duplicated; inconsistent is the acknowledged position holding none.
-                case WriteOutcome.Ok when !copies.Any(c => c.Partition == write.Partition && c.Offset == write.Offset):
+                // An acknowledgement without an offset (librdkafka's success for DUPLICATE_SEQUENCE_NUMBER: "already
+                // stored", offset unknown, -1001) names no position to hold: only loss and duplication apply to it.
+                case WriteOutcome.Ok when write.Offset >= 0 && !copies.Any(c => c.Partition == write.Partition && c.Offset == write.Offset):
                     findings.Add(new Finding(ViolationKind.InconsistentOffset, false, $"{value} acknowledged at {write.Partition}@{write.Offset}, stored at {string.Join(", ", copies.Select(Where))}"));
                     break;
                 case WriteOutcome.Failed when copies is not null:
