@@ -126,6 +126,10 @@ public sealed class PartitionReplicaTests : IDisposable
         await Task.Delay(50);
         Assert.False(acksAll.IsCompleted); // its batch is at offset 1, not below the high watermark yet
 
+        // A fetch offset past the leader's end (a diverged follower's) is no progress.
+        replica.RecordFollowerFetch(3, 9, Environment.TickCount64);
+        Assert.Equal(1, replica.Log.HighWatermark);
+
         replica.RecordFollowerFetch(3, 2, Environment.TickCount64);
         Assert.Equal(2, replica.Log.HighWatermark);
         Assert.Equal((ErrorCode.None, 1L), ((await acksAll).Error, (await acksAll).BaseOffset));

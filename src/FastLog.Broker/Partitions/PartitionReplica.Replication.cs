@@ -106,16 +106,18 @@ public sealed partial class PartitionReplica
     /// has made durable, with replica.flush.before.fetch). It counts as caught up when it asks for
     /// the leader's end, or for at least what the leader's end was at its previous fetch (then it
     /// was caught up as of that fetch: Kafka's lastCaughtUpTime rule). Ignored unless this broker
-    /// leads and <paramref name="follower"/> is a replica.
+    /// leads, <paramref name="follower"/> is a replica and the offset is within this log (the fetch
+    /// handler calls it only for fetches whose last fetched epoch does not diverge).
     /// </summary>
     public void RecordFollowerFetch(int follower, long fetchOffset, long nowMs)
     {
-        if (!IsLeader || !_followers.TryGetValue(follower, out var progress))
+        var leaderEnd = Log.LogEndOffset;
+        if (!IsLeader || !_followers.TryGetValue(follower, out var progress) || fetchOffset > leaderEnd)
         {
+            // Past this log's end the follower holds what the leader does not (it is answered OFFSET_OUT_OF_RANGE and truncates): no progress.
             return;
         }
 
-        var leaderEnd = Log.LogEndOffset;
         if (fetchOffset >= leaderEnd)
         {
             progress.LastCaughtUpMs = nowMs;

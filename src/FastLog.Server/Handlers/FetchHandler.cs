@@ -282,21 +282,24 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
         }
 
         /// <summary>
-        /// A follower's fetch: first its progress (its fetch offset is its log end), then KIP-320's
-        /// check. When this log's end for the follower's last fetched epoch is a different epoch or
-        /// lies below the fetch offset, the follower holds records the leader does not: it gets that
-        /// (epoch, end offset) as diverging_epoch, no records, and truncates before fetching again.
+        /// A follower's fetch: first KIP-320's check. When this log's end for the follower's last
+        /// fetched epoch is a different epoch or lies below the fetch offset, the follower holds
+        /// records the leader does not: it gets that (epoch, end offset) as diverging_epoch, no
+        /// records, and truncates before fetching again. Only a fetch that does not diverge counts
+        /// as the follower's progress (its fetch offset is its log end): a diverged log's end says
+        /// nothing about what it shares with the leader, and counting it let a stale former leader
+        /// rejoin the ISR, lead again, and truncate acknowledged records away on the others.
         /// </summary>
         private static (int Epoch, long EndOffset)? FollowerDivergence(PartitionReplica replica, FetchItem item)
         {
-            replica.RecordFollowerFetch(item.ReplicaId, item.Offset, Environment.TickCount64);
-            if (item.LastFetchedEpoch < 0)
+            if (item.LastFetchedEpoch >= 0 && replica.EndOffsetForEpoch(item.LastFetchedEpoch) is var (epoch, endOffset)
+                && (epoch != item.LastFetchedEpoch || endOffset < item.Offset))
             {
-                return null;
+                return (epoch, endOffset);
             }
 
-            var (epoch, endOffset) = replica.EndOffsetForEpoch(item.LastFetchedEpoch);
-            return epoch != item.LastFetchedEpoch || endOffset < item.Offset ? (epoch, endOffset) : null;
+            replica.RecordFollowerFetch(item.ReplicaId, item.Offset, Environment.TickCount64);
+            return null;
         }
     }
 }
