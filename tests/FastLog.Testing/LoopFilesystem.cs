@@ -73,8 +73,9 @@ public sealed class LoopFilesystem : IDisposable
     }
 
     /// <summary>
-    /// umount, retried for up to 5 s while the kernel says the mount is busy: a stopped broker's
-    /// last descriptors (a read lease, a file closed on the thread pool) can outlive its stop by a
+    /// umount, retried for up to 30 s while the kernel says the mount is busy: a stopped broker's
+    /// last descriptors (a read lease, a file closed on the thread pool, the file references of an
+    /// io_uring the kernel tears down in a deferred worker) can outlive its stop by a
     /// moment on a loaded machine.
     /// </summary>
     private void Unmount()
@@ -87,9 +88,27 @@ public sealed class LoopFilesystem : IDisposable
                 _mounted = false;
                 return;
             }
-            catch (InvalidOperationException e) when (attempt < 50 && e.Message.Contains("busy", StringComparison.Ordinal))
+            catch (InvalidOperationException e) when (e.Message.Contains("busy", StringComparison.Ordinal))
             {
+                if (attempt == 300)
+                {
+                    throw new InvalidOperationException($"{e.Message} descriptors of this process there: [{string.Join(", ", OwnDescriptorsUnderMount())}]", e);
+                }
+
                 Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>This process's open descriptors on the mount (fd -> path): what keeps a busy umount busy, when it is us.</summary>
+    private IEnumerable<string> OwnDescriptorsUnderMount()
+    {
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            var target = new FileInfo(fd).LinkTarget;
+            if (target is not null && target.StartsWith(MountPoint, StringComparison.Ordinal))
+            {
+                yield return $"{Path.GetFileName(fd)} -> {target}";
             }
         }
     }
