@@ -110,7 +110,7 @@ public sealed class JbodDiskFailureTests(ITestOutputHelper output)
         Assert.Equal(acknowledged.Where(a => onA.Contains(a.Key.Partition)).ToDictionary(), stored);
         Assert.Equal(RecordsBefore + RoundsAfter, stored.Count / onA.Count);
 
-        // Repair the disk (the journal replays on mount) and restart: both disks serve everything acknowledged.
+        // Repair the disk (e2fsck, as an operator would) and restart: both disks serve everything acknowledged.
         await broker.StopAsync();
         diskB.Remount();
         await broker.RestartAsync();

@@ -65,11 +65,38 @@ public sealed class LoopFilesystem : IDisposable
         File.WriteAllText($"/sys/fs/ext4/{device}/trigger_fs_error", "fastlog test: disk failure");
     }
 
-    /// <summary>Unmounts and mounts the image again (after <see cref="FailWithError"/>: the journal is replayed, the filesystem writable again).</summary>
+    /// <summary>
+    /// Repairs the disk as an operator would after <see cref="FailWithError"/>: unmounts, waits for
+    /// the kernel to release the image's loop device, checks the filesystem (e2fsck replays the
+    /// journal and clears the error state) and mounts it again, writable. Waiting for the loop device
+    /// matters: mount reuses a loop device still attached to the same image, and CI once got the
+    /// failed, read-only filesystem back that way.
+    /// </summary>
     public void Remount()
     {
         Unmount();
+        WaitUntilDetached();
+        // e2fsck exits 1 when it corrected something (here: the recorded error), 0 when clean.
+        Run(["/sbin/e2fsck", "-f", "-y", _image], acceptedExitCodes: [0, 1]);
         Mount();
+        if (!Run("findmnt", "-n", "-o", "OPTIONS", MountPoint).StartsWith("rw", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{MountPoint} came back read-only after its repair");
+        }
+    }
+
+    /// <summary>Waits (up to 30 s) until no loop device is attached to the image any more.</summary>
+    private void WaitUntilDetached()
+    {
+        for (var attempt = 1; Run("/sbin/losetup", "-j", _image).Trim().Length > 0; attempt++)
+        {
+            if (attempt == 300)
+            {
+                throw new InvalidOperationException($"a loop device is still attached to {_image} 30 s after its umount");
+            }
+
+            Thread.Sleep(100);
+        }
     }
 
     /// <summary>
@@ -137,8 +164,12 @@ public sealed class LoopFilesystem : IDisposable
     }
 
     /// <summary>Runs <paramref name="program"/> to its end (at most 60 s) and returns what it printed; throws when it fails.</summary>
-    private static string Run(string program, params string[] arguments)
+    private static string Run(string program, params string[] arguments) => Run([program, .. arguments], acceptedExitCodes: [0]);
+
+    /// <summary>Runs a command line to its end (at most 60 s) and returns what it printed; throws when it exits with another code.</summary>
+    private static string Run(string[] commandLine, int[] acceptedExitCodes)
     {
+        var (program, arguments) = (commandLine[0], commandLine[1..]);
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
@@ -154,7 +185,7 @@ public sealed class LoopFilesystem : IDisposable
             throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 60 s");
         }
 
-        if (process.ExitCode != 0)
+        if (!acceptedExitCodes.Contains(process.ExitCode))
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result}");
         }
