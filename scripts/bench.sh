@@ -2,7 +2,7 @@
 # Benchmarks FastLog against this machine's own limits, in one command:
 #   scripts/bench.sh --quick            # ~45 s (once built): short runs, 256 MiB large log (smoke-sized figures)
 #   scripts/bench.sh                    # full run: 30 s per phase, 10 GiB large log (~9 min)
-#   scripts/bench.sh --replication      # what replication costs: single node vs 3-broker clusters (~3 min; with --quick ~1 min)
+#   scripts/bench.sh --replication      # what replication costs: single node vs a one-broker cluster and 3-broker clusters (~3 min; with --quick ~1 min)
 #   scripts/bench.sh --out DIR          # report directory (default artifacts/bench/<timestamp>/)
 # Builds the broker and the load tool in Release (skipped when no source is newer than the
 # build), measures disk (O_DIRECT), loopback TCP and fdatasync limits, starts `fastlog serve` on a

@@ -32,18 +32,18 @@ internal static class ReplicationMarkdown
         var options = baseline.Throughput.Options;
         md.AppendLine(Invariant($"Throughput: flat out (closed model, {options.InFlight:N0} records in flight, linger {options.LingerMs} ms, {options.Producers} producers, {options.Partitions} partitions of {options.RecordSize} B records, {options.Duration.TotalSeconds:0.#} s). Ack latency (Produce call → delivery report, ms): paced (open model, linger 0, {baseline.Latency.Options.Producers} producer) at the same {report.LatencyRate:N0} records/s for every setup ({ReplicationRunner.LatencyLoadPercent} % of the single node's maximum), {baseline.Latency.Options.Duration.TotalSeconds:0.#} s. `rf3-acks1`'s latency is an acks=1 latency."));
         md.AppendLine();
-        md.AppendLine("| setup | produce MB/s | records/s | × single node | ack p50 | × single node | ack p99 | × single node | paced run | load average at start |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| setup | produce MB/s | records/s | × single node | broker CPU-s/GB | × single node | ack p50 | × single node | ack p99 | × single node | paced run | load average at start |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var run in report.Runs)
         {
             var (figures, ratios) = (run.Figures, report.Ratios(run));
             var problems = run.Latency.LoadGeneratorProblems;
             string paced = problems.Count == 0 ? "kept up" : "**saturated**: " + string.Join("; ", problems);
-            md.AppendLine(Invariant($"| {run.Setup.Name} | {figures.ProduceMBps:F1} | {figures.ProduceRecordsPerSecond:N0} | {Times(ratios.ProduceMBps)} | {MarkdownReport.Ms(figures.AckP50)} | {Times(ratios.AckP50)} | {MarkdownReport.Ms(figures.AckP99)} | {Times(ratios.AckP99)} | {paced} | {run.LoadAverage:F2} |"));
+            md.AppendLine(Invariant($"| {run.Setup.Name} | {figures.ProduceMBps:F1} | {figures.ProduceRecordsPerSecond:N0} | {Times(ratios.ProduceMBps)} | {Number(figures.CpuSecondsPerGB)} | {Times(ratios.CpuSecondsPerGB)} | {MarkdownReport.Ms(figures.AckP50)} | {Times(ratios.AckP50)} | {MarkdownReport.Ms(figures.AckP99)} | {Times(ratios.AckP99)} | {paced} | {run.LoadAverage:F2} |"));
         }
 
         md.AppendLine();
-        md.AppendLine(Invariant($"MB/s and records/s give the same ratio (fixed record size). The load average (1 min, {Environment.ProcessorCount} cores) shows what else the machine ran: setups that started under very different loads compare badly. Broker CPU and RSS below are summed over a cluster's three brokers."));
+        md.AppendLine(Invariant($"MB/s and records/s give the same ratio (fixed record size). Broker CPU-s/GB: CPU-seconds of every broker of the setup together per GB produced in the flat-out run, the cost of replication on one machine whatever the cores the brokers share (a follower's copy costs its broker CPU too). The load average (1 min, {Environment.ProcessorCount} cores) shows what else the machine ran: setups that started under very different loads compare badly. Broker CPU and RSS below are summed over a cluster's three brokers."));
         md.AppendLine();
         md.AppendLine("## Runs");
         md.AppendLine();
@@ -58,6 +58,9 @@ internal static class ReplicationMarkdown
 
         return md.ToString();
     }
+
+    /// <summary>A figure with one decimal; "n/a" when it was not measured.</summary>
+    private static string Number(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F1", CultureInfo.InvariantCulture);
 
     /// <summary>A ratio as "0.42×"; "n/a" when there was nothing to compare with.</summary>
     public static string Times(double ratio) => double.IsNaN(ratio) ? "n/a" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "×";

@@ -9,5 +9,5 @@ namespace FastLog.LoadTests.Bench;
 /// </summary>
 internal sealed record ReplicationRun(ReplicationSetup Setup, double LoadAverage, ScenarioResult Throughput, ScenarioResult Latency)
 {
-    public ReplicationFigures Figures => new(Throughput.ProduceMBps, Throughput.ProduceRecordsPerSecond, Latency.Ack.P50, Latency.Ack.P99);
+    public ReplicationFigures Figures => new(Throughput.ProduceMBps, Throughput.ProduceRecordsPerSecond, Throughput.BrokerCpuSecondsPerGB ?? double.NaN, Latency.Ack.P50, Latency.Ack.P99);
 }

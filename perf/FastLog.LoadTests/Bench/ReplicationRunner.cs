@@ -90,7 +90,7 @@ internal sealed class ReplicationRunner(BenchOptions options, TextWriter progres
     /// </summary>
     private async Task<Brokers> StartAsync(ReplicationSetup setup, string root)
     {
-        if (setup.Brokers == 1)
+        if (setup.Brokers == 1 && !setup.Quorum)
         {
             var broker = await BrokerProcess.StartAsync(new BrokerProcessOptions
             {
