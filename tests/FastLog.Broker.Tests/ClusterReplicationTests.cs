@@ -197,11 +197,32 @@ public sealed class ClusterReplicationTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(("order-7", 7L), (resumed.Message.Value, resumed.Offset.Value));
     }
 
+    /// <summary>
+    /// The partition's high watermark, asked again while leadership moves: a restarted preferred
+    /// replica takes its leadership back once in sync, and librdkafka's watermark query does not
+    /// retry the NOT_LEADER_OR_FOLLOWER a stale leader answers meanwhile.
+    /// </summary>
+    private static long HighWatermark(IConsumer<Ignore, string> consumer, TopicPartition partition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value;
+            }
+            catch (KafkaException e) when (e.Error.Code is ErrorCode.NotLeaderForPartition or ErrorCode.LeaderNotAvailable && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
     /// <summary>Every record of every partition from the start up to the high watermark.</summary>
     private static List<(string Value, int Partition, long Offset)> ReadAll(string bootstrap, string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "replication-check", EnableAutoCommit = false }).Build();
-        var ends = Enumerable.Range(0, partitions).ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        var ends = Enumerable.Range(0, partitions).ToDictionary(p => p, p => HighWatermark(consumer, new TopicPartition(topic, p)));
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var read = new List<(string, int, long)>();
         var positions = ends.Keys.ToDictionary(p => p, _ => 0L);
