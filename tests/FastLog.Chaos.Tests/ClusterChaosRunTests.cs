@@ -9,19 +9,22 @@ namespace FastLog.Chaos.Tests;
 /// <summary>
 /// The CI subset of `scripts/chaos.sh --cluster 3`: three real brokers, a topic with RF 3 and
 /// min.insync.replicas 2 under idempotent acks=all load, three leader kills, a controller kill, a
-/// pause and (as root, in network namespaces) a broker cut off; nothing lost, duplicated or moved.
+/// pause and (as root, in network namespaces) a broker cut off, a split whose minority holds the
+/// controller and a bridge; nothing lost, duplicated or moved.
 /// </summary>
 public sealed class ClusterChaosRunTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("fastlog-chaos-cluster-test-").FullName;
 
     [Fact]
-    public async Task LeaderAndControllerKillsAPauseAndAnIsolation_UnderAcksAll_LoseAndDuplicateNothing()
+    public async Task LeaderAndControllerKillsAPauseAndNetworkPartitions_UnderAcksAll_LoseAndDuplicateNothing()
     {
         var counts = new Dictionary<FaultKind, int> { [FaultKind.LeaderKill] = 3, [FaultKind.ControllerKill] = 1, [FaultKind.Pause] = 1 };
         if (NetworkNamespaces.Available)
         {
             counts[FaultKind.Isolate] = 1;
+            counts[FaultKind.Split] = 1;
+            counts[FaultKind.Bridge] = 1;
         }
 
         var timing = new FaultTiming { LoadMinMs = 1000, LoadMaxMs = 2000, KillDownMaxMs = 3000, PauseMinMs = 3500, PauseMaxMs = 4000, IsolateMinMs = 5000, IsolateMaxMs = 6000 };

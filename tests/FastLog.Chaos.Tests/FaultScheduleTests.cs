@@ -48,8 +48,29 @@ public sealed class FaultScheduleTests
     }
 
     [Theory]
+    [InlineData("isolate", 1, 3, new[] { 1 }, new[] { 2, 0 })]
+    [InlineData("split", 2, 3, new[] { 2 }, new[] { 0, 1 })]
+    [InlineData("split", 4, 5, new[] { 4, 0 }, new[] { 1, 2, 3 })]
+    [InlineData("bridge", 0, 3, new[] { 1 }, new[] { 2 })]
+    [InlineData("bridge", 2, 5, new[] { 3, 4 }, new[] { 0, 1 })]
+    public void ANetworkFault_CutsTheSidesItNames(string name, int node, int nodeCount, int[] sideA, int[] sideB)
+    {
+        Assert.True(FaultKinds.TryParse(name, out var kind));
+        Assert.True(kind.IsNetwork());
+
+        var (a, b) = FaultInjector.Sides(kind, node, nodeCount);
+
+        Assert.Equal(sideA, a);
+        Assert.Equal(sideB, b);
+        // A split leaves the controller's side a minority; a bridge leaves its node on neither side.
+        Assert.True(kind != FaultKind.Split || a.Length < b.Length);
+        Assert.True(kind != FaultKind.Bridge || (!a.Contains(node) && !b.Contains(node) && a.Length + b.Length == nodeCount - 1));
+    }
+
+    [Theory]
     [InlineData("leader-kill:100,pause:50,isolate:50,controller-kill:30", 230)]
     [InlineData("kill,rolling-restart", 100)]
+    [InlineData("split:2,bridge:3", 5)]
     public void TheFaultsOption_TakesKindsOrCountsPerKind(string faults, int cycles)
     {
         var options = ChaosOptions.Parse(["--cluster", "3", "--faults", faults]);
@@ -59,7 +80,7 @@ public sealed class FaultScheduleTests
         Assert.Equal(FaultTiming.Cluster, options.Timing);
         Assert.All(options.Faults!, kind => Assert.Contains(kind.Name(), faults, StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--faults", "leader-kill:3,pause"]));
-        Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--faults", "split"]));
+        Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--faults", "halves"]));
         Assert.Throws<ArgumentException>(() => ChaosOptions.Parse(["--cluster", "6"]));
     }
 }

@@ -53,18 +53,30 @@ public sealed class NetworkNamespaces : IDisposable
     }
 
     /// <summary>Cuts every link between <paramref name="side"/> and the other nodes, both ways.</summary>
-    public void Isolate(params int[] side)
+    public void Isolate(params int[] side) => Cut(side, [.. Enumerable.Range(1, Count).Except(side)]);
+
+    /// <summary>
+    /// Cuts every link between a node of <paramref name="sideA"/> and a node of <paramref name="sideB"/>,
+    /// both ways; links within a side, and of nodes on neither side, stay (a node on neither side
+    /// reaching both is Jepsen's bridge).
+    /// </summary>
+    public void Cut(IReadOnlyCollection<int> sideA, IReadOnlyCollection<int> sideB)
     {
-        foreach (var a in side)
+        if (sideA.Intersect(sideB).Any())
         {
-            foreach (var b in Enumerable.Range(1, Count).Except(side))
+            throw new ArgumentException($"a node cannot be on both sides of a cut: [{string.Join(",", sideA)}] / [{string.Join(",", sideB)}]");
+        }
+
+        foreach (var a in sideA)
+        {
+            foreach (var b in sideB)
             {
                 Cut(a, b);
             }
         }
     }
 
-    /// <summary>Restores every link <see cref="Isolate"/> cut.</summary>
+    /// <summary>Restores every link <see cref="Isolate"/> and <see cref="Cut(IReadOnlyCollection{int}, IReadOnlyCollection{int})"/> cut.</summary>
     public void Heal()
     {
         foreach (var (a, b) in _cuts.ToList())

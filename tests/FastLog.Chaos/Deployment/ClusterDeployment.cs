@@ -8,7 +8,7 @@ namespace FastLog.Chaos.Deployment;
 
 /// <summary>
 /// A cluster of real `fastlog serve` processes (Testing's <see cref="LocalCluster"/>: every broker
-/// a quorum voter, node n is broker id n + 1). With the isolate fault on, each broker runs in its
+/// a quorum voter, node n is broker id n + 1). With a network fault on, each broker runs in its
 /// own network namespace (Testing's <see cref="NetworkNamespaces"/>, root only) and a cut is a pair
 /// of blackhole routes between brokers; the harness's clients stay on the host side and reach every
 /// broker throughout, as clients on both sides of a real partition would. The brokers run with
@@ -34,11 +34,11 @@ internal sealed class ClusterDeployment : IClusterUnderTest
         HashSet<FaultKind> supported = [FaultKind.Kill, FaultKind.Pause, FaultKind.LeaderKill, FaultKind.ControllerKill, FaultKind.RollingRestart];
         if (NetworkNamespaces.Available)
         {
-            supported.Add(FaultKind.Isolate);
+            supported.UnionWith([FaultKind.Isolate, FaultKind.Split, FaultKind.Bridge]);
         }
 
         SupportedFaults = supported;
-        _namespaces = NetworkNamespaces.Available && (options.Faults?.Contains(FaultKind.Isolate) ?? true);
+        _namespaces = NetworkNamespaces.Available && (options.Faults?.Any(FaultKinds.IsNetwork) ?? true);
     }
 
     public string Description => $"{_options.Brokers} fastlog brokers (LocalCluster, every broker a quorum voter, --ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), "
@@ -97,7 +97,8 @@ internal sealed class ClusterDeployment : IClusterUnderTest
         return controller > 0 && Cluster.IsRunning(controller.Value) ? controller - 1 : null;
     }, "a running controller", cancel);
 
-    public void Isolate(int node) => (_network ?? throw new InvalidOperationException("the cluster runs without network namespaces")).Isolate(node + 1);
+    public void Cut(IReadOnlyCollection<int> sideA, IReadOnlyCollection<int> sideB) =>
+        (_network ?? throw new InvalidOperationException("the cluster runs without network namespaces")).Cut([.. sideA.Select(n => n + 1)], [.. sideB.Select(n => n + 1)]);
 
     public void Reconnect() => _network?.Heal();
 

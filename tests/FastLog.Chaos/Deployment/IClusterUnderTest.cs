@@ -14,10 +14,10 @@ internal interface IClusterUnderTest : ISystemUnderTest
     /// <summary>The running node DescribeCluster names as the controller.</summary>
     Task<int> ControllerAsync(CancellationToken cancel);
 
-    /// <summary>Cuts <paramref name="node"/> off from every other node, both ways; clients still reach it.</summary>
-    void Isolate(int node);
+    /// <summary>Cuts every link between a node of <paramref name="sideA"/> and one of <paramref name="sideB"/>, both ways; clients still reach every node.</summary>
+    void Cut(IReadOnlyCollection<int> sideA, IReadOnlyCollection<int> sideB);
 
-    /// <summary>Restores every link <see cref="Isolate"/> cut.</summary>
+    /// <summary>Restores every link <see cref="Cut"/> cut.</summary>
     void Reconnect();
 
     /// <summary>Each node in turn stopped cleanly (SIGTERM) and started again, back in every ISR of <paramref name="topic"/> before the next.</summary>

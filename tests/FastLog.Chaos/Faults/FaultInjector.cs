@@ -14,7 +14,7 @@ internal static class FaultInjector
         var node = fault.Kind switch
         {
             FaultKind.LeaderKill => await Cluster(system).LeaderAsync(topic, fault.Partition, cancel).ConfigureAwait(false),
-            FaultKind.ControllerKill => await Cluster(system).ControllerAsync(cancel).ConfigureAwait(false),
+            FaultKind.ControllerKill or FaultKind.Split => await Cluster(system).ControllerAsync(cancel).ConfigureAwait(false),
             _ => fault.Node,
         };
         var start = history.NowMs;
@@ -31,8 +31,9 @@ internal static class FaultInjector
             case FaultKind.Disk:
                 await HoldAsync(() => system.FillDisk(node), () => system.FreeDisk(node), fault.Hold, cancel).ConfigureAwait(false);
                 break;
-            case FaultKind.Isolate:
-                await HoldAsync(() => Cluster(system).Isolate(node), Cluster(system).Reconnect, fault.Hold, cancel).ConfigureAwait(false);
+            case FaultKind.Isolate or FaultKind.Split or FaultKind.Bridge:
+                var (sideA, sideB) = Sides(fault.Kind, node, system.NodeCount);
+                await HoldAsync(() => Cluster(system).Cut(sideA, sideB), Cluster(system).Reconnect, fault.Hold, cancel).ConfigureAwait(false);
                 break;
             case FaultKind.RollingRestart:
                 await Cluster(system).RollingRestartAsync(topic, cancel).ConfigureAwait(false);
@@ -42,6 +43,24 @@ internal static class FaultInjector
         }
 
         history.Record(new FaultEvent(fault.Index, fault.Kind, node, start, history.NowMs));
+    }
+
+    /// <summary>
+    /// The two sides a network fault cuts apart, as nodes numbered from 0: <paramref name="node"/>
+    /// alone against the rest (isolate); <paramref name="node"/> (the controller) and the nodes after
+    /// it, half the cluster rounded down, against the rest (split); the nodes other than
+    /// <paramref name="node"/> (the bridge, on neither side) halved in order (bridge).
+    /// </summary>
+    public static (int[] SideA, int[] SideB) Sides(FaultKind kind, int node, int nodeCount)
+    {
+        var others = Enumerable.Range(1, nodeCount - 1).Select(i => (node + i) % nodeCount).ToArray();
+        return kind switch
+        {
+            FaultKind.Isolate => ([node], others),
+            FaultKind.Split => ([node, .. others[..(nodeCount / 2 - 1)]], others[(nodeCount / 2 - 1)..]),
+            FaultKind.Bridge => (others[..(others.Length / 2)], others[(others.Length / 2)..]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a network fault"),
+        };
     }
 
     /// <summary>The schedule draws only the faults the system supports, and only a cluster supports these.</summary>

@@ -9,8 +9,8 @@ internal static class FaultSchedule
     /// <summary>
     /// <paramref name="cycles"/> faults, each of a kind drawn from <paramref name="kinds"/>; with
     /// <paramref name="counts"/> instead exactly that many of each kind (cycles is their sum), in a
-    /// seeded order. A leader kill draws the partition whose leader it kills; the role kills and the
-    /// rolling restart name no node (-1): the node is the one holding the role when the fault comes.
+    /// seeded order. A leader kill draws the partition whose leader it kills; the role kills, the
+    /// split (its minority holds the controller) and the rolling restart name no node (-1): the node is the one holding the role when the fault comes.
     /// </summary>
     public static IReadOnlyList<ScheduledFault> Create(int seed, int cycles, IReadOnlyList<FaultKind> kinds, int nodeCount, FaultTiming timing, int partitions = 1, IReadOnlyDictionary<FaultKind, int>? counts = null)
     {
@@ -37,14 +37,14 @@ internal static class FaultSchedule
                 FaultKind.Kill or FaultKind.LeaderKill or FaultKind.ControllerKill => random.Next(0, timing.KillDownMaxMs + 1),
                 FaultKind.Pause => random.Next(timing.PauseMinMs, timing.PauseMaxMs + 1),
                 FaultKind.Disk => random.Next(timing.DiskFullMinMs, timing.DiskFullMaxMs + 1),
-                FaultKind.Isolate => random.Next(timing.IsolateMinMs, timing.IsolateMaxMs + 1),
+                FaultKind.Isolate or FaultKind.Split or FaultKind.Bridge => random.Next(timing.IsolateMinMs, timing.IsolateMaxMs + 1),
                 FaultKind.RollingRestart => 0,
                 _ => throw new ArgumentOutOfRangeException(nameof(kinds), kind, null),
             });
             var (node, partition) = kind switch
             {
                 FaultKind.LeaderKill => (-1, random.Next(partitions)),
-                FaultKind.ControllerKill or FaultKind.RollingRestart => (-1, 0),
+                FaultKind.ControllerKill or FaultKind.Split or FaultKind.RollingRestart => (-1, 0),
                 _ => (random.Next(nodeCount), 0),
             };
             faults.Add(new ScheduledFault(i, kind, node, load, hold, partition));

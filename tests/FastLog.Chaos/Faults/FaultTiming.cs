@@ -24,8 +24,9 @@ internal sealed record FaultTiming
     public int DiskFullMaxMs { get; init; } = 3000;
 
     /// <summary>
-    /// How long a broker stays cut off: from shorter than gossip's failure detection (about 4 s:
-    /// the majority may not notice) to well past it (the majority fences it and moves its leadership).
+    /// How long a network cut (isolate, split, bridge) lasts: from shorter than gossip's failure
+    /// detection (about 4 s: the majority may not notice) to well past it (the majority fences the
+    /// cut-off broker and moves its leadership).
     /// </summary>
     public int IsolateMinMs { get; init; } = 2000;
 

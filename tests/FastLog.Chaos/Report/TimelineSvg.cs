@@ -68,6 +68,8 @@ internal static class TimelineSvg
         FaultKind.LeaderKill => "#d62728",
         FaultKind.ControllerKill => "#e377c2",
         FaultKind.Isolate => "#17becf",
+        FaultKind.Split => "#1f77b4",
+        FaultKind.Bridge => "#bcbd22",
         _ => "#7f7f7f",
     };
 }
