@@ -7,7 +7,7 @@ namespace FastLog.Protocol;
 public static class SupportedApis
 {
     private static readonly SupportedApi?[] ByKey = Build(
-        new(ApiKey.Produce, 3, 9, 9, static () => new ProduceRequest(), static () => new ProduceResponse()),
+        new(ApiKey.Produce, 3, 10, 9, static () => new ProduceRequest(), static () => new ProduceResponse()),
         new(ApiKey.Fetch, 4, 12, 12, static () => new FetchRequest(), static () => new FetchResponse()),
         new(ApiKey.ListOffsets, 1, 7, 6, static () => new ListOffsetsRequest(), static () => new ListOffsetsResponse()),
         new(ApiKey.Metadata, 0, 13, 9, static () => new MetadataRequest(), static () => new MetadataResponse()),

@@ -152,6 +152,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         var redirected = Assert.Single(Assert.Single((await toFollower.SendAsync<FetchResponse>(Fetch(epoch), 12)).Responses).Partitions);
         Assert.Equal(FastLog.Protocol.ErrorCode.NotLeaderOrFollower, redirected.ErrorCode);
         Assert.Equal((leader, epoch), (redirected.CurrentLeader.LeaderId, redirected.CurrentLeader.LeaderEpoch));
+
+        // So does a produce (v10), with the address to find the leader at (node_endpoints).
+        var refused = await toFollower.SendAsync<ProduceResponse>(RecordBatches.Produce("moving", RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray()), acks: -1), ProduceResponse.FirstLeaderHintVersion);
+        var refusedPartition = Assert.Single(Assert.Single(refused.Responses).Partitions);
+        Assert.Equal(FastLog.Protocol.ErrorCode.NotLeaderOrFollower, refusedPartition.ErrorCode);
+        Assert.Equal((leader, epoch), (refusedPartition.CurrentLeader.LeaderId, refusedPartition.CurrentLeader.LeaderEpoch));
+        Assert.Equal((leader, cluster[leader].Port), (Assert.Single(refused.NodeEndpoints).NodeId, refused.NodeEndpoints[0].Port));
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];

@@ -41,6 +41,35 @@ public sealed class LeaderEpochMessagesTests
     }
 
     [Fact]
+    public void ProduceResponseV10_NamesTheCurrentLeaderAndItsEndpoint_AndV9LeavesBothOut()
+    {
+        ProduceResponse Refused() => new()
+        {
+            Responses = [new() { Name = "t", Partitions = [new() { Index = 0, ErrorCode = ErrorCode.NotLeaderOrFollower, BaseOffset = -1, CurrentLeader = new() { LeaderId = 2, LeaderEpoch = 7 } }] }],
+            NodeEndpoints = [new() { NodeId = 2, Host = "h", Port = 9092 }],
+        };
+        byte[] Partition(params byte[] tags) =>
+        [
+            2, 2, (byte)'t', 2, 0, 0, 0, 0, 0, 6, // responses[1], "t", partitions[1], index 0, NOT_LEADER_OR_FOLLOWER
+            .. Enumerable.Repeat((byte)0xFF, 24), // base_offset, log_append_time_ms, log_start_offset: -1
+            1, 0, // record_errors[0], error_message null
+            .. tags,
+            0, 0, 0, 0, 0, // topic tags, throttle_time_ms
+        ];
+        byte[] v10 =
+        [
+            .. Partition(1, 0, 9, 0, 0, 0, 2, 0, 0, 0, 7, 0), // tag 0 current_leader (9 bytes): leader 2, epoch 7, no tags
+            1, 0, 13, 2, 0, 0, 0, 2, 2, (byte)'h', 0, 0, 0x23, 0x84, 0, 0, // tag 0 node_endpoints (13 bytes): [1] node 2 "h":9092, rack null, no tags
+        ];
+
+        AssertBytes(v10, Refused(), 10);
+        var decoded = Decode<ProduceResponse>(v10, 10);
+        Assert.Equal((2, 7), (decoded.Responses[0].Partitions[0].CurrentLeader.LeaderId, decoded.Responses[0].Partitions[0].CurrentLeader.LeaderEpoch));
+        Assert.Equal((2, "h", 9092), (decoded.NodeEndpoints[0].NodeId, decoded.NodeEndpoints[0].Host, decoded.NodeEndpoints[0].Port));
+        Assert.Equal([.. Partition(0), 0], MessageRoundTripTests.Encode(Refused(), 9));
+    }
+
+    [Fact]
     public void OffsetForLeaderEpochResponses_V0V1AndFlexibleV4()
     {
         var response = new OffsetForLeaderEpochResponse

@@ -5,7 +5,7 @@ public sealed class SupportedApisTests
     [Theory]
     // The ranges FastLog advertises (issues 4 and 5) and the first flexible version of each
     // (Kafka's flexibleVersions; short.MaxValue = never).
-    [InlineData((short)ApiKey.Produce, 3, 9, 9)]
+    [InlineData((short)ApiKey.Produce, 3, 10, 9)]
     [InlineData((short)ApiKey.Fetch, 4, 12, 12)]
     [InlineData((short)ApiKey.ListOffsets, 1, 7, 6)]
     [InlineData((short)ApiKey.Metadata, 0, 13, 9)]

@@ -1,7 +1,7 @@
 namespace FastLog.Protocol;
 
 /// <summary>
-/// A broker as Metadata and DescribeCluster list it.
+/// A broker as Metadata and DescribeCluster list it, and as Produce v10+ names a current leader's address (node_endpoints).
 /// <code>
 ///   node_id INT32 | host STRING | port INT32 | rack NULLABLE_STRING (Metadata v1+, every DescribeCluster version) | tagged fields (flexible)
 /// </code>

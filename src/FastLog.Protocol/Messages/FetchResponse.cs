@@ -106,21 +106,6 @@ public sealed class FetchResponse : KafkaMessage<FetchResponse>
         }
     }
 
-    /// <summary>Tagged current_leader: leader_id INT32, leader_epoch INT32 (both default -1).</summary>
-    public sealed class LeaderIdAndEpoch : KafkaStruct
-    {
-        public int LeaderId = -1;
-        public int LeaderEpoch = -1;
-
-        public bool IsDefault => LeaderId == -1 && LeaderEpoch == -1;
-
-        internal override void Map(ref KafkaCodec codec)
-        {
-            codec.Int32(ref LeaderId);
-            codec.Int32(ref LeaderEpoch);
-        }
-    }
-
     /// <summary>Tagged snapshot_id: end_offset INT64, epoch INT32 (both default -1).</summary>
     public sealed class SnapshotId : KafkaStruct
     {

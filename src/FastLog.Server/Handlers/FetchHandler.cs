@@ -109,7 +109,7 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
             foreach (var slot in topic.Partitions.Where(p => p.ErrorCode is ErrorCode.NotLeaderOrFollower or ErrorCode.FencedLeaderEpoch))
             {
                 var (leader, epoch) = cluster.LeaderOf(new TopicPartition(topic.Name, slot.PartitionIndex));
-                slot.CurrentLeader = new FetchResponse.LeaderIdAndEpoch { LeaderId = leader, LeaderEpoch = epoch };
+                slot.CurrentLeader = new LeaderIdAndEpoch { LeaderId = leader, LeaderEpoch = epoch };
             }
         }
     }

@@ -81,7 +81,38 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             slot.LogStartOffset = outcome.LogStartOffset;
         }
 
+        if (broker.Coordinator is not null && context.ApiVersion >= ProduceResponse.FirstLeaderHintVersion)
+        {
+            TellCurrentLeaders(context, response);
+        }
+
         return request.Acks == 0 ? null : response;
+    }
+
+    /// <summary>
+    /// KIP-951: a partition refused because this broker does not lead it names the leader and epoch
+    /// this broker knows (current_leader), and the response carries where those leaders are reached
+    /// (node_endpoints), so the producer retries there without waiting for a metadata refresh.
+    /// </summary>
+    private static void TellCurrentLeaders(RequestContext context, ProduceResponse response)
+    {
+        var cluster = context.Broker.Coordinator!;
+        var named = new HashSet<int>();
+        foreach (var topic in response.Responses)
+        {
+            foreach (var slot in topic.Partitions.Where(p => p.ErrorCode == ErrorCode.NotLeaderOrFollower))
+            {
+                if (cluster.LeaderOf(new TopicPartition(topic.Name, slot.Index)) is not (>= 0 and var leader, var epoch))
+                {
+                    continue; // no leader known: nothing to point at
+                }
+
+                slot.CurrentLeader = new LeaderIdAndEpoch { LeaderId = leader, LeaderEpoch = epoch };
+                named.Add(leader);
+            }
+        }
+
+        response.NodeEndpoints.AddRange(ClusterBrokers.Brokers(context).Where(b => named.Contains(b.NodeId)));
     }
 
     /// <summary>The partition's ISR size: from the metadata image in a cluster; one (this node) on a single node.</summary>
