@@ -173,7 +173,7 @@ public sealed class PartitionReplicaTests : IDisposable
         Assert.Equal([1, 2], replica.ProposedIsr(start + 6000, lagMaxMs: 5000)!.Value.ToArray());
 
         // Asked for; not asked again at the same partition epoch.
-        replica.IsrChangeRequested(start + 6000);
+        replica.IsrChangeRequested([1, 2], start + 6000);
         Assert.Null(replica.ProposedIsr(start + 6001, lagMaxMs: 5000));
 
         // Committed; then broker 3 catches up to the high watermark and is proposed back.
@@ -182,6 +182,37 @@ public sealed class PartitionReplicaTests : IDisposable
         Assert.Null(replica.ProposedIsr(start + 6003, lagMaxMs: 5000));
         replica.RecordFollowerFetch(3, 1, start + 6004);
         Assert.Equal([1, 2, 3], replica.ProposedIsr(start + 6005, lagMaxMs: 5000)!.Value.ToArray());
+    });
+
+    [Fact]
+    public Task WhileAnIsrExpansionIsPending_TheHighWatermarkWaitsForTheJoiningMemberToo() => OnReplicaAsync(Replicated, async replica =>
+    {
+        var start = Environment.TickCount64;
+        replica.ApplyAssignment(Led([1, 2]), localBroker: 1, minInSyncReplicas: 2, start);
+        await replica.AppendAsync(Batch(0), 1, Timeout);
+        replica.RecordFollowerFetch(2, 1, start + 1);
+        replica.RecordFollowerFetch(3, 1, start + 1); // broker 3 holds everything below the high watermark: it may join
+        Assert.Equal(1, replica.Log.HighWatermark);
+        var proposed = replica.ProposedIsr(start + 2, lagMaxMs: 5000)!.Value;
+        Assert.Equal([1, 2, 3], proposed.ToArray());
+        replica.IsrChangeRequested(proposed, start + 2);
+
+        // While the expansion is in flight, a batch broker 3 does not have is not acknowledged, though
+        // the committed ISR (1, 2) holds it: once the change commits, broker 3 could be elected without it.
+        var acksAll = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
+        await Task.Delay(50); // appended: the log ends at 2
+        replica.RecordFollowerFetch(2, 2, start + 3);
+        Assert.Equal(1, replica.Log.HighWatermark);
+        Assert.False(acksAll.IsCompleted);
+        replica.RecordFollowerFetch(3, 2, start + 4);
+        Assert.Equal(2, replica.Log.HighWatermark);
+        Assert.Equal(ErrorCode.None, (await acksAll).Error);
+
+        // Refused and superseded by a newer image without broker 3: the high watermark no longer waits for it.
+        replica.ApplyAssignment(Led([1, 2], partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 2, start + 5);
+        await replica.AppendAsync(Batch(2), 1, Timeout);
+        replica.RecordFollowerFetch(2, 3, start + 6);
+        Assert.Equal(3, replica.Log.HighWatermark);
     });
 
     [Fact]

@@ -27,6 +27,15 @@ public sealed partial class PartitionReplica
     private int _isrChangeRequestedAt = -1;
     private long _isrChangeRequestedMs;
 
+    // The ISR last asked for at partition epoch _isrChangeRequestedAt. Until an image moves the
+    // partition epoch on, the high watermark counts its new members too (Kafka's maximal ISR,
+    // KIP-497): a follower proposed because it held everything below the high watermark must go on
+    // holding everything acknowledged, or the moment its membership commits it would be an ISR
+    // member (and electable) without records the producers were told are safe. The soak lost 7
+    // acknowledged records exactly so: the high watermark moved on over the old ISR while the
+    // expansion was in flight, the new member was elected after the leader died, and truncated them.
+    private ImmutableArray<int> _requestedIsr = [];
+
     // Completes once the log has committed every append queued before this broker became leader
     // (a follower's last fetched batches, whose producer state is recorded at commit): produce
     // checks wait for it (in the chain of turns, PartitionReplica.Compression.cs, so arrival order
@@ -188,15 +197,24 @@ public sealed partial class PartitionReplica
     }
 
     /// <summary>
-    /// An ISR change for the current partition epoch was sent (or refused): no other is proposed
-    /// until the image moves the partition epoch on, or for <see cref="IsrChangeRetryMs"/>, so a
-    /// refused change (this broker's image is behind) is not asked again four times a second.
+    /// A change to <paramref name="isr"/> for the current partition epoch was sent (or refused): no
+    /// other is proposed until the image moves the partition epoch on, or for
+    /// <see cref="IsrChangeRetryMs"/>, so a refused change (this broker's image is behind) is not
+    /// asked again four times a second. Meanwhile the high watermark waits for its new members too.
     /// </summary>
-    public void IsrChangeRequested(long nowMs)
+    public void IsrChangeRequested(ImmutableArray<int> isr, long nowMs)
     {
         _isrChangeRequestedAt = _assignment?.PartitionEpoch ?? -1;
         _isrChangeRequestedMs = nowMs;
+        _requestedIsr = isr;
     }
+
+    /// <summary>
+    /// The members the high watermark waits for: the committed ISR, plus the members of an ISR
+    /// expansion asked for at the current partition epoch (see <see cref="_requestedIsr"/>).
+    /// </summary>
+    private IEnumerable<int> MaximalIsr() =>
+        _assignment!.PartitionEpoch == _isrChangeRequestedAt ? _assignment.Isr.Union(_requestedIsr) : _assignment.Isr;
 
     /// <summary>
     /// acks=all: waits until the high watermark passes <paramref name="lastOffset"/> (every ISR
@@ -228,9 +246,10 @@ public sealed partial class PartitionReplica
 
     /// <summary>
     /// The leader's high watermark: the smallest log end over the ISR (this broker's own log end for
-    /// itself), only while the ISR has min.insync.replicas members and every member has fetched
-    /// since this leader epoch began. Never moves back. Wakes the acks=all requests it satisfies and
-    /// the fetches waiting for records to become readable.
+    /// itself; with the members of a pending expansion, <see cref="MaximalIsr"/>), only while the
+    /// committed ISR has min.insync.replicas members and every member has fetched since this leader
+    /// epoch began. Never moves back. Wakes the acks=all requests it satisfies and the fetches
+    /// waiting for records to become readable.
     /// </summary>
     private void UpdateHighWatermark()
     {
@@ -240,7 +259,7 @@ public sealed partial class PartitionReplica
         }
 
         var highWatermark = Log.LogEndOffset;
-        foreach (var member in _assignment.Isr)
+        foreach (var member in MaximalIsr())
         {
             if (member != _localBroker)
             {

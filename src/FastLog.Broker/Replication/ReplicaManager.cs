@@ -170,7 +170,7 @@ public sealed class ReplicaManager : IAsyncDisposable
             var isr = proposed.Where(r => assignment.Isr.Contains(r) || image.IsLive(r)).ToImmutableArray();
             if (!isr.SequenceEqual(assignment.Isr))
             {
-                replica.IsrChangeRequested(now);
+                replica.IsrChangeRequested(isr, now);
                 changes.Add(new IsrChange(topic.TopicId, topic.Name, replica.Id.Partition, assignment.LeaderEpoch, assignment.PartitionEpoch, isr));
             }
         }
