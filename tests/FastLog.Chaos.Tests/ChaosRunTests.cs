@@ -40,7 +40,10 @@ public sealed class ChaosRunTests : IDisposable
         Assert.True(report.Result.Valid, string.Join('\n', report.Result.Findings.Take(20).Select(f => $"{f.Kind}: {f.Description}")));
         Assert.Equal(0, report.Result.Count(ViolationKind.Lost, byDesign: true));
         Assert.True(report.Result.Commits > 0 && report.Result.ReadsByReader.Keys.Any(r => r.StartsWith("group-", StringComparison.Ordinal)), "the group read and committed between the faults");
-        Assert.Contains("**PASS", File.ReadAllText(ReportFiles.Write(report, _out)), StringComparison.Ordinal);
+        var markdown = File.ReadAllText(ReportFiles.Write(report, _out));
+        Assert.Contains("**PASS", markdown, StringComparison.Ordinal);
+        // Writes that were not acknowledged are listed by what they were told.
+        Assert.Equal(report.History.Writes.Any(w => w.Outcome != WriteOutcome.Ok), markdown.Contains("| outcome | error | writes | first at |", StringComparison.Ordinal));
         Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(_out, "timeline.svg")), StringComparison.Ordinal);
     }
 

@@ -49,6 +49,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(Invariant($"Consumer reads: {string.Join("; ", result.ReadsByReader.Select(r => Invariant($"{r.Key} {r.Value.Reads} (last at {r.Value.LastMs / 1000:F0} s)")))}."));
         md.AppendLine();
+        WriteErrors(md, report.History.Writes);
         md.AppendLine("## Checks");
         md.AppendLine();
         md.AppendLine("| check | violations | by design |");
@@ -62,6 +63,39 @@ internal static class MarkdownReport
         ByDesign(md, report);
         Examples(md, result);
         return md.ToString();
+    }
+
+    /// <summary>
+    /// What the failed and indeterminate writes were told, most frequent first: a run's failures
+    /// read differently when they are timeouts during faults than when one error (a fatal producer
+    /// state, an unknown producer id) stands out.
+    /// </summary>
+    private static void WriteErrors(StringBuilder md, IReadOnlyList<WriteOp> writes)
+    {
+        const int Shown = 8;
+        var errors = writes.Where(w => w.Outcome != WriteOutcome.Ok)
+            .GroupBy(w => (w.Outcome, Error: w.Error ?? "(none)"))
+            .Select(g => (g.Key.Outcome, g.Key.Error, Count: g.Count(), FirstMs: g.Min(w => w.CompletedMs)))
+            .OrderByDescending(e => e.Count)
+            .ToList();
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("| outcome | error | writes | first at |");
+        md.AppendLine("|---|---|---:|---:|");
+        foreach (var (outcome, error, count, firstMs) in errors.Take(Shown))
+        {
+            md.AppendLine(Invariant($"| {outcome} | {error.Replace("|", "\\|", StringComparison.Ordinal)} | {count} | {firstMs / 1000:F1} s |"));
+        }
+
+        if (errors.Count > Shown)
+        {
+            md.AppendLine(Invariant($"| | {errors.Count - Shown} other error(s) | {errors.Skip(Shown).Sum(e => e.Count)} | |"));
+        }
+
+        md.AppendLine();
     }
 
     private static void Faults(StringBuilder md, RunReport report, Timeline timeline)
