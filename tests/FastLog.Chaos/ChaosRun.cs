@@ -101,6 +101,7 @@ internal static class ChaosRun
 
         progress.WriteLine($"faults done; {history.Writes.Count} writes, {history.Reads.Count} reads; final read");
         await Task.Run(() => FinalRead.Run(system.BootstrapServers, workload, history), cancel).ConfigureAwait(false);
+        var result = QueueChecker.Check(history, policy);
         return new RunReport
         {
             Options = options,
@@ -111,11 +112,25 @@ internal static class ChaosRun
             AckDurability = durability,
             Policy = policy,
             History = history,
-            Result = QueueChecker.Check(history, policy),
+            Result = result,
+            DuplicateOrigins = result.Findings.Any(f => f.Kind == ViolationKind.Duplicated && !f.ByDesign)
+                ? await StoredBatches.DescribeAsync(system.BootstrapServers, workload.Topic, DuplicatedPlaces(history), DescribedPlaces, cancel).ConfigureAwait(false)
+                : [],
             StartedUtc = started,
             Elapsed = clock.Elapsed,
         };
     }
+
+    /// <summary>How many stored copies of duplicated records the report describes by their batches.</summary>
+    private const int DescribedPlaces = 12;
+
+    /// <summary>Where the final read found records stored more than once, every copy, in offset order.</summary>
+    private static IEnumerable<(int Partition, long Offset)> DuplicatedPlaces(RunHistory history) =>
+        history.FinalRead.GroupBy(r => r.Value, StringComparer.Ordinal)
+            .Where(g => g.Select(r => (r.Partition, r.Offset)).Distinct().Count() > 1)
+            .SelectMany(g => g.Select(r => (r.Partition, r.Offset)))
+            .Distinct()
+            .OrderBy(p => p.Partition).ThenBy(p => p.Offset);
 
     private static async Task InjectAsync(ChaosOptions options, ISystemUnderTest system, string topic, RunHistory history, IReadOnlyList<ScheduledFault> schedule, TextWriter progress, CancellationToken cancel)
     {

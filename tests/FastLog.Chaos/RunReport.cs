@@ -28,6 +28,9 @@ internal sealed record RunReport
 
     public required CheckResult Result { get; init; }
 
+    /// <summary>The batches holding copies of duplicated records (<see cref="StoredBatches"/>); empty without duplicates.</summary>
+    public IReadOnlyList<string> DuplicateOrigins { get; init; } = [];
+
     public required DateTime StartedUtc { get; init; }
 
     public required TimeSpan Elapsed { get; init; }

@@ -62,6 +62,18 @@ internal static class MarkdownReport
         md.AppendLine();
         ByDesign(md, report);
         Examples(md, result);
+        if (report.DuplicateOrigins.Count > 0)
+        {
+            md.AppendLine("Batches holding the duplicated copies (one producer epoch and sequence stored twice is the broker's fault; a later producer epoch is the client re-sending after an epoch bump):");
+            md.AppendLine();
+            foreach (var origin in report.DuplicateOrigins)
+            {
+                md.AppendLine($"- {origin}");
+            }
+
+            md.AppendLine();
+        }
+
         return md.ToString();
     }
 
