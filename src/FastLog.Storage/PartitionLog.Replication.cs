@@ -43,6 +43,25 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
+    /// Where the log will end once the follower appends queued or being written now are committed
+    /// (the <see cref="LogEndOffset"/> when none is pending). A follower elected leader starts its
+    /// leader epoch there, not at its log end: those batches commit before any of its own.
+    /// </summary>
+    public long ReplicatedEndOffset
+    {
+        get
+        {
+            var end = LogEndOffset;
+            foreach (var append in _queue.OfType<PendingAppend>().Concat(_flush).Where(a => a.IsReplicated))
+            {
+                end = Math.Max(end, append.LastOffset + 1);
+            }
+
+            return end;
+        }
+    }
+
+    /// <summary>
     /// Kafka's truncateTo for a follower whose log diverged from its leader's: in the writer loop,
     /// after everything queued before it, removes every batch whose last offset is at or after
     /// <paramref name="offset"/>. A batch that <paramref name="offset"/> falls inside goes whole, and

@@ -116,7 +116,7 @@ public sealed class PartitionReplicaTests : IDisposable
         Assert.Equal(0, replica.Log.HighWatermark); // no follower has fetched yet
 
         var acksAll = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
-        await Task.Delay(50);
+        await LogEndsAtAsync(replica, 2);
         Assert.False(acksAll.IsCompleted);
 
         replica.RecordFollowerFetch(2, 2, Environment.TickCount64);
@@ -145,7 +145,7 @@ public sealed class PartitionReplicaTests : IDisposable
 
         // The ISR shrinks under min.insync.replicas while a request waits; the high watermark stays.
         var waiting = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
-        await Task.Delay(50);
+        await LogEndsAtAsync(replica, 2);
         replica.ApplyAssignment(Led([1], partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 2, Environment.TickCount64);
         Assert.Equal(ErrorCode.NotEnoughReplicasAfterAppend, (await waiting).Error);
         replica.RecordFollowerFetch(2, 2, Environment.TickCount64);
@@ -154,7 +154,7 @@ public sealed class PartitionReplicaTests : IDisposable
         // Leadership moves away while a request waits.
         replica.ApplyAssignment(Led([1, 2], partitionEpoch: 2), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
         var orphaned = replica.AppendAsync(Batch(2), -1, Timeout).AsTask();
-        await Task.Delay(50);
+        await LogEndsAtAsync(replica, 3);
         replica.ApplyAssignment(new PartitionImage(0, [1, 2, 3], [2, 3], 2, 1, 3), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
         Assert.Equal(ErrorCode.NotLeaderOrFollower, (await orphaned).Error);
         Assert.Equal(-1, replica.LeaderEpoch);
@@ -200,7 +200,7 @@ public sealed class PartitionReplicaTests : IDisposable
         // While the expansion is in flight, a batch broker 3 does not have is not acknowledged, though
         // the committed ISR (1, 2) holds it: once the change commits, broker 3 could be elected without it.
         var acksAll = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
-        await Task.Delay(50); // appended: the log ends at 2
+        await LogEndsAtAsync(replica, 2);
         replica.RecordFollowerFetch(2, 2, start + 3);
         Assert.Equal(1, replica.Log.HighWatermark);
         Assert.False(acksAll.IsCompleted);
@@ -232,6 +232,36 @@ public sealed class PartitionReplicaTests : IDisposable
         Assert.Equal((7, 3L), replica.EndOffsetForEpoch(7));
         Assert.Equal((4, 2L), replica.EndOffsetForEpoch(4));
     });
+
+    [Fact]
+    public Task A_new_leaders_epoch_starts_after_the_follower_appends_still_queued_at_its_election() => OnReplicaAsync(Replicated, async replica =>
+    {
+        replica.ApplyAssignment(new PartitionImage(0, [1, 2, 3], [1, 2, 3], 2, 3, 0), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+        var fromLeader = RecordBatches.Single("k"u8.ToArray(), "v"u8.ToArray());
+        FastLog.Records.RecordBatchHeader.SetPartitionLeaderEpoch(fromLeader, 3);
+
+        // The fetcher's append is queued, not yet written, when the image making this broker leader arrives.
+        var appending = replica.Log.AppendReplicatedAsync(fromLeader).AsTask();
+        replica.ApplyAssignment(Led([1, 2, 3], leaderEpoch: 4, partitionEpoch: 1), localBroker: 1, minInSyncReplicas: 1, Environment.TickCount64);
+
+        await appending;
+        Assert.Equal((3, 1L), replica.EndOffsetForEpoch(3)); // epoch 3 ends after the queued batch, not at the log end of the election
+        Assert.Equal((4, 1L), replica.EndOffsetForEpoch(4));
+        await replica.AppendAsync(Batch(0), 1, Timeout);
+        Assert.Equal((3, 1L), replica.EndOffsetForEpoch(3));
+        Assert.Equal((4, 2L), replica.EndOffsetForEpoch(4));
+    });
+
+    /// <summary>Waits (on the shard, at most 10 s) until an append not awaited has reached the log: a fixed delay is too short on a loaded machine.</summary>
+    private static async Task LogEndsAtAsync(PartitionReplica replica, long endOffset)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (replica.Log.LogEndOffset < endOffset)
+        {
+            Assert.True(Environment.TickCount64 < deadline, $"the log did not reach offset {endOffset}");
+            await Task.Delay(5);
+        }
+    }
 
     /// <summary>Opens the partition on the shard, runs <paramref name="test"/> there and closes it.</summary>
     private Task OnReplicaAsync(StorageOptions options, Func<PartitionReplica, Task> test) => _shards.RunAsync(0, async () =>

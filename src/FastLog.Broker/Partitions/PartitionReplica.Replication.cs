@@ -74,8 +74,11 @@ public sealed partial class PartitionReplica
         if (!continuesLeading)
         {
             _followers.Clear();
-            _leaderEpochStartOffset = Log.LogEndOffset;
-            _leaderReady = QueuedWritesCommittedAsync();
+            // Where the epoch starts: after the follower appends still queued (the soak saw a new
+            // leader that took its log end here answer followers that the previous epoch ended
+            // before batches it then served them, so they truncated and fetched them in a loop).
+            _leaderEpochStartOffset = Log.ReplicatedEndOffset;
+            _leaderReady = QueuedWritesCommittedAsync(assignment.LeaderEpoch);
         }
 
         foreach (var follower in assignment.Replicas)
@@ -94,8 +97,13 @@ public sealed partial class PartitionReplica
         UpdateHighWatermark();
     }
 
-    /// <summary>A flush queued behind every pending write: done once they are committed (failures are the appends' own to report).</summary>
-    private async Task QueuedWritesCommittedAsync()
+    /// <summary>
+    /// A flush queued behind every pending write: done once they are committed (failures are the
+    /// appends' own to report). Then, still leading at <paramref name="leaderEpoch"/>, the epoch's
+    /// start is the log end exactly (a queued append that failed does not extend the log); nothing
+    /// of this leader's own is in the log yet, since its produce requests wait for this.
+    /// </summary>
+    private async Task QueuedWritesCommittedAsync(int leaderEpoch)
     {
         try
         {
@@ -104,6 +112,12 @@ public sealed partial class PartitionReplica
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // A faulted or closed log refuses the produce requests itself.
+            return;
+        }
+
+        if (IsLeader && LeaderEpoch == leaderEpoch)
+        {
+            _leaderEpochStartOffset = Log.LogEndOffset;
         }
     }
 
@@ -232,6 +246,13 @@ public sealed partial class PartitionReplica
         if (!IsLeader)
         {
             return ErrorCode.NotLeaderOrFollower;
+        }
+
+        if (_assignment.Isr.Length < _minInSyncReplicas)
+        {
+            // The ISR shrank between the check before the append and now: the image that shrank it
+            // answered the requests already waiting, and this one would otherwise wait for nothing.
+            return ErrorCode.NotEnoughReplicasAfterAppend;
         }
 
         var waiter = new AckWaiter(lastOffset + 1);
