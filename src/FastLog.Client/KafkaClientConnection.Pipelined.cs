@@ -91,5 +91,5 @@ public sealed partial class KafkaClientConnection
     /// </summary>
     public TResponse ReadResponse<TResponse>(short version, int correlationId)
         where TResponse : KafkaMessage, new() =>
-        Decode<TResponse>(ReadFrame(), version, correlationId);
+        ClientFrames.DecodeResponse<TResponse>(ReadFrame(), version, correlationId);
 }

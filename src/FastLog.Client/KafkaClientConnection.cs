@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using FastLog.Protocol;
@@ -32,7 +31,7 @@ public sealed partial class KafkaClientConnection : IDisposable
     private readonly KafkaWriter _requestWriter = new(64 << 10);
 
     /// <summary>The reading thread's size prefix.</summary>
-    private readonly byte[] _size = new byte[4];
+    private readonly byte[] _size = new byte[ClientFrames.SizePrefixLength];
 
     /// <summary>The last correlation id <see cref="SendAsync{TResponse}"/> used.</summary>
     private int _correlationId;
@@ -90,7 +89,7 @@ public sealed partial class KafkaClientConnection : IDisposable
         {
             EncodeIntoWriter(request, version, correlationId);
             await _stream.WriteAsync(_requestWriter.WrittenMemory, timeout.Token).ConfigureAwait(false);
-            return Decode<TResponse>(await ReadOwnedFrameAsync(timeout.Token).ConfigureAwait(false), version, correlationId);
+            return ClientFrames.DecodeResponse<TResponse>(await ReadOwnedFrameAsync(timeout.Token).ConfigureAwait(false), version, correlationId);
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -130,12 +129,7 @@ public sealed partial class KafkaClientConnection : IDisposable
     }
 
     /// <summary>The size prefix just read into <see cref="_size"/>, checked.</summary>
-    private int FrameSize()
-    {
-        var size = BinaryPrimitives.ReadInt32BigEndian(_size);
-        // Every response holds at least its correlation id.
-        return size >= sizeof(int) && size <= _options.MaxResponseBytes ? size : throw new ResponseSizeException(size, _options.MaxResponseBytes);
-    }
+    private int FrameSize() => ClientFrames.ResponseSize(_size, _options.MaxResponseBytes);
 
     /// <summary>Encodes a whole request frame into the writing thread's reused writer.</summary>
     private void EncodeIntoWriter(KafkaMessage request, short version, int correlationId)
@@ -145,15 +139,7 @@ public sealed partial class KafkaClientConnection : IDisposable
     }
 
     private void WriteFrame(KafkaWriter writer, KafkaMessage request, short version, int correlationId) =>
-        RequestFrame.Write(writer, new RequestHeader { ApiKey = request.ApiKey, ApiVersion = version, CorrelationId = correlationId, ClientId = _options.ClientId }, request);
-
-    /// <summary>The body is decoded first, so a frame that is not a response at all reads as undecodable rather than as the wrong answer.</summary>
-    private static TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, short version, int correlationId)
-        where TResponse : KafkaMessage, new()
-    {
-        var response = ResponseFrame.Read<TResponse>(frame, version, out var answered);
-        return answered == correlationId ? response : throw new CorrelationIdMismatchException(correlationId, answered);
-    }
+        ClientFrames.WriteRequest(writer, request, version, correlationId, _options.ClientId);
 
     private TimeoutException NoResponse() =>
         new($"no response from {RemoteEndPoint} within {_options.ResponseTimeout.TotalSeconds:0.###} s");

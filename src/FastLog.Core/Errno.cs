@@ -23,5 +23,8 @@ public static class Errno
     public const int ENOBUFS = 105;
     public const int EDQUOT = 122;
     public const int ECONNABORTED = 103;
+    public const int ECONNRESET = 104;
+    public const int ETIMEDOUT = 110;
+    public const int ECONNREFUSED = 111;
     public const int ECANCELED = 125;
 }

@@ -5,8 +5,8 @@ using FastLog.Core.Interop;
 namespace FastLog.Core;
 
 /// <summary>
-/// One in-flight io_uring operation: the pooled ValueTask source, the SafeHandle reference and the
-/// pinned buffers that must stay valid until the kernel posts the CQE. Its <see cref="Slot"/> is
+/// One in-flight io_uring operation: the pooled ValueTask source, the SafeHandle reference, the
+/// pinned buffers and the linked timeout that must stay valid until the kernel posts the CQE. Its <see cref="Slot"/> is
 /// the SQE's user_data. Lives and dies on the ring's owner thread (see <see cref="ShardValueTaskSource{T}"/>).
 /// </summary>
 internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
@@ -21,6 +21,8 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
     private int _vectorPinCount;
     private Iovec* _iovecs;
     private int _iovecCapacity;
+    private KernelTimespec* _timeout;
+    private bool _timeoutLinked;
 
     public IoOperation(IoRing ring, int slot, int ownerThreadId)
         : base(ownerThreadId)
@@ -78,7 +80,7 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         return (ulong)_pin.Pointer;
     }
 
-    /// <summary>Pins a destination sockaddr (sendto) until completion and returns its address.</summary>
+    /// <summary>Pins a sockaddr (sendto's destination, connect's peer) until completion and returns its address.</summary>
     public ulong PinAddress(Memory<byte> socketAddress)
     {
         _addressPin = socketAddress.Pin(); // array-backed (SocketAddress.Buffer): cannot refuse
@@ -115,11 +117,35 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         return (ulong)_iovecs;
     }
 
+    /// <summary>
+    /// Sets the relative timeout a LINK_TIMEOUT SQE linked to this operation points at and returns its
+    /// address. Native memory owned by the operation, so it outlives the submission (the kernel copies
+    /// it when it takes the SQE).
+    /// </summary>
+    public ulong ArmTimeout(TimeSpan timeout)
+    {
+        if (_timeout is null)
+        {
+            _timeout = (KernelTimespec*)NativeMemory.Alloc((nuint)sizeof(KernelTimespec));
+        }
+
+        long ticks = Math.Max(0, timeout.Ticks);
+        *_timeout = new KernelTimespec { Seconds = ticks / TimeSpan.TicksPerSecond, Nanoseconds = ticks % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick };
+        _timeoutLinked = true;
+        return (ulong)_timeout;
+    }
+
     /// <summary>Called with the CQE result: releases what the kernel no longer uses, then completes.</summary>
     public void Complete(int result)
     {
+        // Only its linked timeout cancels an operation: report it as the timeout it is.
+        bool timedOut = _timeoutLinked && result == -Errno.ECANCELED;
         Release();
-        if (result < 0)
+        if (timedOut)
+        {
+            SetException(new IoRingException(Errno.ETIMEDOUT, _name));
+        }
+        else if (result < 0)
         {
             SetException(new IoRingException(-result, _name));
         }
@@ -152,18 +178,21 @@ internal sealed unsafe class IoOperation : ShardValueTaskSource<int>
         }
 
         _vectorPinCount = 0;
+        _timeoutLinked = false;
         _handle?.DangerousRelease();
         _handle = null;
         _secondHandle?.DangerousRelease();
         _secondHandle = null;
     }
 
-    /// <summary>Frees the iovec array; only when the ring is disposed.</summary>
+    /// <summary>Frees the iovec array and the timeout; only when the ring is disposed.</summary>
     public void FreeNative()
     {
         NativeMemory.Free(_iovecs);
         _iovecs = null;
         _iovecCapacity = 0;
+        NativeMemory.Free(_timeout);
+        _timeout = null;
     }
 
     protected override void Recycle() => _ring.ReturnOperation(this);

@@ -48,18 +48,39 @@ public sealed unsafe partial class IoRing
     public ValueTask<int> AcceptAsync(SafeHandle listener) =>
         Queue(Begin("accept", listener), IoUring.OpAccept, 0, 0, 0, SockCloexec);
 
-    /// <summary>recv into <paramref name="buffer"/>; returns bytes received (0 = peer closed).</summary>
-    public ValueTask<int> RecvAsync(SafeHandle socket, Memory<byte> buffer)
+    /// <summary>
+    /// connect(2) of a stream socket to <paramref name="address"/>; completes (0) once the handshake
+    /// is done. The sockaddr stays pinned until completion. A refused connection fails with
+    /// ECONNREFUSED; with a <paramref name="timeout"/>, one still pending then fails with ETIMEDOUT
+    /// (what connect(2) itself reports when the kernel gives up), since a SYN to a silent peer is
+    /// retried for minutes.
+    /// </summary>
+    public ValueTask<int> ConnectAsync(SafeHandle socket, SocketAddress address, TimeSpan? timeout = null)
     {
-        var op = Begin("recv", socket);
-        return Queue(op, IoUring.OpRecv, op.Pin(buffer), (uint)buffer.Length, 0, 0);
+        var op = Begin("connect", socket);
+        ulong sockaddr = op.PinAddress(address.Buffer[..address.Size]);
+        return Queue(op, IoUring.OpConnect, sockaddr, 0, (ulong)address.Size, 0, timeout: timeout);
     }
 
-    /// <summary>send (MSG_NOSIGNAL); returns bytes sent, which may be fewer than requested.</summary>
-    public ValueTask<int> SendAsync(SafeHandle socket, ReadOnlyMemory<byte> buffer)
+    /// <summary>
+    /// recv into <paramref name="buffer"/>; returns bytes received (0 = peer closed). With a
+    /// <paramref name="timeout"/>, fails with ETIMEDOUT when nothing arrived within it (a peer that is
+    /// alive to the kernel but does not answer, e.g. a paused process).
+    /// </summary>
+    public ValueTask<int> RecvAsync(SafeHandle socket, Memory<byte> buffer, TimeSpan? timeout = null)
+    {
+        var op = Begin("recv", socket);
+        return Queue(op, IoUring.OpRecv, op.Pin(buffer), (uint)buffer.Length, 0, 0, timeout: timeout);
+    }
+
+    /// <summary>
+    /// send (MSG_NOSIGNAL); returns bytes sent, which may be fewer than requested. With a
+    /// <paramref name="timeout"/>, fails with ETIMEDOUT when no room opened up in the socket within it.
+    /// </summary>
+    public ValueTask<int> SendAsync(SafeHandle socket, ReadOnlyMemory<byte> buffer, TimeSpan? timeout = null)
     {
         var op = Begin("send", socket);
-        return Queue(op, IoUring.OpSend, op.Pin(buffer), (uint)buffer.Length, 0, MsgNosignal);
+        return Queue(op, IoUring.OpSend, op.Pin(buffer), (uint)buffer.Length, 0, MsgNosignal, timeout: timeout);
     }
 
     /// <summary>
@@ -116,12 +137,20 @@ public sealed unsafe partial class IoRing
         return op;
     }
 
-    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags, int spliceFdIn = 0, ushort addressLength = 0)
+    /// <summary>
+    /// Queues the operation's SQE. With a <paramref name="timeout"/>, an IORING_OP_LINK_TIMEOUT SQE
+    /// linked to it follows: when it fires first the kernel cancels the operation (which then
+    /// completes with ECANCELED, reported as ETIMEDOUT); the timeout's own CQE carries
+    /// <see cref="LinkTimeoutUserData"/> and is dropped.
+    /// </summary>
+    private ValueTask<int> Queue(IoOperation op, byte opcode, ulong address, uint length, ulong offset, uint opFlags, int spliceFdIn = 0, ushort addressLength = 0, TimeSpan? timeout = null)
     {
         IoUringSqe* sqe;
         try
         {
-            sqe = NextSqe(); // may have to enter the kernel to make room, which can fail
+            // May have to enter the kernel to make room, which can fail. A linked pair needs room for
+            // both: an early submit between them would send the operation without its timeout.
+            sqe = NextSqe(timeout is null ? 1 : 2);
         }
         catch
         {
@@ -142,6 +171,17 @@ public sealed unsafe partial class IoRing
         }
 
         sqe->UserData = (ulong)op.Slot;
+        if (timeout is { } limit)
+        {
+            sqe->Flags = IoUring.SqeIoLink;
+            PublishSqe();
+            IoUringSqe* timeoutSqe = NextSqe(1); // room was made for it above: no kernel entry here
+            timeoutSqe->Opcode = IoUring.OpLinkTimeout;
+            timeoutSqe->Address = op.ArmTimeout(limit); // copied by the kernel when it takes the SQE
+            timeoutSqe->Length = 1;
+            timeoutSqe->UserData = LinkTimeoutUserData;
+        }
+
         PublishSqe();
         _awaitingCompletion++;
         return op.AsValueTask();

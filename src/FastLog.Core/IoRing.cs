@@ -24,6 +24,9 @@ public sealed unsafe partial class IoRing : IDisposable
 {
     private const ulong WakeUserData = ulong.MaxValue;
 
+    /// <summary>user_data of every linked timeout SQE: its CQE (fired or not) needs no action, the operation's own CQE says what happened.</summary>
+    private const ulong LinkTimeoutUserData = ulong.MaxValue - 1;
+
     private readonly int _ringFd;
     private readonly int _ownerThreadId;
     private readonly Action<Exception> _onContinuationError;
@@ -259,10 +262,10 @@ public sealed unsafe partial class IoRing : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    /// <summary>The next free SQE, zeroed. A full SQ is submitted first (early submit).</summary>
-    private IoUringSqe* NextSqe()
+    /// <summary>The next free SQE, zeroed, with room for <paramref name="count"/> in all. A full SQ is submitted first (early submit).</summary>
+    private IoUringSqe* NextSqe(int count = 1)
     {
-        while (PendingSubmissions >= Entries)
+        while (PendingSubmissions + count > Entries)
         {
             int submitted = Enter(PendingSubmissions, 0, IoUring.EnterGetEvents, null, 0);
             if (submitted <= 0)
@@ -356,6 +359,11 @@ public sealed unsafe partial class IoRing : IDisposable
 
     private void Dispatch(ulong userData, int result)
     {
+        if (userData == LinkTimeoutUserData)
+        {
+            return;
+        }
+
         if (userData == WakeUserData)
         {
             if (result == -Errno.ECANCELED || _disposed)

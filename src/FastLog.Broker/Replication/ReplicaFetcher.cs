@@ -11,11 +11,14 @@ namespace FastLog.Broker.Replication;
 /// <summary>
 /// Copies one leader broker's partitions that one shard follows (Kafka's ReplicaFetcherThread):
 /// a loop of Kafka Fetch requests (replica_id = this broker, current leader epoch, last fetched
-/// epoch: KIP-320), each answer appended verbatim on the owner shard. A round is prepared on the
-/// shard (with replica.flush.before.fetch, what was appended is made durable first, so the fetch
-/// offset the leader counts is on disk), sent from the thread pool and applied back on the shard,
-/// which checks that nothing moved meanwhile (leader, epoch, log end) before appending.
-/// A diverging epoch truncates the log (KIP-279's rules) and the next round fetches again.
+/// epoch: KIP-320), each answer appended verbatim. The loop runs on the owner shard, its awaits
+/// resuming there, and talks to the leader through the shard's own io_uring
+/// (<see cref="ShardClientConnection"/>), so preparing a round, the fetch itself and applying the
+/// answer involve no other thread. A round is prepared (with replica.flush.before.fetch, what was
+/// appended is made durable first, so the fetch offset the leader counts is on disk), sent, and
+/// applied to each partition only if nothing moved meanwhile (leader, epoch, log end): the flush
+/// and the fetch yield the shard to other work. A diverging epoch truncates the log (KIP-279's
+/// rules) and the next round fetches again.
 /// </summary>
 public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader)
 {
@@ -24,6 +27,23 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
     private const int PartitionMaxBytes = 1 << 20;
     private const int ResponseMaxBytes = 16 << 20;
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// A leader that stops answering (paused, cut off) is given up on after these and reconnected to;
+    /// a response may exceed the fetch's max bytes by its headers and one partition's last batch
+    /// (Kafka returns a first batch larger than the limit), and anything larger is not a fetch answer.
+    /// </summary>
+    private readonly KafkaClientOptions _clientOptions = new()
+    {
+        ClientId = $"fastlog-replica-{manager.NodeId}",
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ResponseTimeout = TimeSpan.FromSeconds(10),
+        MaxResponseBytes = ResponseMaxBytes + (1 << 20),
+    };
+
+    /// <summary>The leader's Kafka endpoint as last resolved, and its addresses (a host may be a name: resolved off the shard, once per endpoint).</summary>
+    private DnsEndPoint? _resolvedEndPoint;
+    private IPAddress[] _resolvedAddresses = [];
 
     /// <summary>The shard whose partitions this fetcher copies.</summary>
     public int Shard { get; } = shard;
@@ -36,16 +56,22 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
     /// <summary>One fetch: the request, what each partition's answer must still match, and the leader's address.</summary>
     private sealed record Round(FetchRequest Request, Dictionary<TopicPartition, Expected> Partitions, DnsEndPoint Leader);
 
+    /// <summary>
+    /// Fetches until <paramref name="stopping"/> or until no partition of this shard follows
+    /// <see cref="Leader"/>. Call on shard <see cref="Shard"/> (<see cref="ReplicaManager.ApplyOnShard"/>
+    /// does): every continuation runs there. Stopping shuts the connection down, so a pending fetch
+    /// ends at once rather than at its timeout.
+    /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        KafkaClientConnection? connection = null;
+        ShardClientConnection? connection = null;
         DnsEndPoint? connectedTo = null;
         var failures = 0;
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                var round = await manager.Partitions.OnShardAsync(Shard, this, static f => f.PrepareAsync()).ConfigureAwait(false);
+                var round = await PrepareAsync();
                 if (round is null)
                 {
                     return;
@@ -53,7 +79,7 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
 
                 if (round.Partitions.Count == 0)
                 {
-                    await Task.Delay(ErrorBackoff, stopping).ConfigureAwait(false);
+                    await Task.Delay(ErrorBackoff, stopping);
                     continue;
                 }
 
@@ -62,24 +88,18 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
                     if (connection is null || !round.Leader.Equals(connectedTo))
                     {
                         connection?.Dispose();
-                        connection = null;
-                        connection = await KafkaClientConnection.ConnectAsync(round.Leader, new KafkaClientOptions
-                        {
-                            ClientId = $"fastlog-replica-{manager.NodeId}",
-                            ConnectTimeout = TimeSpan.FromSeconds(5),
-                            ResponseTimeout = TimeSpan.FromSeconds(10),
-                            MaxResponseBytes = ResponseMaxBytes + (1 << 20),
-                        }, stopping).ConfigureAwait(false);
+                        connection = new ShardClientConnection(_clientOptions, stopping);
+                        await connection.ConnectAsync(await ResolveAsync(round.Leader, stopping), round.Leader.Port);
                         connectedTo = round.Leader;
                     }
 
-                    var response = await connection.SendAsync<FetchResponse>(round.Request, FetchVersion, stopping).ConfigureAwait(false);
-                    var settled = await manager.Partitions.OnShardAsync(Shard, (this, round, response), static s => s.Item1.ApplyAsync(s.round, s.response)).ConfigureAwait(false);
+                    var response = await connection.SendAsync<FetchResponse>(round.Request, FetchVersion);
+                    var settled = await ApplyAsync(round, response);
                     failures = 0;
                     if (!settled)
                     {
                         // Errors only (a leader change not yet applied here): wait for the image rather than spin.
-                        await Task.Delay(ErrorBackoff, stopping).ConfigureAwait(false);
+                        await Task.Delay(ErrorBackoff, stopping);
                     }
                 }
                 catch (Exception e) when (e is IOException or SocketException or ProtocolException or TimeoutException && !stopping.IsCancellationRequested)
@@ -91,7 +111,8 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
 
                     connection?.Dispose();
                     connection = null;
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * failures)), stopping).ConfigureAwait(false);
+                    _resolvedEndPoint = null; // resolved again: the leader may have moved to another address
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * failures)), stopping);
                 }
             }
         }
@@ -107,8 +128,24 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
     }
 
     /// <summary>
-    /// On the shard: the fetch for every partition it follows from <see cref="Leader"/>, after
-    /// making each log durable up to its end; null (and retired) when it follows none.
+    /// The addresses of <paramref name="leader"/>: an IP literal as it is, a name resolved on the
+    /// thread pool (getaddrinfo blocks), the continuation back on the shard.
+    /// </summary>
+    private async ValueTask<IPAddress[]> ResolveAsync(DnsEndPoint leader, CancellationToken stopping)
+    {
+        if (!leader.Equals(_resolvedEndPoint))
+        {
+            var addresses = IPAddress.TryParse(leader.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(leader.Host, stopping);
+            _resolvedAddresses = addresses.Length > 0 ? addresses : throw new SocketException((int)SocketError.HostNotFound);
+            _resolvedEndPoint = leader;
+        }
+
+        return _resolvedAddresses;
+    }
+
+    /// <summary>
+    /// The fetch for every partition the shard follows from <see cref="Leader"/>, after making each
+    /// log durable up to its end; null (and retired) when it follows none.
     /// </summary>
     private async ValueTask<Round?> PrepareAsync()
     {
@@ -173,8 +210,9 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
     }
 
     /// <summary>
-    /// On the shard: applies the leader's answer to each partition still in the state the round was
-    /// prepared in. False when no partition got records, a truncation or a plain empty answer (all errors).
+    /// Applies the leader's answer to each partition still in the state the round was prepared in
+    /// (its records are slices of the connection's receive buffer, valid until the next fetch).
+    /// False when no partition got records, a truncation or a plain empty answer (all errors).
     /// </summary>
     private async ValueTask<bool> ApplyAsync(Round round, FetchResponse response)
     {

@@ -17,8 +17,9 @@ namespace FastLog.Broker.Replication;
 /// (shard, leader broker) for the partitions this broker follows, and asks the controller for ISR
 /// changes its leaders call for (<see cref="PartitionReplica.ProposedIsr"/>).
 /// <para>Threading: <see cref="_fetchers"/>[s] and <see cref="_images"/>[s] are touched only on
-/// shard s (a fetcher retires itself there, so starting and retiring never race). The ISR loop runs
-/// on the thread pool and reaches partitions through their shards.</para>
+/// shard s, where its fetchers run (a fetcher retires itself there, so starting and retiring never
+/// race). <see cref="_running"/> is written by the shards and read by <see cref="DisposeAsync"/>.
+/// The ISR loop runs on the thread pool and reaches partitions through their shards.</para>
 /// </summary>
 public sealed class ReplicaManager : IAsyncDisposable
 {
@@ -96,7 +97,15 @@ public sealed class ReplicaManager : IAsyncDisposable
         {
             var fetcher = new ReplicaFetcher(this, shard, leader);
             _fetchers[shard][leader] = fetcher;
-            _running[fetcher] = Task.Run(() => fetcher.RunAsync(_stopping.Token));
+
+            // Started here, on its shard, like a connection's loop: it runs until its first await and
+            // every continuation comes back to this shard. One that ended at once (nothing to follow
+            // after all) has already called Ended and is not waited for.
+            var running = fetcher.RunAsync(_stopping.Token);
+            if (!running.IsCompleted)
+            {
+                _running[fetcher] = running;
+            }
         }
     }
 

@@ -8,6 +8,8 @@ internal static class IoUring
     internal const byte OpFsync = 3;
     internal const byte OpPollAdd = 6;
     internal const byte OpAccept = 13;
+    internal const byte OpLinkTimeout = 15;
+    internal const byte OpConnect = 16;
     internal const byte OpRead = 22;
     internal const byte OpWrite = 23;
     internal const byte OpSend = 26;
@@ -19,6 +21,9 @@ internal static class IoUring
     internal const uint SpliceFMove = 1;
 
     internal const uint FsyncDatasync = 1;
+
+    /// <summary>SQE flag IOSQE_IO_LINK: the next SQE (here always a LINK_TIMEOUT) is linked to this one.</summary>
+    internal const byte SqeIoLink = 1 << 2;
 
     // io_uring_setup flags.
     internal const uint SetupCqSize = 1u << 3;
