@@ -31,7 +31,10 @@ internal sealed record WorkloadOptions
     public int RequestTimeoutMs { get; init; } = 3000;
 
     /// <summary>message.timeout.ms: a write not acknowledged by then is indeterminate.</summary>
-    public int MessageTimeoutMs { get; init; } = 15000;
+    public int MessageTimeoutMs { get; init; } = DefaultMessageTimeoutMs;
+
+    /// <summary>One node's message.timeout.ms (a cluster's is longer, see ChaosRun).</summary>
+    public const int DefaultMessageTimeoutMs = 15000;
 
     /// <summary>Group consumers (besides the one assigned reader).</summary>
     public int GroupConsumers { get; init; } = 2;
