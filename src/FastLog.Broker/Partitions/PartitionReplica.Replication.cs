@@ -77,6 +77,13 @@ public sealed partial class PartitionReplica
             }
         }
 
+        // A replica a reassignment dropped is forgotten: added back later with an empty log, its old
+        // progress would count it as caught up before its first fetch.
+        foreach (var dropped in _followers.Keys.Where(f => !assignment.Replicas.Contains(f)).ToList())
+        {
+            _followers.Remove(dropped);
+        }
+
         if (assignment.Isr.Length < minInSyncReplicas)
         {
             CompleteAckWaiters(long.MaxValue, ErrorCode.NotEnoughReplicasAfterAppend);
