@@ -125,7 +125,8 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     {
         if (IsController)
         {
-            var replicationFactor = creation.ReplicationFactor == -1 ? _options.DefaultReplicationFactor : creation.ReplicationFactor;
+            // -1 with explicit assignments (Kafka's form for them) takes the assignments' size, not the default.
+            var replicationFactor = creation.ReplicationFactor == -1 && creation.Assignments is null ? _options.DefaultReplicationFactor : creation.ReplicationFactor;
             var image = await DecideAsync(image => ControllerLogic.CreateTopic(image, creation with { ReplicationFactor = replicationFactor }, Guid.NewGuid())).ConfigureAwait(false);
             return await WaitForTopicAsync(creation.Name, image.TopicsByName[creation.Name].TopicId).ConfigureAwait(false) ?? throw NotVisibleYet(creation.Name);
         }
