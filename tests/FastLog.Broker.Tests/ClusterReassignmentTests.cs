@@ -1,20 +1,16 @@
 using System.Diagnostics;
-using System.Net;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using FastLog.Client;
-using FastLog.Protocol;
 using FastLog.Testing;
 using Xunit.Abstractions;
-using ErrorCode = FastLog.Protocol.ErrorCode;
 
 namespace FastLog.Broker.Tests;
 
 /// <summary>
 /// Kafka's partition operations on three real broker processes: a partition on brokers {1, 2} is
 /// reassigned to {3, 2} with AlterPartitionReassignments (Confluent.Kafka 2.16 has no call for it,
-/// so FastLog.Client sends it, to a broker that forwards it when it is not the controller); once
-/// ListPartitionReassignments shows it done, broker 1 has deleted its copy and is killed, and every
+/// so `fastlog cluster reassign` sends it, to a broker that forwards it when it is not the
+/// controller); once ListPartitionReassignments (`fastlog cluster reassignments`) shows it done, broker 1 has deleted its copy and is killed, and every
 /// acknowledged record is read back from the new replicas. Confluent.Kafka's ElectLeaders then
 /// finds the preferred replica (3, the target's first) already leading.
 /// </summary>
@@ -42,20 +38,17 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output) : IDispos
             await Task.WhenAll(sends);
         }
 
+        // `fastlog cluster reassign` sends AlterPartitionReassignments, here to broker 2, which forwards it unless it is the controller.
+        var viaTwo = cluster[2].BootstrapServers;
         var clock = Stopwatch.StartNew();
-        using var client = await KafkaClientConnection.ConnectAsync(new DnsEndPoint(cluster.Host(2), cluster[2].Port), new KafkaClientOptions { ClientId = "reassign-test" }, CancellationToken.None);
-        var reassigned = await client.SendAsync<AlterPartitionReassignmentsResponse>(new AlterPartitionReassignmentsRequest
-        {
-            Topics = [new() { Name = Topic, Partitions = [new() { PartitionIndex = 0, Replicas = [3, 2] }, new() { PartitionIndex = 1, Replicas = [3] }] }],
-        }, 0, CancellationToken.None);
-        Assert.Equal(ErrorCode.None, reassigned.ErrorCode);
-        Assert.Equal([ErrorCode.None, ErrorCode.UnknownTopicOrPartition], reassigned.Responses.Single().Partitions.Select(p => p.ErrorCode));
+        var started = await CliTopicCommandTests.RunAsync("cluster", "reassign", Topic, "0", "--replicas", "3,2", "--bootstrap", viaTwo);
+        Assert.True(started.ExitCode == 0, started.Error);
+        var unknown = await CliTopicCommandTests.RunAsync("cluster", "reassign", Topic, "1", "--replicas", "3", "--bootstrap", viaTwo);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("UNKNOWN_TOPIC_OR_PARTITION", unknown.Error, StringComparison.Ordinal);
 
-        await WaitForAsync(async () =>
-        {
-            var listed = await client.SendAsync<ListPartitionReassignmentsResponse>(new ListPartitionReassignmentsRequest(), 0, CancellationToken.None);
-            return listed.ErrorCode == ErrorCode.None && listed.Topics.Count == 0;
-        }, "the reassignment completed");
+        await WaitForAsync(async () => (await CliTopicCommandTests.RunAsync("cluster", "reassignments", "--bootstrap", viaTwo)).Output == $"No reassignment in progress.{Environment.NewLine}",
+            "the reassignment completed");
         output.WriteLine($"reassignment completed in {clock.ElapsedMilliseconds} ms");
         var moved = PartitionOf(admin, Topic)!;
         Assert.Equal([3, 2], moved.Replicas);
