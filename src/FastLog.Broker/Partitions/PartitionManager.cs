@@ -257,6 +257,7 @@ public sealed class PartitionManager
             return false;
         }
 
+        replica.StopReplica();
         try
         {
             await replica.Log.CloseAsync();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using FastLog.Core;
 using FastLog.Metadata.Image;
+using FastLog.Metadata.Records;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Partitions;
@@ -55,9 +56,7 @@ public sealed partial class PartitionReplica
         _minInSyncReplicas = minInSyncReplicas;
         if (assignment.Leader != localBroker)
         {
-            LeaderEpoch = -1;
-            _followers.Clear();
-            CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
+            StopLeading();
             return;
         }
 
@@ -90,6 +89,28 @@ public sealed partial class PartitionReplica
         }
 
         UpdateHighWatermark();
+    }
+
+    /// <summary>
+    /// Kafka's StopReplica: this broker no longer hosts the partition (reassigned away, or its topic
+    /// deleted) and is about to close it. It stops leading, and acks=all requests still waiting are
+    /// answered NOT_LEADER_OR_FOLLOWER now, so their producers retry on the new leader at once
+    /// instead of timing out.
+    /// </summary>
+    public void StopReplica()
+    {
+        if (_assignment is { } assignment)
+        {
+            _assignment = assignment with { Leader = PartitionRecord.NoLeader };
+            StopLeading();
+        }
+    }
+
+    private void StopLeading()
+    {
+        LeaderEpoch = -1;
+        _followers.Clear();
+        CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
     }
 
     /// <summary>A flush queued behind every pending write: done once they are committed (failures are the appends' own to report).</summary>
