@@ -22,7 +22,7 @@ public sealed class LeaderEpochMessagesTests
             0, 0, 0, 5, 0, 0, 0, 3, // current_leader_epoch 5, leader_epoch 3
         ];
         AssertBytes(expected, request, 2);
-        var decoded = MessageRoundTripTests.Decode<OffsetForLeaderEpochRequest>(expected, 2);
+        var decoded = Decode<OffsetForLeaderEpochRequest>(expected, 2);
         Assert.Equal(-2, decoded.ReplicaId);
         Assert.Equal((0, 5, 3), (decoded.Topics[0].Partitions[0].Partition, decoded.Topics[0].Partitions[0].CurrentLeaderEpoch, decoded.Topics[0].Partitions[0].LeaderEpoch));
     }
@@ -56,14 +56,14 @@ public sealed class LeaderEpochMessagesTests
             0, 0, 0,
         ];
         AssertBytes(v4, response, 4);
-        var decoded = MessageRoundTripTests.Decode<OffsetForLeaderEpochResponse>(v4, 4).Topics[0].Partitions[0];
+        var decoded = Decode<OffsetForLeaderEpochResponse>(v4, 4).Topics[0].Partitions[0];
         Assert.Equal((ErrorCode.None, -1, -1L), (decoded.ErrorCode, decoded.LeaderEpoch, decoded.EndOffset));
 
         response.Topics[0].Partitions[0] = new() { ErrorCode = ErrorCode.FencedLeaderEpoch, Partition = 1, LeaderEpoch = 2, EndOffset = 7 };
         AssertBytes([0, 0, 0, 1, 0, 1, (byte)'t', 0, 0, 0, 1, 0, 74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7], response, 0);
         AssertBytes([0, 0, 0, 1, 0, 1, (byte)'t', 0, 0, 0, 1, 0, 74, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 7], response, 1);
         // v0 has no leader_epoch: it reads as Kafka's default -1.
-        Assert.Equal(-1, MessageRoundTripTests.Decode<OffsetForLeaderEpochResponse>([0, 0, 0, 1, 0, 1, (byte)'t', 0, 0, 0, 1, 0, 74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7], 0).Topics[0].Partitions[0].LeaderEpoch);
+        Assert.Equal(-1, Decode<OffsetForLeaderEpochResponse>([0, 0, 0, 1, 0, 1, (byte)'t', 0, 0, 0, 1, 0, 74, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7], 0).Topics[0].Partitions[0].LeaderEpoch);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class LeaderEpochMessagesTests
         byte[] v3 = [.. head, .. TopicId.ToByteArray(bigEndian: true), .. partitionHead, .. isrWithEpochs, 1, .. tail];
         AssertBytes(v3, request, 3);
 
-        var decoded = MessageRoundTripTests.Decode<AlterPartitionRequest>(v3, 3);
+        var decoded = Decode<AlterPartitionRequest>(v3, 3);
         Assert.Equal(TopicId, decoded.Topics[0].TopicId);
         Assert.Equal("", decoded.Topics[0].TopicName);
         Assert.Empty(decoded.Topics[0].Partitions[0].NewIsr);
@@ -168,4 +168,7 @@ public sealed class LeaderEpochMessagesTests
         Assert.Equal(0, reader.Remaining);
         Assert.Equal(expected, MessageRoundTripTests.Encode(again, version));
     }
+
+    private static T Decode<T>(byte[] bytes, short version)
+        where T : KafkaMessage<T>, new() => MessageRoundTripTests.Decode<T>(bytes, version);
 }
