@@ -91,28 +91,6 @@ public sealed partial class PartitionReplica
         UpdateHighWatermark();
     }
 
-    /// <summary>
-    /// Kafka's StopReplica: this broker no longer hosts the partition (reassigned away, or its topic
-    /// deleted) and is about to close it. It stops leading, and acks=all requests still waiting are
-    /// answered NOT_LEADER_OR_FOLLOWER now, so their producers retry on the new leader at once
-    /// instead of timing out.
-    /// </summary>
-    public void StopReplica()
-    {
-        if (_assignment is { } assignment)
-        {
-            _assignment = assignment with { Leader = PartitionRecord.NoLeader };
-            StopLeading();
-        }
-    }
-
-    private void StopLeading()
-    {
-        LeaderEpoch = -1;
-        _followers.Clear();
-        CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
-    }
-
     /// <summary>A flush queued behind every pending write: done once they are committed (failures are the appends' own to report).</summary>
     private async Task QueuedWritesCommittedAsync()
     {
@@ -299,6 +277,28 @@ public sealed partial class PartitionReplica
             CompleteAckWaiters(advanced, ErrorCode.None);
             SignalAppended();
         }
+    }
+
+    /// <summary>
+    /// Kafka's StopReplica: this broker no longer hosts the partition (reassigned away, or its topic
+    /// deleted) and is about to close it. It stops leading, and acks=all requests still waiting are
+    /// answered NOT_LEADER_OR_FOLLOWER now, so their producers retry on the new leader at once
+    /// instead of timing out.
+    /// </summary>
+    public void StopReplica()
+    {
+        if (_assignment is { } assignment)
+        {
+            _assignment = assignment with { Leader = PartitionRecord.NoLeader };
+            StopLeading();
+        }
+    }
+
+    private void StopLeading()
+    {
+        LeaderEpoch = -1;
+        _followers.Clear();
+        CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
     }
 
     /// <summary>Answers the acks=all requests whose batches end below <paramref name="highWatermark"/>.</summary>
