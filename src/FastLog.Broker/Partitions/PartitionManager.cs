@@ -104,7 +104,8 @@ public sealed class PartitionManager
     /// Closes (each on its owner) and deletes the given partitions' logs; a partition not open here is
     /// only deleted from disk. Each directory is first renamed, atomically, to Kafka's
     /// "topic-N.id-delete", which no scan takes for a log: a crash halfway through the deletion leaves
-    /// no partial log that a later replica of the partition would open as its own.
+    /// no partial log that a later replica of the partition would open as its own (LogDirectories
+    /// deletes the rest at the next start).
     /// </summary>
     public async Task DeletePartitionsAsync(IReadOnlyList<TopicPartition> partitions)
     {
