@@ -174,9 +174,12 @@ public ref partial struct KafkaCodec
     public void Int32Array(ref List<int> value)
     {
         List<int>? items = value;
-        ArrayCore(ref items, nullable: false, 4, static (ref KafkaCodec c, ref int v) => c.Int32(ref v));
+        NullableInt32Array(ref items, nullable: false);
         value = items!;
     }
+
+    public void NullableInt32Array(ref List<int>? value, bool nullable = true) =>
+        ArrayCore(ref value, nullable, 4, static (ref KafkaCodec c, ref int v) => c.Int32(ref v));
 
     public void StringArray(ref List<string> value)
     {

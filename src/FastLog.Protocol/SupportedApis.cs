@@ -34,6 +34,9 @@ public static class SupportedApis
         new(ApiKey.ListGroups, 0, 4, 3, static () => new ListGroupsRequest(), static () => new ListGroupsResponse()),
         new(ApiKey.DeleteGroups, 0, 2, 2, static () => new DeleteGroupsRequest(), static () => new DeleteGroupsResponse()),
         new(ApiKey.OffsetDelete, 0, 0, SupportedApi.NeverFlexible, static () => new OffsetDeleteRequest(), static () => new OffsetDeleteResponse()),
+        new(ApiKey.ElectLeaders, 0, 2, 2, static () => new ElectLeadersRequest(), static () => new ElectLeadersResponse()),
+        new(ApiKey.AlterPartitionReassignments, 0, 1, 0, static () => new AlterPartitionReassignmentsRequest(), static () => new AlterPartitionReassignmentsResponse()),
+        new(ApiKey.ListPartitionReassignments, 0, 0, 0, static () => new ListPartitionReassignmentsRequest(), static () => new ListPartitionReassignmentsResponse()),
         new(ApiKey.AlterPartition, 0, 3, 0, static () => new AlterPartitionRequest(), static () => new AlterPartitionResponse()));
 
     /// <summary>Every supported API, ordered by key.</summary>

@@ -77,6 +77,38 @@ public sealed class AdminRawTests
         Assert.Equal((7, "127.0.0.1", broker.Server.ListenEndPoint.Port), (node.NodeId, node.Host, node.Port));
     }
 
+    [Fact]
+    public async Task A_single_node_answers_the_partition_operations_as_a_cluster_with_nothing_to_change()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var client = await broker.ConnectRawAsync();
+        await client.SendAsync<CreateTopicsResponse>(new CreateTopicsRequest { Topics = [Topic("alone", 1)] }, version: 7);
+        var self = (await client.SendAsync<MetadataResponse>(new MetadataRequest(), version: 12)).Brokers.Single().NodeId;
+
+        var elected = await client.SendAsync<ElectLeadersResponse>(new ElectLeadersRequest
+        {
+            ElectionType = 1,
+            Topics = [new() { Topic = "alone", Partitions = [0, 3] }],
+        }, version: 2);
+        Assert.Equal([ErrorCode.ElectionNotNeeded, ErrorCode.UnknownTopicOrPartition], elected.Results.Single().Partitions.Select(p => p.ErrorCode));
+        Assert.Empty((await client.SendAsync<ElectLeadersResponse>(new ElectLeadersRequest { Topics = null }, version: 0)).Results);
+
+        var reassigned = await client.SendAsync<AlterPartitionReassignmentsResponse>(new AlterPartitionReassignmentsRequest
+        {
+            Topics =
+            [
+                new() { Name = "alone", Partitions = [new() { PartitionIndex = 0, Replicas = [self] }, new() { PartitionIndex = 0, Replicas = [self + 1] }, new() { PartitionIndex = 0, Replicas = null }] },
+                new() { Name = "absent", Partitions = [new() { PartitionIndex = 0, Replicas = [self] }] },
+            ],
+        }, version: 1);
+        Assert.Equal([ErrorCode.None, ErrorCode.InvalidReplicaAssignment, ErrorCode.NoReassignmentInProgress], reassigned.Responses[0].Partitions.Select(p => p.ErrorCode));
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, reassigned.Responses[1].Partitions.Single().ErrorCode);
+
+        var listed = await client.SendAsync<ListPartitionReassignmentsResponse>(new ListPartitionReassignmentsRequest(), version: 0);
+        Assert.Equal(ErrorCode.None, listed.ErrorCode);
+        Assert.Empty(listed.Topics);
+    }
+
     private static CreateTopicsRequest.CreatableTopic Topic(string name, int partitions) =>
         new() { Name = name, NumPartitions = partitions, ReplicationFactor = -1 };
 

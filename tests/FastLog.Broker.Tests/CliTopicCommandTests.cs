@@ -77,6 +77,29 @@ public sealed class CliTopicCommandTests
         Assert.StartsWith($"fastlog: cannot reach the broker at 127.0.0.1:{port}", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Partition_operations_on_a_single_node()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        var bootstrap = broker.BootstrapServers;
+        Assert.Equal(0, (await RunAsync("topic", "create", "alone", "--bootstrap", bootstrap)).ExitCode);
+
+        var elected = await RunAsync("cluster", "elect-leaders", "--partition", "alone:0", "--bootstrap", bootstrap);
+        Assert.Equal(0, elected.ExitCode);
+        Assert.StartsWith("alone-0\tELECTION_NOT_NEEDED", elected.Output, StringComparison.Ordinal);
+        var unknown = await RunAsync("cluster", "elect-leaders", "--unclean", "--partition", "alone:7", "--bootstrap", bootstrap);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("UNKNOWN_TOPIC_OR_PARTITION", unknown.Output, StringComparison.Ordinal);
+
+        var elsewhere = await RunAsync("cluster", "reassign", "alone", "0", "--replicas", "5", "--bootstrap", bootstrap);
+        Assert.Equal(1, elsewhere.ExitCode);
+        Assert.Contains("INVALID_REPLICA_ASSIGNMENT", elsewhere.Error, StringComparison.Ordinal);
+        var cancelled = await RunAsync("cluster", "reassign", "alone", "0", "--cancel", "--bootstrap", bootstrap);
+        Assert.Contains("NO_REASSIGNMENT_IN_PROGRESS", cancelled.Error, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("cluster", "reassign", "alone", "0", "--replicas", "x", "--bootstrap", bootstrap)).ExitCode);
+        Assert.Equal("No reassignment in progress.", (await RunAsync("cluster", "reassignments", "--bootstrap", bootstrap)).Output.Trim());
+    }
+
     internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         var root = new RootCommand { TopicCommands.Create(), ClusterCommands.Create() };

@@ -32,6 +32,21 @@ public sealed class LogDirectoriesTests : IDisposable
     }
 
     [Fact]
+    public void A_deletion_a_crash_interrupted_is_finished_at_open_and_never_taken_for_a_log()
+    {
+        var halfDeleted = Path.Combine(Dir("a"), "orders-0.0f1e2d3c-delete");
+        Directory.CreateDirectory(halfDeleted);
+        File.WriteAllText(Path.Combine(halfDeleted, "00000000000000000100.log"), "a later segment the deletion had not reached");
+        Directory.CreateDirectory(Path.Combine(Dir("a"), "orders-1"));
+
+        using var directories = LogDirectories.Open([Dir("a")], Shards, NullLogger.Instance);
+
+        Assert.False(Directory.Exists(halfDeleted));
+        Assert.Equal(1, directories.All[0].PartitionCount);
+        Assert.Null(directories.Find(new TopicPartition("orders", 0)));
+    }
+
+    [Fact]
     public void ExistingPartitions_AreFoundWhereTheyAre_NewOnesGoWhereTheFewestAre()
     {
         Directory.CreateDirectory(Path.Combine(Dir("a"), "orders-0"));

@@ -161,6 +161,30 @@ public sealed class PartitionReplicaTests : IDisposable
     });
 
     [Fact]
+    public Task A_replica_reassigned_away_and_back_must_fetch_again_and_stopping_answers_the_waiting_acks() => OnReplicaAsync(Replicated, async replica =>
+    {
+        var start = Environment.TickCount64;
+        replica.ApplyAssignment(Led([1, 2, 3]), localBroker: 1, minInSyncReplicas: 1, start);
+        await replica.AppendAsync(Batch(0), 1, Timeout);
+        replica.RecordFollowerFetch(2, 1, start + 1);
+        replica.RecordFollowerFetch(3, 1, start + 1);
+
+        // A reassignment drops 3; another adds it back with an empty log: not in sync before it fetches.
+        replica.ApplyAssignment(new PartitionImage(0, [1, 2], [1, 2], 1, 0, 1), localBroker: 1, minInSyncReplicas: 1, start + 2);
+        replica.ApplyAssignment(new PartitionImage(0, [1, 2, 3], [1, 2], 1, 0, 2) { AddingReplicas = [3] }, localBroker: 1, minInSyncReplicas: 1, start + 3);
+        Assert.Null(replica.ProposedIsr(start + 4, lagMaxMs: 5000));
+        replica.RecordFollowerFetch(3, 1, start + 5);
+        Assert.Equal([1, 2, 3], replica.ProposedIsr(start + 6, lagMaxMs: 5000)!.Value.ToArray());
+
+        // Reassigned away while an acks=all request waits: it is told to find the new leader.
+        var waiting = replica.AppendAsync(Batch(1), -1, Timeout).AsTask();
+        await Task.Delay(50);
+        replica.StopReplica();
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, (await waiting).Error);
+        Assert.False(replica.IsLeader);
+    });
+
+    [Fact]
     public Task Isr_ShrinksByFollowersThatStopCatchingUp_AndGrowsByOnesThatCaughtUp() => OnReplicaAsync(Replicated, async replica =>
     {
         var start = Environment.TickCount64;

@@ -7,19 +7,19 @@ namespace FastLog.Metadata.Tests;
 
 public sealed class ControllerLogicTests
 {
-    private static readonly ImmutableSortedDictionary<string, string> NoConfigs = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    internal static readonly ImmutableSortedDictionary<string, string> NoConfigs = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
-    private static MemberStatus Alive(int id, string? rack = null) => new(id, 1, "127.0.0.1", 9090 + id, $"127.0.0.1:{7940 + id}", rack, Alive: true, Gone: false);
+    internal static MemberStatus Alive(int id, string? rack = null) => new(id, 1, "127.0.0.1", 9090 + id, $"127.0.0.1:{7940 + id}", rack, Alive: true, Gone: false);
 
-    private static MemberStatus Dead(int id) => Alive(id) with { Alive = false, Gone = true };
+    internal static MemberStatus Dead(int id) => Alive(id) with { Alive = false, Gone = true };
 
-    private static MetadataImage Cluster(params MemberStatus[] members)
+    internal static MetadataImage Cluster(params MemberStatus[] members)
     {
         var image = MetadataImage.Empty;
         return image.Apply(ControllerLogic.ReconcileMembership(image, members, uncleanLeaderElection: _ => false), 1);
     }
 
-    private static MetadataImage Create(MetadataImage image, string name, int partitions, int replicationFactor, out Guid topicId)
+    internal static MetadataImage Create(MetadataImage image, string name, int partitions, int replicationFactor, out Guid topicId)
     {
         topicId = Guid.NewGuid();
         return image.Apply(ControllerLogic.CreateTopic(image, new TopicCreation(name, partitions, replicationFactor, NoConfigs), topicId), image.Offset + 1);

@@ -199,11 +199,5 @@ public sealed class LeaderEpochMessagesTests
     }
 
     private static T Decode<T>(byte[] bytes, short version)
-        where T : KafkaMessage<T>, new()
-    {
-        var reader = new KafkaReader(bytes.AsMemory());
-        var message = KafkaMessage<T>.Read(ref reader, version);
-        Assert.Equal(0, reader.Remaining);
-        return message;
-    }
+        where T : KafkaMessage<T>, new() => MessageRoundTripTests.Decode<T>(bytes, version);
 }

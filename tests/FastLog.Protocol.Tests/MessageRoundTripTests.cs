@@ -109,6 +109,15 @@ public sealed class MessageRoundTripTests
         return writer.WrittenSpan.ToArray();
     }
 
+    internal static T Decode<T>(byte[] bytes, short version)
+        where T : KafkaMessage<T>, new()
+    {
+        var reader = new KafkaReader(bytes.AsMemory());
+        var message = KafkaMessage<T>.Read(ref reader, version);
+        Assert.Equal(0, reader.Remaining);
+        return message;
+    }
+
     private static bool IsDefaultOf(FieldInfo field, object? value, KafkaMessage defaults)
     {
         var owner = field.DeclaringType!;

@@ -29,7 +29,10 @@ public sealed class SupportedApisTests
     [InlineData((short)ApiKey.DescribeLogDirs, 0, 4, 2)]
     [InlineData((short)ApiKey.CreatePartitions, 0, 3, 2)]
     [InlineData((short)ApiKey.DeleteGroups, 0, 2, 2)]
+    [InlineData((short)ApiKey.ElectLeaders, 0, 2, 2)]
     [InlineData((short)ApiKey.IncrementalAlterConfigs, 0, 1, 1)]
+    [InlineData((short)ApiKey.AlterPartitionReassignments, 0, 1, 0)]
+    [InlineData((short)ApiKey.ListPartitionReassignments, 0, 0, 0)]
     [InlineData((short)ApiKey.OffsetDelete, 0, 0, short.MaxValue)]
     [InlineData((short)ApiKey.DescribeCluster, 0, 1, 0)]
     [InlineData((short)ApiKey.AlterPartition, 0, 3, 0)]
@@ -48,7 +51,7 @@ public sealed class SupportedApisTests
     [Fact]
     public void Table_HasExactlyTheAdvertisedApis()
     {
-        Assert.Equal(28, SupportedApis.All.Count);
+        Assert.Equal(31, SupportedApis.All.Count);
         Assert.Null(SupportedApis.Find((ApiKey)(-1)));
         Assert.Null(SupportedApis.Find((ApiKey)500));
     }

@@ -125,7 +125,8 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     {
         if (IsController)
         {
-            var replicationFactor = creation.ReplicationFactor == -1 ? _options.DefaultReplicationFactor : creation.ReplicationFactor;
+            // -1 with explicit assignments (Kafka's form for them) takes the assignments' size, not the default.
+            var replicationFactor = creation.ReplicationFactor == -1 && creation.Assignments is null ? _options.DefaultReplicationFactor : creation.ReplicationFactor;
             var image = await DecideAsync(image => ControllerLogic.CreateTopic(image, creation with { ReplicationFactor = replicationFactor }, Guid.NewGuid())).ConfigureAwait(false);
             return await WaitForTopicAsync(creation.Name, image.TopicsByName[creation.Name].TopicId).ConfigureAwait(false) ?? throw NotVisibleYet(creation.Name);
         }
@@ -161,6 +162,27 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     /// <summary>On the controller: replaces a topic's config overrides; returns once committed.</summary>
     public Task<MetadataImage> AlterConfigsAsync(string name, IReadOnlyDictionary<string, string> configs) =>
         DecideAsync(image => ControllerLogic.AlterTopicConfigs(image, name, configs.ToImmutableSortedDictionary(StringComparer.Ordinal)));
+
+    /// <summary>
+    /// On the controller: starts, replaces or (null <paramref name="target"/>) cancels a partition's
+    /// reassignment; returns once committed. The brokers then follow the image: a new replica opens
+    /// and fetches from the leader, and a dropped one deletes its copy once the reassignment completes.
+    /// </summary>
+    public Task<MetadataImage> ReassignPartitionAsync(string topic, int partition, ImmutableArray<int>? target, bool allowReplicationFactorChange) =>
+        DecideAsync(image => ControllerLogic.AlterPartitionReassignment(image, topic, partition, target, allowReplicationFactorChange));
+
+    /// <summary>On the controller: Kafka's ElectLeaders for <paramref name="partitions"/> (null: every one); each partition's outcome, once the new leaders are committed.</summary>
+    public async Task<IReadOnlyList<ElectionOutcome>> ElectLeadersAsync(ElectionType type, IReadOnlyList<(string Topic, int Partition)>? partitions)
+    {
+        IReadOnlyList<ElectionOutcome> outcomes = [];
+        await DecideAsync(image =>
+        {
+            var elections = ControllerLogic.ElectLeaders(image, type, partitions);
+            outcomes = elections.Outcomes;
+            return elections.Records;
+        }).ConfigureAwait(false);
+        return outcomes;
+    }
 
     /// <summary>On the controller: a block of producer ids for this broker, taken from the log's watermark so no two brokers or controllers ever hand out the same id.</summary>
     public async Task<long> AllocateProducerIdsAsync(int count)
@@ -269,7 +291,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
                 }
                 catch (ControllerException e)
                 {
-                    outcomes[i] = ToAlterPartitionError(e.Error);
+                    outcomes[i] = ToErrorCode(e.Error);
                 }
             }
 
@@ -291,14 +313,22 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             : response.Topics.FirstOrDefault(t => t.TopicId == c.TopicId)?.Partitions.FirstOrDefault(p => p.PartitionIndex == c.Partition)?.ErrorCode ?? ErrorCode.UnknownServerError).ToArray();
     }
 
-    /// <summary>The Kafka error AlterPartition answers for a refused ISR change.</summary>
-    public static ErrorCode ToAlterPartitionError(ControllerError error) => error switch
+    /// <summary>The Kafka error a controller API answers for a refused change.</summary>
+    public static ErrorCode ToErrorCode(ControllerError error) => error switch
     {
+        ControllerError.TopicAlreadyExists => ErrorCode.TopicAlreadyExists,
+        ControllerError.UnknownTopic => ErrorCode.UnknownTopicOrPartition,
+        ControllerError.InvalidPartitions => ErrorCode.InvalidPartitions,
+        ControllerError.InvalidReplicationFactor => ErrorCode.InvalidReplicationFactor,
+        ControllerError.InvalidReplicaAssignment => ErrorCode.InvalidReplicaAssignment,
         ControllerError.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
         ControllerError.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
         ControllerError.IneligibleReplica => ErrorCode.IneligibleReplica,
         ControllerError.InvalidRequest => ErrorCode.InvalidRequest,
-        ControllerError.UnknownTopic => ErrorCode.UnknownTopicOrPartition,
+        ControllerError.NoReassignmentInProgress => ErrorCode.NoReassignmentInProgress,
+        ControllerError.ElectionNotNeeded => ErrorCode.ElectionNotNeeded,
+        ControllerError.PreferredLeaderNotAvailable => ErrorCode.PreferredLeaderNotAvailable,
+        ControllerError.EligibleLeadersNotAvailable => ErrorCode.EligibleLeadersNotAvailable,
         _ => ErrorCode.NotController,
     };
 
@@ -366,6 +396,9 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             await _partitions.DeleteTopicAsync(gone).ConfigureAwait(false);
         }
 
+        // Likewise a replica this broker saw reassigned away (a completed reassignment, or a cancelled one that was adding it) deletes its copy.
+        await _partitions.DeletePartitionsAsync(ReassignedAway(previous, image)).ConfigureAwait(false);
+
         // __consumer_offsets is replicated like any topic (the group coordinators' logs) but stays out of the registry, as Kafka lists it nowhere by default.
         foreach (var topic in image.TopicsByName.Values.Where(t => !TopicName.IsInternal(t.Name) || t.Name == GroupPlacement.OffsetsTopic))
         {
@@ -395,6 +428,15 @@ public sealed class ClusterCoordinator : IAsyncDisposable
             return ValueTask.FromResult(true);
         }).AsTask())).ConfigureAwait(false);
     }
+
+    /// <summary>Partitions of topics in both images that this broker hosts in <paramref name="previous"/> and not in <paramref name="image"/>.</summary>
+    private List<TopicPartition> ReassignedAway(MetadataImage previous, MetadataImage image) =>
+        (from topic in image.TopicsById.Values
+         let before = previous.TopicsById.GetValueOrDefault(topic.TopicId)
+         where before is not null
+         from partition in topic.Partitions
+         where partition.Partition < before.Partitions.Count && before.Partitions[partition.Partition].Replicas.Contains(NodeId) && !partition.Replicas.Contains(NodeId)
+         select new TopicPartition(topic.Name, partition.Partition)).ToList();
 
     private void LogChanges(MetadataImage previous, MetadataImage image)
     {

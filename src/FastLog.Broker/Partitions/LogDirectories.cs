@@ -79,6 +79,7 @@ public sealed class LogDirectories : IDisposable
                 var directory = new LogDirectory(path);
                 CreateDirectory(path);
                 locks.Add(LockDirectory(path));
+                FinishDeletions(path);
                 foreach (var partition in PartitionsIn(path))
                 {
                     if (located.TryGetValue(partition, out var other))
@@ -268,6 +269,18 @@ public sealed class LogDirectories : IDisposable
         {
             // Anything else (a read-only filesystem, a full disk, an I/O error) is not another broker: say what failed.
             throw new IOException($"cannot open {path} to lock the data directory: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Deletes what a crash left of a log being deleted: PartitionManager renames a log to
+    /// "topic-N.id-delete" before deleting its files, so whatever remains under such a name is no log.
+    /// </summary>
+    private static void FinishDeletions(string directory)
+    {
+        foreach (var doomed in Directory.EnumerateDirectories(directory, "*-delete"))
+        {
+            Directory.Delete(doomed, recursive: true);
         }
     }
 

@@ -97,25 +97,35 @@ public sealed class PartitionManager
     }
 
     /// <summary>Closes and deletes every partition of <paramref name="topic"/>.</summary>
-    public async Task DeleteTopicAsync(TopicDescription topic)
+    public Task DeleteTopicAsync(TopicDescription topic) =>
+        DeletePartitionsAsync(Enumerable.Range(0, topic.PartitionCount).Select(p => new TopicPartition(topic.Name, p)).ToList());
+
+    /// <summary>
+    /// Closes (each on its owner) and deletes the given partitions' logs; a partition not open here is
+    /// only deleted from disk. Each directory is first renamed, atomically, to Kafka's
+    /// "topic-N.id-delete", which no scan takes for a log: a crash halfway through the deletion leaves
+    /// no partial log that a later replica of the partition would open as its own (LogDirectories
+    /// deletes the rest at the next start).
+    /// </summary>
+    public async Task DeletePartitionsAsync(IReadOnlyList<TopicPartition> partitions)
     {
-        var closing = new List<Task<bool>>();
-        for (var p = 0; p < topic.PartitionCount; p++)
+        if (partitions.Count == 0)
         {
-            var partition = new TopicPartition(topic.Name, p);
-            closing.Add(OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseForDeletionHereAsync(s.partition)).AsTask());
+            return;
         }
 
-        await Task.WhenAll(closing).ConfigureAwait(false);
+        await Task.WhenAll(partitions.Select(partition =>
+            OnShardAsync(OwnerOf(partition), (this, partition), static s => s.Item1.CloseForDeletionHereAsync(s.partition)).AsTask())).ConfigureAwait(false);
         // Off the shards: deleting a large log's files takes a while.
         await Task.Run(() =>
         {
-            for (var p = 0; p < topic.PartitionCount; p++)
+            foreach (var partition in partitions)
             {
-                var partition = new TopicPartition(topic.Name, p);
                 if (_directories.Find(partition)?.PartitionPath(partition) is { } directory && Directory.Exists(directory))
                 {
-                    Directory.Delete(directory, recursive: true);
+                    var doomed = $"{directory}.{Guid.NewGuid():N}-delete";
+                    Directory.Move(directory, doomed);
+                    Directory.Delete(doomed, recursive: true);
                 }
 
                 _directories.Forget(partition);
@@ -248,6 +258,7 @@ public sealed class PartitionManager
             return false;
         }
 
+        replica.StopReplica();
         try
         {
             await replica.Log.CloseAsync();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using FastLog.Core;
 using FastLog.Metadata.Image;
+using FastLog.Metadata.Records;
 using FastLog.Protocol;
 
 namespace FastLog.Broker.Partitions;
@@ -64,9 +65,7 @@ public sealed partial class PartitionReplica
         _minInSyncReplicas = minInSyncReplicas;
         if (assignment.Leader != localBroker)
         {
-            LeaderEpoch = -1;
-            _followers.Clear();
-            CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
+            StopLeading();
             return;
         }
 
@@ -87,6 +86,13 @@ public sealed partial class PartitionReplica
             {
                 _followers[follower] = new FollowerProgress(nowMs);
             }
+        }
+
+        // A replica a reassignment dropped is forgotten: added back later with an empty log, its old
+        // progress would count it as caught up before its first fetch.
+        foreach (var dropped in _followers.Keys.Where(f => !assignment.Replicas.Contains(f)).ToList())
+        {
+            _followers.Remove(dropped);
         }
 
         if (assignment.Isr.Length < minInSyncReplicas)
@@ -311,6 +317,28 @@ public sealed partial class PartitionReplica
             CompleteAckWaiters(advanced, ErrorCode.None);
             SignalAppended();
         }
+    }
+
+    /// <summary>
+    /// Kafka's StopReplica: this broker no longer hosts the partition (reassigned away, or its topic
+    /// deleted) and is about to close it. It stops leading, and acks=all requests still waiting are
+    /// answered NOT_LEADER_OR_FOLLOWER now, so their producers retry on the new leader at once
+    /// instead of timing out.
+    /// </summary>
+    public void StopReplica()
+    {
+        if (_assignment is { } assignment)
+        {
+            _assignment = assignment with { Leader = PartitionRecord.NoLeader };
+            StopLeading();
+        }
+    }
+
+    private void StopLeading()
+    {
+        LeaderEpoch = -1;
+        _followers.Clear();
+        CompleteAckWaiters(long.MaxValue, ErrorCode.NotLeaderOrFollower);
     }
 
     /// <summary>Answers the acks=all requests whose batches end below <paramref name="highWatermark"/>.</summary>

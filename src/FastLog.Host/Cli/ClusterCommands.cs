@@ -6,9 +6,10 @@ namespace FastLog.Host.Cli;
 /// <summary>
 /// `fastlog cluster describe`: the cluster as a running broker sees it, over the Kafka protocol
 /// (DescribeCluster, Metadata): the brokers with their racks, the controller, and every
-/// partition's leader, leader epoch, replicas, ISR and offline replicas.
+/// partition's leader, leader epoch, replicas, ISR and offline replicas. The partition operations
+/// (reassign, reassignments, elect-leaders) are in ClusterCommands.Partitions.cs.
 /// </summary>
-public static class ClusterCommands
+public static partial class ClusterCommands
 {
     private const short DescribeClusterVersion = 1;
     private const short MetadataVersion = 12;
@@ -45,9 +46,12 @@ public static class ClusterCommands
                 }
             }
         });
-        var command = new Command("cluster", "Describe the cluster a running broker belongs to.");
+        var command = new Command("cluster", "Describe the cluster a running broker belongs to, move partitions' replicas and elect leaders.");
         command.Options.Add(bootstrap);
         command.Subcommands.Add(describe);
+        command.Subcommands.Add(ReassignCommand(bootstrap));
+        command.Subcommands.Add(ReassignmentsCommand(bootstrap));
+        command.Subcommands.Add(ElectLeadersCommand(bootstrap));
         return command;
     }
 }

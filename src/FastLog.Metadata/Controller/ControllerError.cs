@@ -16,6 +16,14 @@ public enum ControllerError
     IneligibleReplica,
     /// <summary>An ISR that is not a set of the partition's replicas including its leader (INVALID_REQUEST).</summary>
     InvalidRequest,
+    /// <summary>A reassignment cancelled where none runs (NO_REASSIGNMENT_IN_PROGRESS).</summary>
+    NoReassignmentInProgress,
+    /// <summary>A leader election asked for where the partition already has the leader it would give (ELECTION_NOT_NEEDED).</summary>
+    ElectionNotNeeded,
+    /// <summary>A preferred leader election whose preferred replica is fenced or out of sync (PREFERRED_LEADER_NOT_AVAILABLE).</summary>
+    PreferredLeaderNotAvailable,
+    /// <summary>An unclean leader election with no live replica to lead (ELIGIBLE_LEADERS_NOT_AVAILABLE).</summary>
+    EligibleLeadersNotAvailable,
     /// <summary>This broker is not the controller (the Raft leader), or stopped being it during the change.</summary>
     NotController,
 }

@@ -14,7 +14,8 @@ namespace FastLog.Metadata.Controller;
 /// replica is the preferred leader); fencing a broker removes it from every ISR, except that the
 /// last ISR member stays (the partition is then offline, leader -1, until that broker returns or
 /// an unclean election is allowed for its topic); every leader change raises the leader epoch and every change
-/// the partition epoch.</para>
+/// the partition epoch. During a reassignment the replicas are the target followed by the replicas
+/// being removed, so the preferred leader is the target's first.</para>
 /// </summary>
 public static class ControllerLogic
 {
@@ -44,7 +45,7 @@ public static class ControllerLogic
             throw new ControllerException(ControllerError.InvalidPartitions, $"Topic '{topicName}' has {existing} partitions; the new count must be larger, not {newTotal}.");
         }
 
-        var replicationFactor = topic.Partitions.Count > 0 ? topic.Partitions[0].Replicas.Length : 1;
+        var replicationFactor = topic.Partitions.Count > 0 ? topic.Partitions[0].TargetReplicas.Length : 1;
         var replicas = assignments is not null
             ? assignments.Count == newTotal - existing
                 ? ValidateAssignments(image, assignments, replicationFactor)
@@ -108,7 +109,9 @@ public static class ControllerLogic
         {
             foreach (var partition in topic.Partitions)
             {
-                if (Elect(image, partition, uncleanLeaderElection(topic)) is { } changed)
+                // A reassignment waiting for a live in-sync target replica completes once one is back.
+                var completed = CompleteReassignment(image, partition) ?? partition;
+                if (Changed(partition, WithElectedLeader(image, completed, uncleanLeaderElection(topic))) is { } changed)
                 {
                     yield return changed.ToRecord(topic.TopicId);
                 }
@@ -116,7 +119,13 @@ public static class ControllerLogic
         }
     }
 
-    private static PartitionImage? Elect(MetadataImage image, PartitionImage partition, bool unclean)
+    /// <summary>
+    /// The partition with the leader and ISR the leadership rules give it: fenced members out of the
+    /// ISR (all but the last), the first live ISR member in replica order leading, or with
+    /// <paramref name="unclean"/> and no live ISR member, the first live replica with an ISR of itself.
+    /// Epochs are left as they are (see <see cref="Changed"/>).
+    /// </summary>
+    private static PartitionImage WithElectedLeader(MetadataImage image, PartitionImage partition, bool unclean)
     {
         var liveIsr = partition.Isr.Where(image.IsLive).ToImmutableArray();
         var isr = liveIsr.IsEmpty ? partition.Isr : liveIsr; // the last ISR member stays, alive or not
@@ -127,19 +136,21 @@ public static class ControllerLogic
             (leader, isr) = (survivor, [survivor]);
         }
 
-        if (leader == partition.Leader && isr.SequenceEqual(partition.Isr))
-        {
-            return null;
-        }
-
-        return partition with
-        {
-            Isr = isr,
-            Leader = leader,
-            LeaderEpoch = leader == partition.Leader ? partition.LeaderEpoch : partition.LeaderEpoch + 1,
-            PartitionEpoch = partition.PartitionEpoch + 1,
-        };
+        return partition with { Isr = isr, Leader = leader };
     }
+
+    /// <summary>
+    /// <paramref name="after"/> with its epochs raised from <paramref name="before"/>'s (the leader
+    /// epoch when the leader changed, the partition epoch at any change); null when nothing changed.
+    /// </summary>
+    private static PartitionImage? Changed(PartitionImage before, PartitionImage after) =>
+        (after with { LeaderEpoch = before.LeaderEpoch, PartitionEpoch = before.PartitionEpoch }).Equals(before)
+            ? null
+            : after with
+            {
+                LeaderEpoch = after.Leader == before.Leader ? before.LeaderEpoch : before.LeaderEpoch + 1,
+                PartitionEpoch = before.PartitionEpoch + 1,
+            };
 
     /// <summary>
     /// A new partition: every live replica is in sync (there is nothing to replicate yet), led by
@@ -193,10 +204,155 @@ public static class ControllerLogic
         }
 
         // Kept in replica order, so the ISR reads the same however members joined.
-        var isr = current.Replicas.Where(newIsr.Contains).ToImmutableArray();
-        return isr.SequenceEqual(current.Isr)
-            ? []
-            : [(current with { Isr = isr, PartitionEpoch = current.PartitionEpoch + 1 }).ToRecord(topicId)];
+        var altered = current with { Isr = current.Replicas.Where(newIsr.Contains).ToImmutableArray() };
+        // The last replica a reassignment adds joining the ISR completes it in the same record.
+        var settled = CompleteReassignment(image, altered) is { } completed ? WithElectedLeader(image, completed, unclean: false) : altered;
+        return Changed(current, settled) is { } changed ? [changed.ToRecord(topicId)] : [];
+    }
+
+    /// <summary>
+    /// Kafka's AlterPartitionReassignments for one partition (KIP-455): moves it to
+    /// <paramref name="target"/> replicas, or with null cancels the reassignment in progress.
+    /// <para>A reassignment first adds: the replicas become the target followed by the original
+    /// replicas it drops, the new ones (adding) copy the log from the leader as followers, and the
+    /// ISR and leader stay. Once every adding replica is in the ISR, it completes (see
+    /// <see cref="CompleteReassignment"/>): the dropped ones (removing) leave and delete their copy.
+    /// A target the ISR already covers completes at once. A new target replaces a running
+    /// reassignment as if it had been cancelled first (Kafka's original-replicas rule). Cancelling
+    /// goes back to the original replicas (less the ones being added, in the order they are now).</para>
+    /// <para>Refused: an unknown topic or partition (UnknownTopic); a target that is empty, names a
+    /// broker twice or an unregistered broker (InvalidReplicaAssignment); with
+    /// <paramref name="allowReplicationFactorChange"/> false, a target of another size than the
+    /// original replicas (InvalidReplicationFactor); a cancel with nothing to cancel
+    /// (NoReassignmentInProgress); a change that would drop every ISR member, the only replicas
+    /// that hold every acknowledged record (InvalidReplicaAssignment). Empty when nothing changes
+    /// (the target is the current assignment).</para>
+    /// </summary>
+    public static IReadOnlyList<MetadataRecord> AlterPartitionReassignment(MetadataImage image, string topicName, int partition, ImmutableArray<int>? target, bool allowReplicationFactorChange = true)
+    {
+        var (topic, current) = RequirePartition(image, topicName, partition);
+        var original = current.OriginalReplicas;
+        PartitionImage next;
+        if (target is { } replicas)
+        {
+            ValidateAssignments(image, [replicas], replicationFactor: 0);
+            if (!allowReplicationFactorChange && replicas.Length != original.Length)
+            {
+                throw new ControllerException(ControllerError.InvalidReplicationFactor,
+                    $"{topicName}-{partition}: {replicas.Length} target replicas would change the replication factor {original.Length}, which the request does not allow.");
+            }
+
+            next = current with
+            {
+                Replicas = [.. replicas, .. original.Where(r => !replicas.Contains(r))],
+                AddingReplicas = replicas.Where(r => !original.Contains(r)).ToImmutableArray(),
+                RemovingReplicas = original.Where(r => !replicas.Contains(r)).ToImmutableArray(),
+            };
+        }
+        else
+        {
+            next = current.IsReassigning
+                ? current with { Replicas = original, AddingReplicas = [], RemovingReplicas = [] }
+                : throw new ControllerException(ControllerError.NoReassignmentInProgress, $"{topicName}-{partition} has no reassignment to cancel.");
+        }
+
+        next = next with { Isr = next.Replicas.Where(current.Isr.Contains).ToImmutableArray() };
+        if (next.Isr.IsEmpty)
+        {
+            throw new ControllerException(ControllerError.InvalidReplicaAssignment,
+                $"{topicName}-{partition}: replicas [{string.Join(",", next.Replicas)}] keep none of the in-sync replicas [{string.Join(",", current.Isr)}], the only ones known to hold every acknowledged record.");
+        }
+
+        // While it runs, the leader stays unless it left the ISR; a completed, reverted or merely
+        // reordered assignment gets the leader the rules give it (the preferred one where it can).
+        var settled = CompleteReassignment(image, next) ?? next;
+        if (!settled.IsReassigning || !settled.Isr.Contains(settled.Leader))
+        {
+            settled = WithElectedLeader(image, settled, unclean: false);
+        }
+
+        return Changed(current, settled) is { } changed ? [changed.ToRecord(topic.TopicId)] : [];
+    }
+
+    /// <summary>
+    /// A reassignment that can complete, completed: every adding replica is in the ISR and the ISR
+    /// keeps a live member among the target replicas. The replicas become the target (in its order),
+    /// the ISR loses the removed ones, and the adding and removing lists clear; the caller then elects
+    /// (the removed leader, or one that is no longer the preferred live ISR member, is replaced). Null
+    /// when no reassignment runs or it must wait.
+    /// </summary>
+    private static PartitionImage? CompleteReassignment(MetadataImage image, PartitionImage partition)
+    {
+        if (!partition.IsReassigning || partition.AddingReplicas.Any(r => !partition.Isr.Contains(r)))
+        {
+            return null;
+        }
+
+        var target = partition.TargetReplicas;
+        var isr = partition.Isr.Where(target.Contains).ToImmutableArray();
+        return isr.Any(image.IsLive)
+            ? partition with { Replicas = target, Isr = isr, AddingReplicas = [], RemovingReplicas = [] }
+            : null;
+    }
+
+    /// <summary>
+    /// Kafka's ElectLeaders (KIP-460) for <paramref name="partitions"/>, or with null for every
+    /// partition (whose outcomes then leave out the partitions that needed no election, as Kafka's do).
+    /// Preferred: the first replica leads if it is a live ISR member (ElectionNotNeeded when it
+    /// already does, PreferredLeaderNotAvailable when it cannot). Unclean: a partition without a live
+    /// ISR leader gets the first live ISR member, else the first live replica with an ISR of itself,
+    /// whatever the topic's unclean.leader.election.enable, as Kafka does for an explicit request
+    /// (ElectionNotNeeded when it has a leader, EligibleLeadersNotAvailable when no replica is live).
+    /// </summary>
+    public static LeaderElections ElectLeaders(MetadataImage image, ElectionType type, IReadOnlyList<(string Topic, int Partition)>? partitions)
+    {
+        var records = new List<MetadataRecord>();
+        var outcomes = new List<ElectionOutcome>();
+        var asked = partitions?.Distinct() ?? image.TopicsByName.Values.SelectMany(t => t.Partitions.Select(p => (t.Name, p.Partition)));
+        foreach (var (topicName, partition) in asked)
+        {
+            try
+            {
+                var (topic, current) = RequirePartition(image, topicName, partition);
+                records.Add(Changed(current, Elect(image, topicName, current, type))!.ToRecord(topic.TopicId));
+                outcomes.Add(new ElectionOutcome(topicName, partition, null, null));
+            }
+            catch (ControllerException e) when (partitions is not null || e.Error != ControllerError.ElectionNotNeeded)
+            {
+                outcomes.Add(new ElectionOutcome(topicName, partition, e.Error, e.Message));
+            }
+            catch (ControllerException)
+            {
+                // Every partition was asked for: the ones already led as asked are not reported.
+            }
+        }
+
+        return new LeaderElections(records, outcomes);
+    }
+
+    /// <summary>The partition with the leader an explicit election of <paramref name="type"/> gives it; throws when it needs or allows none.</summary>
+    private static PartitionImage Elect(MetadataImage image, string topicName, PartitionImage partition, ElectionType type)
+    {
+        var name = $"{topicName}-{partition.Partition}";
+        if (type == ElectionType.Preferred)
+        {
+            var preferred = partition.Replicas[0];
+            return partition.Leader == preferred
+                ? throw new ControllerException(ControllerError.ElectionNotNeeded, $"{name}: the preferred replica {preferred} already leads.")
+                : image.IsLive(preferred) && partition.Isr.Contains(preferred)
+                    ? partition with { Leader = preferred }
+                    : throw new ControllerException(ControllerError.PreferredLeaderNotAvailable, $"{name}: the preferred replica {preferred} is not a live in-sync replica.");
+        }
+
+        if (partition.HasLeader && image.IsLive(partition.Leader) && partition.Isr.Contains(partition.Leader))
+        {
+            throw new ControllerException(ControllerError.ElectionNotNeeded, $"{name}: broker {partition.Leader} leads it in sync.");
+        }
+
+        var elected = WithElectedLeader(image, partition, unclean: true);
+        return elected.HasLeader
+            ? elected
+            : throw new ControllerException(ControllerError.EligibleLeadersNotAvailable, $"{name}: none of its replicas [{string.Join(",", partition.Replicas)}] is live.");
     }
 
     private static IReadOnlyList<ImmutableArray<int>> Place(MetadataImage image, int firstPartition, int count, int replicationFactor, int start)
@@ -233,6 +389,14 @@ public static class ControllerLogic
         }
 
         return result;
+    }
+
+    private static (TopicImage Topic, PartitionImage Partition) RequirePartition(MetadataImage image, string topicName, int partition)
+    {
+        var topic = RequireTopic(image, topicName);
+        return partition >= 0 && partition < topic.Partitions.Count
+            ? (topic, topic.Partitions[partition])
+            : throw new ControllerException(ControllerError.UnknownTopic, $"Partition {partition} of topic '{topicName}' does not exist.");
     }
 
     private static TopicImage RequireTopic(MetadataImage image, string name) =>

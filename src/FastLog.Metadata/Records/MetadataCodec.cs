@@ -21,10 +21,15 @@ namespace FastLog.Metadata.Records;
 ///   UnregisterBroker := broker:i32
 ///   Topic            := name:string topic_id:uuid configs
 ///   Partition        := topic_id:uuid partition:i32 replicas:int-array isr:int-array leader:i32 leader_epoch:i32 partition_epoch:i32
+///                       [adding_replicas:int-array removing_replicas:int-array]
 ///   RemoveTopic      := topic_id:uuid
 ///   TopicConfig      := topic_id:uuid configs
 ///   ProducerIds      := broker:i32 first_id:i64 count:i32
 /// </code>
+/// A record's length lets a body grow at its end: the bracketed trailing fields are written only
+/// when they are not empty (a reassignment in progress), and a decoder that reaches the end of the
+/// body before them reads them as empty. So entries written before they existed still decode, and
+/// a log without reassignments stays readable by a FastLog that predates them.
 /// The Raft engine checksums its own log too; this checksum covers FastLog's bytes end to end
 /// (snapshots, forwarding), and a decoder that meets an unknown type refuses the whole entry
 /// instead of skipping a fact.
@@ -112,6 +117,11 @@ public static class MetadataCodec
                 break;
             case PartitionRecord r:
                 w.Uuid(r.TopicId); w.I32(r.Partition); w.Ints(r.Replicas); w.Ints(r.Isr); w.I32(r.Leader); w.I32(r.LeaderEpoch); w.I32(r.PartitionEpoch);
+                if (!r.AddingReplicas.IsEmpty || !r.RemovingReplicas.IsEmpty)
+                {
+                    w.Ints(r.AddingReplicas); w.Ints(r.RemovingReplicas);
+                }
+
                 break;
             case RemoveTopicRecord r:
                 w.Uuid(r.TopicId);
@@ -133,12 +143,18 @@ public static class MetadataCodec
         MetadataRecordType.BrokerFencing => new BrokerFencingRecord(r.I32(), r.Bool()),
         MetadataRecordType.UnregisterBroker => new UnregisterBrokerRecord(r.I32()),
         MetadataRecordType.Topic => new TopicRecord(r.RequiredStr(), r.Uuid(), r.Configs()),
-        MetadataRecordType.Partition => new PartitionRecord(r.Uuid(), r.I32(), r.Ints(), r.Ints(), r.I32(), r.I32(), r.I32()),
+        MetadataRecordType.Partition => ReadPartition(ref r),
         MetadataRecordType.RemoveTopic => new RemoveTopicRecord(r.Uuid()),
         MetadataRecordType.TopicConfig => new TopicConfigRecord(r.Uuid(), r.Configs()),
         MetadataRecordType.ProducerIds => new ProducerIdsRecord(r.I32(), r.I64(), r.I32()),
         _ => throw new MetadataCodecException($"unknown metadata record type {(byte)type}"),
     };
+
+    private static PartitionRecord ReadPartition(ref Reader r)
+    {
+        var partition = new PartitionRecord(r.Uuid(), r.I32(), r.Ints(), r.Ints(), r.I32(), r.I32(), r.I32());
+        return r.AtEnd ? partition : partition with { AddingReplicas = r.Ints(), RemovingReplicas = r.Ints() };
+    }
 
     private sealed class Writer
     {

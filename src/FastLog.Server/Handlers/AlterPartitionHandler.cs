@@ -51,7 +51,7 @@ internal sealed class AlterPartitionHandler : ApiHandler<AlterPartitionRequest>
                 }
                 catch (ControllerException e)
                 {
-                    slot.ErrorCode = ClusterCoordinator.ToAlterPartitionError(e.Error);
+                    slot.ErrorCode = ClusterCoordinator.ToErrorCode(e.Error);
                 }
             }
         }

@@ -19,8 +19,11 @@ internal static class QuorumMetrics
         var partitions = image.TopicsByName.Values.SelectMany(t => t.Partitions).ToList();
         Gauge(text, "fastlog_partitions_led", "Partitions this broker leads.", partitions.Count(p => p.Leader == coordinator.NodeId));
         Gauge(text, "fastlog_partitions_offline", "Partitions with no leader (no live in-sync replica).", partitions.Count(p => !p.HasLeader));
+        // As Kafka counts them: during a reassignment the replication factor is the target's, not the replica list's (target plus the replicas being removed).
         Gauge(text, "fastlog_partitions_under_replicated", "Partitions this broker leads whose ISR is smaller than their replica set (Kafka's UnderReplicatedPartitions).",
-            partitions.Count(p => p.Leader == coordinator.NodeId && p.Isr.Length < p.Replicas.Length));
+            partitions.Count(p => p.Leader == coordinator.NodeId && p.Isr.Length < p.TargetReplicas.Length));
+        Gauge(text, "fastlog_partitions_reassigning", "Partitions this broker leads with a reassignment in progress (Kafka's ReassigningPartitions).",
+            partitions.Count(p => p.Leader == coordinator.NodeId && p.IsReassigning));
         BrokerMetrics.Header(text, "fastlog_isr_change_requests_total", "counter", "ISR changes this broker's leaders asked the controller for, by outcome.");
         text.Append(CultureInfo.InvariantCulture, $"fastlog_isr_change_requests_total{{result=\"made\"}} {coordinator.IsrChangesMade}\n");
         text.Append(CultureInfo.InvariantCulture, $"fastlog_isr_change_requests_total{{result=\"refused\"}} {coordinator.IsrChangesRefused}\n");
