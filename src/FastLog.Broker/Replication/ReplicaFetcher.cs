@@ -249,7 +249,7 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
         switch (answer.ErrorCode)
         {
             case ErrorCode.None when !answer.DivergingEpoch.IsDefault:
-                await log.TruncateToAsync(TruncationOffset(replica, answer.DivergingEpoch));
+                await log.TruncateToAsync(LogDivergence.TruncationOffset(log, answer.DivergingEpoch.Epoch, answer.DivergingEpoch.EndOffset));
                 return true;
             case ErrorCode.None:
                 if (answer.Records is MemoryRecords { Length: > 0 } records && WholeBatches(records.Bytes) is { Length: > 0 } batches)
@@ -276,26 +276,6 @@ public sealed class ReplicaFetcher(ReplicaManager manager, int shard, int leader
             default:
                 return false;
         }
-    }
-
-    /// <summary>
-    /// Where a diverged log is cut (KIP-279): the leader's end of the epoch it named, or this log's
-    /// own end of that epoch if earlier; when this log has no such epoch, its end of the latest
-    /// epoch before it (the next round compares again from there). Unknown to the leader: the high
-    /// watermark, which every ISR member held.
-    /// </summary>
-    private static long TruncationOffset(PartitionReplica replica, FetchResponse.EpochEndOffset diverging)
-    {
-        var log = replica.Log;
-        if (diverging.EndOffset < 0)
-        {
-            return log.HighWatermark;
-        }
-
-        var (epoch, endOffset) = log.EndOffsetForEpoch(diverging.Epoch);
-        return epoch < 0 ? Math.Min(diverging.EndOffset, log.LogEndOffset)
-            : epoch == diverging.Epoch ? Math.Min(Math.Min(diverging.EndOffset, endOffset), log.LogEndOffset)
-            : Math.Min(endOffset, log.LogEndOffset);
     }
 
     /// <summary>The whole batches of a fetch answer (a leader may end it with a partial batch, which Kafka clients skip).</summary>

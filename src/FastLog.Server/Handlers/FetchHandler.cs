@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
+using FastLog.Broker.Replication;
 using FastLog.Server.Requests;
 using FastLog.Core;
 using FastLog.Protocol;
@@ -292,10 +293,9 @@ internal sealed class FetchHandler : ApiHandler<FetchRequest>
         /// </summary>
         private static (int Epoch, long EndOffset)? FollowerDivergence(PartitionReplica replica, FetchItem item)
         {
-            if (item.LastFetchedEpoch >= 0 && replica.EndOffsetForEpoch(item.LastFetchedEpoch) is var (epoch, endOffset)
-                && (epoch != item.LastFetchedEpoch || endOffset < item.Offset))
+            if (LogDivergence.Check(replica, item.LastFetchedEpoch, item.Offset) is { } diverging)
             {
-                return (epoch, endOffset);
+                return diverging;
             }
 
             replica.RecordFollowerFetch(item.ReplicaId, item.Offset, Environment.TickCount64);
