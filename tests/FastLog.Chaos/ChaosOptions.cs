@@ -14,7 +14,8 @@ internal sealed record ChaosOptions
           --faults LIST           kinds to draw from, or none: kill,pause,disk on one node (the default there);
                                   kill,pause,leader-kill,controller-kill,isolate,split,bridge,rolling-restart
                                   on a cluster (all by default; isolate, split and bridge need root and the
-                                  ip tool); none with --bootstrap.
+                                  ip tool), and disk there when named (every broker on a loop-mounted disk);
+                                  none with --bootstrap.
                                   KIND:N gives exact counts, shuffled by the seed (--cycles is their sum):
                                   leader-kill:100,pause:50,isolate:50,controller-kill:30
           --cluster N             start N brokers (3 to 5, every one a quorum voter) instead of one node

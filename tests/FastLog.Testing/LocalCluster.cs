@@ -8,7 +8,8 @@ namespace FastLog.Testing;
 /// other) and the metadata quorum (every broker a voter). Ports are chosen free once and kept,
 /// so a killed broker restarts at the same gossip and Raft addresses (the voter list is static);
 /// the Kafka one lies below the ephemeral range, where a client redialling a killed broker cannot take it.
-/// Data lives in {root}/broker-{id}; the caller owns and deletes the root. Given
+/// Data lives in {root}/broker-{id}, or where the caller's dataDirectories say (a small disk to
+/// fill, for one); the caller owns and deletes them. Given
 /// <see cref="NetworkNamespaces"/>, each broker runs in its own namespace at its own address
 /// (fixed ports there: nothing else lives in those namespaces), so a test can cut it off.
 /// </summary>
@@ -20,10 +21,12 @@ public sealed class LocalCluster : IDisposable
     private readonly NetworkNamespaces? _network;
     private readonly Dictionary<int, (int Kafka, int Gossip, int Raft)> _ports;
     private readonly Dictionary<int, BrokerProcess?> _brokers = [];
+    private readonly IReadOnlyDictionary<int, string>? _dataDirectories;
 
-    private LocalCluster(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
+    private LocalCluster(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories)
     {
         _root = root;
+        _dataDirectories = dataDirectories;
         _brokerDll = brokerDll;
         _network = network;
         _extraArguments = extraArguments;
@@ -50,10 +53,13 @@ public sealed class LocalCluster : IDisposable
 
     public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments) => StartAsync(root, count, network, FastlogExecutable.DefaultPath, extraArguments);
 
-    /// <summary>With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/> (a given build, as the bench's).</summary>
-    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments)
+    /// <summary>
+    /// With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/>
+    /// (a given build, as the bench's), and the data directory of each broker by id where it is not {root}/broker-{id}.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories = null)
     {
-        var cluster = new LocalCluster(root, count, network, brokerDll, extraArguments);
+        var cluster = new LocalCluster(root, count, network, brokerDll, extraArguments, dataDirectories);
         try
         {
             await Task.WhenAll(cluster.NodeIds.Select(cluster.StartAsync)).ConfigureAwait(false);
@@ -75,7 +81,7 @@ public sealed class LocalCluster : IDisposable
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
             BrokerDll = _brokerDll,
-            DataDirectory = Path.Combine(_root, $"broker-{nodeId}"),
+            DataDirectory = _dataDirectories?.GetValueOrDefault(nodeId) ?? Path.Combine(_root, $"broker-{nodeId}"),
             Port = kafka,
             Host = Host(nodeId),
             CommandPrefix = _network?.Exec(nodeId) ?? [],

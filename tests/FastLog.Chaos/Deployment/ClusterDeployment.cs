@@ -24,6 +24,7 @@ internal sealed class ClusterDeployment : IClusterUnderTest
 
     private readonly ClusterOptions _options;
     private readonly HashSet<int> _paused = [];
+    private readonly Dictionary<int, BallastDisk> _disks = [];
     private readonly bool _namespaces;
     private NetworkNamespaces? _network;
     private LocalCluster? _cluster;
@@ -32,6 +33,12 @@ internal sealed class ClusterDeployment : IClusterUnderTest
     {
         _options = options;
         HashSet<FaultKind> supported = [FaultKind.Kill, FaultKind.Pause, FaultKind.LeaderKill, FaultKind.ControllerKill, FaultKind.RollingRestart];
+        if (options.Faults?.Contains(FaultKind.Disk) == true)
+        {
+            // Asked for by name only: every broker's data then lives on a small loop-mounted disk.
+            supported.Add(FaultKind.Disk);
+        }
+
         if (NetworkNamespaces.Available)
         {
             supported.UnionWith([FaultKind.Isolate, FaultKind.Split, FaultKind.Bridge]);
@@ -42,6 +49,7 @@ internal sealed class ClusterDeployment : IClusterUnderTest
     }
 
     public string Description => $"{_options.Brokers} fastlog brokers (LocalCluster, every broker a quorum voter, --ack-durability {_options.AckDurability}, group.initial.rebalance.delay.ms=0), "
+        + (_disks.Count > 0 ? $"data on {_options.DiskMegabytes} MiB loop-mounted ext4 disks, " : "")
         + (_namespaces ? "each in its own network namespace" : NetworkNamespaces.Available ? "on 127.0.0.1" : "on 127.0.0.1 (no network faults here: network namespaces need root and the ip tool)");
 
     public string BootstrapServers => Cluster.BootstrapServers;
@@ -57,7 +65,16 @@ internal sealed class ClusterDeployment : IClusterUnderTest
         var config = Path.Combine(_options.Directory, "server.properties");
         await File.WriteAllTextAsync(config, "group.initial.rebalance.delay.ms=0\n", cancel).ConfigureAwait(false);
         _network = _namespaces ? NetworkNamespaces.Create(_options.Brokers) : null;
-        _cluster = await LocalCluster.StartAsync(_options.Directory, _options.Brokers, _network, _options.BrokerPath, ["--config", config, "--ack-durability", _options.AckDurability]).WaitAsync(cancel).ConfigureAwait(false);
+        if (SupportedFaults.Contains(FaultKind.Disk))
+        {
+            for (var node = 0; node < _options.Brokers; node++)
+            {
+                _disks[node] = BallastDisk.Create(_options.DiskMegabytes);
+            }
+        }
+
+        _cluster = await LocalCluster.StartAsync(_options.Directory, _options.Brokers, _network, _options.BrokerPath, ["--config", config, "--ack-durability", _options.AckDurability],
+            _disks.Count == 0 ? null : _disks.ToDictionary(d => d.Key + 1, d => d.Value.DataDirectory)).WaitAsync(cancel).ConfigureAwait(false);
         await UntilAsync(admin => admin.GetMetadata(RequestTimeout).Brokers.Count == _options.Brokers ? true : (bool?)null, $"{_options.Brokers} registered brokers", cancel).ConfigureAwait(false);
     }
 
@@ -81,9 +98,9 @@ internal sealed class ClusterDeployment : IClusterUnderTest
         _paused.Remove(node);
     }
 
-    public void FillDisk(int node) => throw new NotSupportedException("the cluster runs without a disk to fill");
+    public void FillDisk(int node) => (_disks.GetValueOrDefault(node) ?? throw new InvalidOperationException("the cluster runs without disks to fill (--faults disk makes them)")).Fill();
 
-    public void FreeDisk(int node) => throw new NotSupportedException("the cluster runs without a disk to fill");
+    public void FreeDisk(int node) => _disks.GetValueOrDefault(node)?.Free();
 
     public Task<int> LeaderAsync(string topic, int partition, CancellationToken cancel) => UntilAsync(admin =>
     {
@@ -116,6 +133,11 @@ internal sealed class ClusterDeployment : IClusterUnderTest
     public async Task HealAsync(CancellationToken cancel)
     {
         Reconnect();
+        foreach (var disk in _disks.Values)
+        {
+            disk.Free();
+        }
+
         foreach (var node in _paused.ToList())
         {
             Resume(node);
@@ -144,6 +166,13 @@ internal sealed class ClusterDeployment : IClusterUnderTest
         {
             Directory.Delete(data, recursive: true);
         }
+
+        foreach (var disk in _disks.Values)
+        {
+            disk.Dispose();
+        }
+
+        _disks.Clear();
 
         return ValueTask.CompletedTask;
     }

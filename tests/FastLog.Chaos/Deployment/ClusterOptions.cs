@@ -17,6 +17,9 @@ internal sealed record ClusterOptions
     /// <summary>The faults asked for; null: every one the cluster supports here.</summary>
     public IReadOnlyList<FaultKind>? Faults { get; init; }
 
+    /// <summary>Each broker's data disk with the disk-full fault (a loop-mounted ext4): room for a soak's log at 1 MiB segments.</summary>
+    public int DiskMegabytes { get; init; } = 1024;
+
     /// <summary>Where the brokers' data (deleted at the end) and logs (kept: broker-{id}.log) go.</summary>
     public required string Directory { get; init; }
 }

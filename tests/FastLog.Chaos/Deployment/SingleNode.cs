@@ -6,8 +6,7 @@ namespace FastLog.Chaos.Deployment;
 /// <summary>
 /// One real `fastlog serve` process (Testing's <see cref="BrokerProcess"/>) on a fixed loopback
 /// port, restarted on the same data directory and port after a kill. With <see cref="FaultKind.Disk"/>
-/// among its faults the data directory lives on a small loop-mounted ext4 (root only) that a
-/// ballast file fills. The broker's output goes to <c>broker.log</c> in the report directory.
+/// among its faults the data directory lives on a <see cref="BallastDisk"/>. The broker's output goes to <c>broker.log</c> in the report directory.
 /// It runs with <c>group.initial.rebalance.delay.ms=0</c> (as Kafka's own test setups do): FastLog keeps
 /// no group membership across a restart, so after every kill the group forms again from empty, and
 /// the default 3 s delay (extended per joining member) would leave the group reading little between faults.
@@ -15,12 +14,8 @@ namespace FastLog.Chaos.Deployment;
 /// </summary>
 internal sealed class SingleNode : ISystemUnderTest
 {
-    private const int MaxBallastFiles = 64;
-    private const long MinBallastBytes = 64 * 1024;
-
     private readonly SingleNodeOptions _options;
-    private readonly List<string> _ballast = [];
-    private LoopFilesystem? _disk;
+    private BallastDisk? _disk;
     private string? _dataDirectory;
     private string? _tempDirectory;
     private string? _configPath;
@@ -50,13 +45,8 @@ internal sealed class SingleNode : ISystemUnderTest
         await File.WriteAllTextAsync(_configPath, "group.initial.rebalance.delay.ms=0\n", cancel).ConfigureAwait(false);
         if (SupportedFaults.Contains(FaultKind.Disk))
         {
-            if (!LoopFilesystem.Available)
-            {
-                throw new InvalidOperationException("the disk-full fault needs root and mkfs.ext4 (a loop-mounted ext4); leave out --faults disk");
-            }
-
-            _disk = LoopFilesystem.Create(_options.DiskMegabytes);
-            _dataDirectory = Path.Combine(_disk.MountPoint, "data");
+            _disk = BallastDisk.Create(_options.DiskMegabytes);
+            _dataDirectory = _disk.DataDirectory;
         }
         else
         {
@@ -99,37 +89,9 @@ internal sealed class SingleNode : ISystemUnderTest
         _paused = false;
     }
 
-    /// <summary>Ballast files preallocated (fallocate) until a 64 KiB one no longer fits.</summary>
-    public void FillDisk(int node)
-    {
-        var disk = _disk ?? throw new InvalidOperationException("no loop-mounted data disk to fill");
-        var size = disk.AvailableBytes;
-        while (size >= MinBallastBytes && _ballast.Count < MaxBallastFiles)
-        {
-            var path = Path.Combine(disk.MountPoint, $"ballast-{_ballast.Count}");
-            try
-            {
-                File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, size).Dispose();
-                _ballast.Add(path);
-                size = disk.AvailableBytes;
-            }
-            catch (IOException)
-            {
-                File.Delete(path);
-                size /= 2;
-            }
-        }
-    }
+    public void FillDisk(int node) => (_disk ?? throw new InvalidOperationException("no loop-mounted data disk to fill")).Fill();
 
-    public void FreeDisk(int node)
-    {
-        foreach (var path in _ballast)
-        {
-            File.Delete(path);
-        }
-
-        _ballast.Clear();
-    }
+    public void FreeDisk(int node) => _disk?.Free();
 
     public async Task HealAsync(CancellationToken cancel)
     {
