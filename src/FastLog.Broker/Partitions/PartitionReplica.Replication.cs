@@ -28,14 +28,15 @@ public sealed partial class PartitionReplica
     private int _isrChangeRequestedAt = -1;
     private long _isrChangeRequestedMs;
 
-    // The ISR last asked for at partition epoch _isrChangeRequestedAt. Until an image moves the
-    // partition epoch on, the high watermark counts its new members too (Kafka's maximal ISR,
+    // The committed ISR and the one last asked for at partition epoch _isrChangeRequestedAt,
+    // together (computed once per request, off the produce path). Until an image moves the
+    // partition epoch on, the high watermark counts the new members too (Kafka's maximal ISR,
     // KIP-497): a follower proposed because it held everything below the high watermark must go on
     // holding everything acknowledged, or the moment its membership commits it would be an ISR
     // member (and electable) without records the producers were told are safe. The soak lost 7
     // acknowledged records exactly so: the high watermark moved on over the old ISR while the
     // expansion was in flight, the new member was elected after the leader died, and truncated them.
-    private ImmutableArray<int> _requestedIsr = [];
+    private ImmutableArray<int> _maximalIsr = [];
 
     // Completes once the log has committed every append queued before this broker became leader
     // (a follower's last fetched batches, whose producer state is recorded at commit): produce
@@ -226,15 +227,15 @@ public sealed partial class PartitionReplica
     {
         _isrChangeRequestedAt = _assignment?.PartitionEpoch ?? -1;
         _isrChangeRequestedMs = nowMs;
-        _requestedIsr = isr;
+        _maximalIsr = _assignment is { } assignment ? [.. assignment.Isr.Union(isr)] : isr;
     }
 
     /// <summary>
     /// The members the high watermark waits for: the committed ISR, plus the members of an ISR
-    /// expansion asked for at the current partition epoch (see <see cref="_requestedIsr"/>).
+    /// expansion asked for at the current partition epoch (see <see cref="_maximalIsr"/>).
     /// </summary>
-    private IEnumerable<int> MaximalIsr() =>
-        _assignment!.PartitionEpoch == _isrChangeRequestedAt ? _assignment.Isr.Union(_requestedIsr) : _assignment.Isr;
+    private ImmutableArray<int> MaximalIsr() =>
+        _assignment!.PartitionEpoch == _isrChangeRequestedAt ? _maximalIsr : _assignment.Isr;
 
     /// <summary>
     /// acks=all: waits until the high watermark passes <paramref name="lastOffset"/> (every ISR
