@@ -140,33 +140,46 @@ public sealed partial class PartitionLog
     /// <see cref="ObjectDisposedException"/>. A faulted log only lets go of its files: nothing
     /// about it is known durable, so nothing is marked clean or snapshotted.
     /// </summary>
-    public Task CloseAsync()
+    public async Task CloseAsync()
     {
         if (_closed)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (_fault is not null)
         {
             // The writer no longer runs; nothing may be sealed or marked clean: just let go.
             ReleaseFiles();
-            return Task.CompletedTask;
+            return;
         }
 
-        return RunExclusiveAsync(async () =>
+        try
         {
-            if (_closed)
+            await RunExclusiveAsync(async () =>
             {
-                return;
-            }
+                if (_closed)
+                {
+                    return;
+                }
 
-            await Active.SealAsync(_io);
-            MarkDurable(LogEndOffset);
-            await WriteCheckpointAsync(clean: true);
-            await SaveProducerStateAsync();
-            ReleaseFiles();
-        });
+                await Active.SealAsync(_io);
+                MarkDurable(LogEndOffset);
+                await WriteCheckpointAsync(clean: true);
+                await SaveProducerStateAsync();
+                ReleaseFiles();
+            });
+        }
+        finally
+        {
+            // A close whose seal or checkpoint failed (a disk that went read-only under a partition
+            // that had not written since) still lets go of every descriptor: the next start
+            // recovers the log without the clean marker, and the disk can be unmounted and repaired.
+            if (!_closed)
+            {
+                ReleaseFiles();
+            }
+        }
     }
 
     /// <summary>

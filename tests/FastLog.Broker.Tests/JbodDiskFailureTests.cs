@@ -121,6 +121,35 @@ public sealed class JbodDiskFailureTests(ITestOutputHelper output)
         Assert.Equal(acknowledged.Count, all.Count);
     }
 
+    [Fact]
+    public async Task APartitionIdleWhenItsDiskFails_LetsGoOfItsFilesOnStop_SoTheDiskCanBeRepaired()
+    {
+        if (!LoopFilesystem.Available)
+        {
+            output.WriteLine("skipped: needs root and mkfs.ext4 to loop-mount a small filesystem");
+            return;
+        }
+
+        using var disk = LoopFilesystem.Create(16);
+        await using var broker = await TestBroker.StartAsync(o => o.DataDirectories = [Path.Combine(disk.MountPoint, "data")]);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await producer.ProduceAsync(new Confluent.Kafka.TopicPartition(Topic, 0), new Message<Null, string> { Value = "before the failure" });
+        }
+
+        Assert.NotEmpty(disk.OwnDescriptorsUnderMount());
+
+        // Nothing writes after the failure, so the partition's log never faults: its clean close
+        // (seal, checkpoint) is what fails, on the read-only disk, and must still close every file.
+        disk.FailWithError();
+        await broker.StopAsync();
+
+        Assert.Empty(disk.OwnDescriptorsUnderMount());
+        disk.Remount();
+        await broker.RestartAsync();
+        Assert.Equal(["before the failure"], TopicReader.ReadAll(broker.BootstrapServers, Topic, [0]).Values);
+    }
+
     /// <summary>One record to each partition (acks=all); the error of each, by partition.</summary>
     private static async Task<KafkaErrorCode[]> ProduceRoundAsync(IProducer<Null, string> producer, Dictionary<(int, long), string> acknowledged, Func<string> nextValue)
     {

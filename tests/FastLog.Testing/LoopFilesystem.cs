@@ -128,7 +128,7 @@ public sealed class LoopFilesystem : IDisposable
     }
 
     /// <summary>This process's open descriptors on the mount (fd -> path): what keeps a busy umount busy, when it is us.</summary>
-    private IEnumerable<string> OwnDescriptorsUnderMount()
+    public IEnumerable<string> OwnDescriptorsUnderMount()
     {
         foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
         {
