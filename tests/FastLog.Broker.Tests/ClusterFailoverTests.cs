@@ -125,6 +125,50 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"leader failover over {kills} kills: p50 {Percentile(failovers, 0.50):0} ms, p99 {Percentile(failovers, 0.99):0} ms, max {failovers[^1]:0} ms");
     }
 
+    /// <summary>
+    /// A broker restarted while the quorum has no majority acts on no metadata: its copy of the
+    /// metadata log still names it the leader of a partition that moved on while it was down, and
+    /// leading by that stale image it would take acks=1 writes that its catch-up then truncates. It
+    /// serves the partition only once the quorum is back and it has caught up.
+    /// </summary>
+    [Fact]
+    public async Task A_restarted_broker_leads_nothing_until_it_has_caught_up_with_the_quorum()
+    {
+        using var cluster = await LocalCluster.StartAsync(_root, 3);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+        {
+            await EventuallyAsync(() => Task.FromResult(admin.GetMetadata(TimeSpan.FromSeconds(10)) is { Brokers.Count: 3 } m ? m : null), "three registered brokers");
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "moving", NumPartitions = 1, ReplicationFactor = 3 }]);
+        }
+
+        var leadersByEpoch = new Dictionary<int, int>();
+        var (stale, _) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0 && p.IsrNodes.Count == 3, brokers: 3);
+        cluster.Kill(stale);
+        var (_, movedEpoch) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0 && p.LeaderId != stale);
+        var others = cluster.NodeIds.Where(cluster.IsRunning).ToList();
+        others.ForEach(cluster.Kill);
+
+        await cluster.StartAsync(stale);
+        using (var client = await KafkaClientConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster[stale].Port), new KafkaClientOptions()))
+        {
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                var produced = await client.SendAsync<ProduceResponse>(RecordBatches.Produce("moving", RecordBatches.Single("k"u8.ToArray(), "stale"u8.ToArray()), acks: 1), 9);
+                var partition = Assert.Single(Assert.Single(produced.Responses).Partitions);
+                Assert.True(partition.ErrorCode != FastLog.Protocol.ErrorCode.None, $"broker {stale}, alone, took a write at offset {partition.BaseOffset} as leader by its stale image");
+                await Task.Delay(250);
+            }
+        }
+
+        foreach (var id in others)
+        {
+            await cluster.StartAsync(id);
+        }
+
+        var (_, epoch) = await LeaderAsync(cluster, leadersByEpoch, p => p.LeaderId > 0, brokers: 3);
+        Assert.True(epoch >= movedEpoch, $"leader epoch {epoch} after the restart is older than {movedEpoch}");
+    }
+
     /// <summary>The new leader stamps its epoch on what it appends, and fences a fetch that names an older one (KIP-320); refusals name the leader.</summary>
     private static async Task LeaderEpochIsUsedAsync(LocalCluster cluster, int leader, int epoch)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using FastLog.Broker.Configuration;
@@ -354,11 +355,19 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         _ => ControllerError.NotController,
     };
 
-    /// <summary>Applies committed images in order: registry, hosted partitions, then each shard's copy.</summary>
+    /// <summary>
+    /// Applies committed images in order: registry, hosted partitions, then each shard's copy; the
+    /// first only once this broker has caught up with the quorum (<see cref="MetadataQuorum.CatchUpAsync"/>):
+    /// until then its partitions stay closed and it leads nothing, rather than lead by a stale image.
+    /// </summary>
     private async Task FollowImagesAsync()
     {
         try
         {
+            var waited = Stopwatch.StartNew();
+            await _quorum.CatchUpAsync(_stopping.Token).ConfigureAwait(false);
+            _images.Writer.TryWrite(_quorum.Image);
+            _logger.LogInformation("Caught up with the metadata quorum at offset {Offset} in {Elapsed} ms; applying it", _quorum.Image.Offset, waited.ElapsedMilliseconds);
             await foreach (var image in _images.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
                 try

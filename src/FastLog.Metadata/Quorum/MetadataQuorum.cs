@@ -159,6 +159,32 @@ public sealed class MetadataQuorum : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until this node has applied everything the quorum had committed when it asked (a Raft
+    /// read barrier: a follower learns the controller's commit index and waits to apply up to it),
+    /// retrying while there is no controller. A restarted broker's image is as of its stop: acting
+    /// on it would make it lead partitions whose leadership has moved on meanwhile (Kafka's brokers
+    /// likewise wait for their first catch-up with the metadata log before they publish metadata).
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+            attempt.CancelAfter(_options.UpperElectionTimeout * 4);
+            try
+            {
+                await _raft.ApplyReadBarrierAsync(attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (!token.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                // No controller yet, or it moved during the attempt (the exception says which): ask again.
+                await Task.Delay(_options.LowerElectionTimeout, token).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Waits until this node's image satisfies <paramref name="condition"/> (a committed change has reached it).</summary>
     public async Task<MetadataImage> WaitForAsync(Func<MetadataImage, bool> condition, CancellationToken token)
     {
