@@ -8,7 +8,7 @@
 #   scripts/chaos.sh --bootstrap host:9092 --duration 300   # your own deployment: workload and checks, no faults
 #   scripts/chaos.sh --help                   # every option
 # Builds the harness (and the broker it runs) in Release when a source is newer than the build,
-# then writes report.md, timeline.svg, findings.txt and broker.log (broker-<id>.log) to artifacts/chaos/<time>/.
+# then writes report.md, timeline.svg, findings.txt and broker.log (broker-<id>.log) and producers.log (librdkafka's idempotence log: epoch bumps and sequence errors) to artifacts/chaos/<time>/.
 # Exit code: 0 no violation, 1 violations, 2 the run could not be done. Needs root for the disk, isolate, split and bridge faults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

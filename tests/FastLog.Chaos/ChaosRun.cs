@@ -31,7 +31,7 @@ internal static class ChaosRun
     private static readonly TimeSpan AdminTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<RunReport> ExecuteAsync(ChaosOptions options, ISystemUnderTest system, TextWriter progress, CancellationToken cancel)
+    public static async Task<RunReport> ExecuteAsync(ChaosOptions options, ISystemUnderTest system, TextWriter progress, CancellationToken cancel, TextWriter? producerLog = null)
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -69,7 +69,7 @@ internal static class ChaosRun
         var sessions = new StrongBox<int>();
         var readers = new List<Task> { Start(() => new AssignedReader(system.BootstrapServers, workload, history).Run(stopReaders.Token)) };
         readers.AddRange(Enumerable.Range(0, workload.GroupConsumers).Select(i => Start(() => new GroupReader(i, system.BootstrapServers, workload, history, sessions).Run(stopReaders.Token))));
-        var producers = Enumerable.Range(0, workload.Producers).Select(i => Start(() => new ProducerWorker(i, system.BootstrapServers, workload, history).Run(stopProducers.Token))).ToList();
+        var producers = Enumerable.Range(0, workload.Producers).Select(i => Start(() => new ProducerWorker(i, system.BootstrapServers, workload, history, producerLog).Run(stopProducers.Token))).ToList();
         Exception? failure = null;
         try
         {

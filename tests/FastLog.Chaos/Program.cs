@@ -53,7 +53,8 @@ Console.WriteLine($"chaos: seed {options.Seed}, report in {directory}");
 RunReport report;
 try
 {
-    report = await ChaosRun.ExecuteAsync(options, system, Console.Out, interrupted.Token);
+    await using var producerLog = TextWriter.Synchronized(new StreamWriter(Path.Combine(directory, "producers.log")) { AutoFlush = true });
+    report = await ChaosRun.ExecuteAsync(options, system, Console.Out, interrupted.Token, producerLog);
 }
 catch (ArgumentException e)
 {

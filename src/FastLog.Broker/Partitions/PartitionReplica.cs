@@ -123,14 +123,18 @@ public sealed partial class PartitionReplica
                     return new AppendOutcome(ErrorCode.DuplicateSequenceNumber, LogStartOffset: Log.LogStartOffset,
                         Message: $"Batch sequences {header.BaseSequence}.. were appended before the batches producer {header.ProducerId} has remembered.");
                 case ProducerBatchCheck.OutOfOrder:
-                    return new AppendOutcome(ErrorCode.OutOfOrderSequenceNumber, Message: $"Batch sequence {header.BaseSequence} is out of order for producer {header.ProducerId}.");
+                    return new AppendOutcome(ErrorCode.OutOfOrderSequenceNumber, Message: $"Batch sequences {header.BaseSequence}..{ProducerStateTable.LastSequenceOf(header.BaseSequence, header.RecordCount)} (producer epoch {header.ProducerEpoch}) are out of order: {SequenceContext(header)}.");
                 case ProducerBatchCheck.UnknownProducer:
-                    return new AppendOutcome(ErrorCode.UnknownProducerId, Message: $"No state for producer {header.ProducerId} and its sequence {header.BaseSequence} is not 0.");
+                    return new AppendOutcome(ErrorCode.UnknownProducerId, Message: $"No state for producer {header.ProducerId} and its sequence {header.BaseSequence} is not 0 ({SequenceContext(header)}).");
                 case ProducerBatchCheck.StaleEpoch:
-                    return new AppendOutcome(ErrorCode.InvalidProducerEpoch, Message: $"Producer epoch {header.ProducerEpoch} is older than the current one.");
+                    return new AppendOutcome(ErrorCode.InvalidProducerEpoch, Message: $"Producer epoch {header.ProducerEpoch} is older than the current one: {SequenceContext(header)}.");
             }
         }
     }
+
+    /// <summary>The producer's state here and where the log and leadership stand, for a refused batch's message.</summary>
+    private string SequenceContext(RecordBatchHeader header) =>
+        $"{Log.Producers.Describe(header.ProducerId)}; log end {Log.LogEndOffset}, leader epoch {LeaderEpoch}";
 
     /// <summary>Appends a batch that passed the producer checks (<paramref name="reservation"/>: its sequences, for an idempotent producer).</summary>
     private async ValueTask<AppendOutcome> AppendCheckedAsync(ReadOnlyMemory<byte> records, short acks, TimeSpan timeout, long producerId, ProducerStateTable.BatchEntry? reservation)

@@ -2,6 +2,7 @@ using FastLog.Broker.Partitions;
 using FastLog.Server.Requests;
 using FastLog.Broker.Topics;
 using FastLog.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace FastLog.Server.Handlers;
 
@@ -79,6 +80,13 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             slot.BaseOffset = outcome.BaseOffset;
             slot.LogAppendTimeMs = outcome.LogAppendTime;
             slot.LogStartOffset = outcome.LogStartOffset;
+            if (outcome.Error is ErrorCode.OutOfOrderSequenceNumber or ErrorCode.UnknownProducerId or ErrorCode.InvalidProducerEpoch)
+            {
+                // Rare, and each makes an idempotent client bump its epoch and re-send what it holds:
+                // the broker's side of any duplicate that follows must be in the log.
+                broker.Loggers.CreateLogger<ProduceHandler>().LogInformation("{Partition}: produce from {Client} refused with {Error}: {Message}",
+                    appends[i].Partition, context.Header.ClientId, outcome.Error, outcome.Message);
+            }
         }
 
         if (broker.Coordinator is not null && context.ApiVersion >= ProduceResponse.FirstLeaderHintVersion)

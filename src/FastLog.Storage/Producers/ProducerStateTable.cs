@@ -224,6 +224,24 @@ public sealed class ProducerStateTable
         }
     }
 
+    /// <summary>
+    /// What is known of <paramref name="producerId"/> (epoch, next expected sequence, the remembered
+    /// batches' sequences and offsets), for the message of a refused batch: a sequence refusal makes
+    /// librdkafka bump its epoch and re-send, so it must be explainable from the broker's log alone.
+    /// </summary>
+    public string Describe(long producerId)
+    {
+        if (!_producers.TryGetValue(producerId, out var producer))
+        {
+            return $"no state for producer {producerId}";
+        }
+
+        var batches = producer.Batches.Select(b => b.InFlight ? $"{b.FirstSequence}..{b.LastSequence} in flight"
+            : b.Failed ? $"{b.FirstSequence}..{b.LastSequence} failed"
+            : $"{b.FirstSequence}..{b.LastSequence} at {b.BaseOffset}");
+        return $"producer {producerId} epoch {producer.Epoch}, next sequence {producer.NextSequence}, remembered [{string.Join(", ", batches)}]";
+    }
+
     /// <summary>The completed batches of every producer, for a snapshot (in-flight reservations are left out).</summary>
     public List<ProducerSnapshot> Snapshot() =>
         _producers.Select(p => new ProducerSnapshot(p.Key, p.Value.Epoch,

@@ -12,9 +12,12 @@ namespace FastLog.Chaos.Workload;
 /// persisted = ok, not persisted = failed, possibly persisted = indeterminate.
 /// Threads: <see cref="Run"/> produces on its own thread; delivery reports arrive on the
 /// producer's poll thread. Whoever removes a write from <see cref="_pending"/> (a concurrent map)
-/// records it: its report, or the end of the run when no report came.
+/// records it: its report, or the end of the run when no report came. With <paramref name="log"/>,
+/// librdkafka's idempotence log (debug "eos": epoch bumps, sequence errors, drains) goes there, so a
+/// record the broker stored twice under two producer epochs can be traced to the error that made the
+/// client re-send it.
 /// </summary>
-internal sealed class ProducerWorker(int id, string bootstrapServers, WorkloadOptions options, RunHistory history)
+internal sealed class ProducerWorker(int id, string bootstrapServers, WorkloadOptions options, RunHistory history, TextWriter? log = null)
 {
     /// <summary>Bounds what librdkafka holds while the broker is down (memory and the flush at the end).</summary>
     private const int MaxPending = 20_000;
@@ -36,7 +39,14 @@ internal sealed class ProducerWorker(int id, string bootstrapServers, WorkloadOp
             MessageTimeoutMs = options.MessageTimeoutMs,
         };
         ClientSettings.Apply(config, options);
-        using var producer = new ProducerBuilder<Null, string>(config).SetLogHandler(ClientSettings.IgnoreLog).Build();
+        if (log is not null && options.AcksAll)
+        {
+            config.Debug = "eos";
+        }
+
+        using var producer = new ProducerBuilder<Null, string>(config)
+            .SetLogHandler(log is null ? ClientSettings.IgnoreLog : (_, m) => log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} producer-{id} {m.Level} {m.Facility}: {m.Message}"))
+            .Build();
         var clock = Stopwatch.StartNew();
         long sequence = 0;
         while (!stop.IsCancellationRequested)
