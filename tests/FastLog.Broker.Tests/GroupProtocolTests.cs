@@ -55,6 +55,41 @@ public sealed class GroupProtocolTests
     }
 
     [Fact]
+    public async Task AStableGroup_OutlivesItsCoordinator_TheNextOneGoesOnWithTheSameGenerationAndAssignments()
+    {
+        await using var broker = await StartWithTopicAsync();
+        string member;
+        int generation;
+        using (var client = await broker.ConnectRawAsync())
+        {
+            var joined = await GroupClients.JoinAsync(client, "g", Topic);
+            (member, generation) = (joined.MemberId, joined.GenerationId);
+            Assert.Equal(ErrorCode.None, (await SyncAsync(client, member, generation, [7, 8, 9])).ErrorCode);
+        }
+
+        // The coordinator restarts (in a cluster: another broker takes the offsets partition over);
+        // the member's heartbeat, sync and commit go on with its generation, no rejoin.
+        await broker.RestartAsync();
+        using var after = await broker.ConnectRawAsync();
+        Assert.Equal(ErrorCode.None, await HeartbeatAsync(after, member, generation));
+        var synced = await SyncAsync(after, member, generation);
+        Assert.Equal(ErrorCode.None, synced.ErrorCode);
+        Assert.Equal([7, 8, 9], synced.Assignment);
+        Assert.Equal(ErrorCode.None, await CommitAsync(after, "g", generation, member, 1));
+        var described = await DescribeAsync(after, "g");
+        Assert.Equal(("Stable", member), (described.GroupState, Assert.Single(described.Members).MemberId));
+
+        // Its leaving is stored too: after the next restart the group is empty, at the next generation.
+        await after.SendAsync<LeaveGroupResponse>(new LeaveGroupRequest { GroupId = "g", Members = [new() { MemberId = member }] }, 3);
+        await broker.RestartAsync();
+        using var emptied = await broker.ConnectRawAsync();
+        Assert.Equal(("Empty", 0), ((await DescribeAsync(emptied, "g")).GroupState, (await DescribeAsync(emptied, "g")).Members.Count));
+        Assert.Equal(ErrorCode.UnknownMemberId, await HeartbeatAsync(emptied, member, generation));
+        var rejoined = await GroupClients.JoinAsync(emptied, "g", Topic);
+        Assert.Equal(generation + 2, rejoined.GenerationId);
+    }
+
+    [Fact]
     public async Task StaticMemberRejoin_FencesTheOldInstanceWithoutARebalance()
     {
         await using var broker = await StartWithTopicAsync();

@@ -1,4 +1,5 @@
 using FastLog.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace FastLog.Broker.Groups;
 
@@ -28,7 +29,7 @@ internal sealed partial class ConsumerGroup
                 _pendingSync.Remove(member.MemberId);
                 if (IsLeader(member))
                 {
-                    SetAndPropagateAssignment(request.Assignments);
+                    _ = SetAndPropagateAssignmentAsync(request.Assignments);
                 }
 
                 return synced;
@@ -152,8 +153,12 @@ internal sealed partial class ConsumerGroup
         return generationId != GenerationId ? ErrorCode.IllegalGeneration : ErrorCode.None;
     }
 
-    /// <summary>The leader's assignment becomes the generation's: every waiting SyncGroup gets its part, and the group is stable.</summary>
-    private void SetAndPropagateAssignment(List<SyncGroupRequest.SyncGroupRequestAssignment> assignments)
+    /// <summary>
+    /// The leader's assignment becomes the generation's: it is stored in the offsets log first (as
+    /// Kafka does), then the group is stable and every waiting SyncGroup gets its part. If the store
+    /// fails the members get its error (they rejoin); if the generation moved on meanwhile, nothing.
+    /// </summary>
+    private async Task SetAndPropagateAssignmentAsync(List<SyncGroupRequest.SyncGroupRequestAssignment> assignments)
     {
         var byMember = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var assignment in assignments)
@@ -161,13 +166,37 @@ internal sealed partial class ConsumerGroup
             byMember[assignment.MemberId] = assignment.Assignment;
         }
 
-        TransitionTo(GroupState.Stable);
         foreach (var member in _members.Values)
         {
             member.Assignment = byMember.GetValueOrDefault(member.MemberId, []);
+        }
+
+        var generation = GenerationId;
+        var stored = await store(this);
+        if (generation != GenerationId || State != GroupState.CompletingRebalance)
+        {
+            return;
+        }
+
+        if (stored != ErrorCode.None)
+        {
+            logger.LogInformation("Group {Group}: generation {Generation} not stored ({Error}); its members rejoin", LogText.Sanitize(GroupId), generation, stored);
+        }
+        else
+        {
+            TransitionTo(GroupState.Stable);
+        }
+
+        foreach (var member in _members.Values)
+        {
+            if (stored != ErrorCode.None)
+            {
+                member.Assignment = [];
+            }
+
             if (member.IsAwaitingSync)
             {
-                member.CompleteSync(SyncResponse(member));
+                member.CompleteSync(stored == ErrorCode.None ? SyncResponse(member) : new SyncGroupResponse { ErrorCode = stored });
                 ScheduleSession(member, TimeSpan.FromMilliseconds(member.SessionTimeoutMs));
             }
         }

@@ -141,6 +141,8 @@ internal sealed partial class ConsumerGroup
         {
             ProtocolName = null;
             TransitionTo(GroupState.Empty);
+            // Stored too, or the next coordinator would load the members of the last stored generation.
+            _ = StoreEmptyAsync();
             return;
         }
 
@@ -161,6 +163,14 @@ internal sealed partial class ConsumerGroup
             var (group, generation) = ((ConsumerGroup, int))s!;
             group.OnSyncTimeout(generation);
         }, (this, generation));
+    }
+
+    private async Task StoreEmptyAsync()
+    {
+        if (await store(this) is var error and not ErrorCode.None)
+        {
+            logger.LogInformation("Group {Group}: its empty generation {Generation} not stored ({Error}); a coordinator loading it later sees the last stored members, who then expire", LogText.Sanitize(GroupId), GenerationId, error);
+        }
     }
 
     /// <summary>Keeps the leader if it rejoined, else makes any rejoined member leader; false when none rejoined.</summary>

@@ -12,8 +12,11 @@ namespace FastLog.Broker.Groups;
 /// forwarded there, and its timers (session, rebalance, sync, initial delay) are that shard's
 /// timers, so nothing here is synchronized. Delayed JoinGroup/SyncGroup responses are
 /// TaskCompletionSources on the members, completed when the rebalance gets that far.
+/// <paramref name="store"/> appends the group's membership (<see cref="ToRecord"/>) to its offsets-log
+/// partition: a settled generation is stored before its members get their assignments, so the
+/// coordinator that takes the group over next (<see cref="Restore"/>) goes on with it.
 /// </summary>
-internal sealed partial class ConsumerGroup(string groupId, int offsetsPartition, GroupSettings settings, ILogger logger)
+internal sealed partial class ConsumerGroup(string groupId, int offsetsPartition, GroupSettings settings, ILogger logger, Func<ConsumerGroup, ValueTask<ErrorCode>> store)
 {
     /// <summary>How long a new member's JoinGroup may wait without heartbeats (Kafka's 5 minutes).</summary>
     private static readonly TimeSpan NewMemberJoinTimeout = TimeSpan.FromMinutes(5);
@@ -117,6 +120,48 @@ internal sealed partial class ConsumerGroup(string groupId, int offsetsPartition
         }
 
         return topics;
+    }
+
+    /// <summary>The group's membership as the offsets log stores it (Kafka's group metadata value).</summary>
+    public GroupMetadataRecord.Value ToRecord() => new(
+        ProtocolType ?? "",
+        GenerationId,
+        ProtocolName,
+        LeaderId,
+        StateChangedMs ?? settings.UnixTimeMs(),
+        _members.Values.Select(m => new GroupMetadataRecord.Member(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, m.RebalanceTimeoutMs, m.SessionTimeoutMs, m.MetadataFor(ProtocolName), m.Assignment)).ToList());
+
+    /// <summary>
+    /// Takes over the membership the offsets log stored (a loaded group, on this shard): the same
+    /// generation, leader, members and assignments, Stable (Empty without members), each member's
+    /// session starting now, as Kafka's coordinator does when it loads a group; members that do not
+    /// heartbeat in time are expired and the rest rebalance.
+    /// </summary>
+    public void Restore(GroupMetadataRecord.Value stored)
+    {
+        ProtocolType = stored.ProtocolType.Length > 0 ? stored.ProtocolType : null;
+        GenerationId = stored.Generation;
+        ProtocolName = stored.Protocol;
+        LeaderId = stored.Leader;
+        State = stored.Members.Count > 0 ? GroupState.Stable : GroupState.Empty;
+        StateChangedMs = stored.CurrentStateTimestamp >= 0 ? stored.CurrentStateTimestamp : null;
+        foreach (var stored_ in stored.Members)
+        {
+            var member = new GroupMember(stored_.MemberId, stored_.GroupInstanceId, stored_.ClientId, stored_.ClientHost)
+            {
+                SessionTimeoutMs = stored_.SessionTimeoutMs,
+                RebalanceTimeoutMs = stored_.RebalanceTimeoutMs,
+                Protocols = stored.Protocol is { } protocol ? [new JoinGroupRequest.JoinGroupRequestProtocol { Name = protocol, Metadata = stored_.Subscription }] : [],
+                Assignment = stored_.Assignment,
+            };
+            _members[member.MemberId] = member;
+            if (member.GroupInstanceId is { } instanceId)
+            {
+                _staticMembers[instanceId] = member.MemberId;
+            }
+
+            ScheduleSession(member, TimeSpan.FromMilliseconds(member.SessionTimeoutMs));
+        }
     }
 
     private bool IsLeader(GroupMember member) => member.MemberId == LeaderId;

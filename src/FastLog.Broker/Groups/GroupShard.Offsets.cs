@@ -152,8 +152,15 @@ public sealed partial class GroupShard
     public async Task LoadAsync(int partition)
     {
         var log = await LogAsync(partition);
+        var memberships = new Dictionary<string, GroupMetadataRecord.Value?>(StringComparer.Ordinal);
         await log.ReplayAsync((key, value) =>
         {
+            if (GroupMetadataRecord.TryDecodeKey(key.Span, out var owner))
+            {
+                memberships[owner] = value is { } stored ? DecodeMembership(owner, stored) : null;
+                return;
+            }
+
             if (!OffsetCommitRecord.TryDecodeKey(key.Span, out var groupId, out var tp))
             {
                 return;
@@ -168,7 +175,30 @@ public sealed partial class GroupShard
                 group.Offsets.Remove(tp);
             }
         });
+
+        foreach (var (groupId, membership) in memberships)
+        {
+            if (membership is not null)
+            {
+                GetOrCreate(groupId).Restore(membership);
+            }
+        }
+
         RemoveDisposableGroups();
+    }
+
+    /// <summary>A stored membership, or null (the group then loads without members, who rejoin) when it cannot be read.</summary>
+    private GroupMetadataRecord.Value? DecodeMembership(string groupId, ReadOnlyMemory<byte> value)
+    {
+        try
+        {
+            return GroupMetadataRecord.DecodeValue(value.Span);
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogWarning("Group {Group}: stored membership unreadable, its members rejoin: {Reason}", LogText.Sanitize(groupId), e.Message);
+            return null;
+        }
     }
 
     /// <summary>
@@ -244,6 +274,16 @@ public sealed partial class GroupShard
                     .Select(o => (o.Key, o.Value))
                     .ToList();
                 await RemoveOffsetsAsync(group.GroupId, group.OffsetsPartition, expired);
+            }
+
+            // A group left with nothing goes from the log too (its stored membership), then from memory.
+            foreach (var group in _groups.Values.Where(g => g.IsDisposable && g.GenerationId > 0).ToList())
+            {
+                if (await AppendAsync(group.OffsetsPartition, [new KeyValueRecord(GroupMetadataRecord.EncodeKey(group.GroupId), null)], static () => { }) == ErrorCode.None
+                    && group.IsDisposable && _groups.GetValueOrDefault(group.GroupId) == group)
+                {
+                    _groups.Remove(group.GroupId);
+                }
             }
 
             RemoveDisposableGroups();
@@ -329,9 +369,10 @@ public sealed partial class GroupShard
         return log;
     }
 
+    /// <summary>Drops groups left with nothing that never stored a membership (a stored one goes with a tombstone, at cleanup).</summary>
     private void RemoveDisposableGroups()
     {
-        foreach (var group in _groups.Values.Where(g => g.IsDisposable).ToList())
+        foreach (var group in _groups.Values.Where(g => g.IsDisposable && g.GenerationId == 0).ToList())
         {
             _groups.Remove(group.GroupId);
         }

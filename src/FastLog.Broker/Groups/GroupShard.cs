@@ -101,14 +101,19 @@ public sealed partial class GroupShard(GroupSettings settings, string dataDirect
 
         _groups.Remove(groupId);
         var tombstones = group.Offsets.Keys.Select(p => new KeyValueRecord(OffsetCommitRecord.EncodeKey(groupId, p), null)).ToList();
+        tombstones.Add(new KeyValueRecord(GroupMetadataRecord.EncodeKey(groupId), null));
         return await AppendAsync(group.OffsetsPartition, tombstones, static () => { });
     }
+
+    /// <summary>Appends <paramref name="group"/>'s membership to its offsets-log partition (durable, and held by the ISR in a cluster, before it completes).</summary>
+    private ValueTask<ErrorCode> StoreAsync(ConsumerGroup group) =>
+        AppendAsync(group.OffsetsPartition, [new KeyValueRecord(GroupMetadataRecord.EncodeKey(group.GroupId), GroupMetadataRecord.EncodeValue(group.ToRecord()))], static () => { });
 
     private ConsumerGroup GetOrCreate(string groupId)
     {
         if (!_groups.TryGetValue(groupId, out var group))
         {
-            group = new ConsumerGroup(groupId, GroupPlacement.PartitionFor(groupId), settings, logger);
+            group = new ConsumerGroup(groupId, GroupPlacement.PartitionFor(groupId), settings, logger, StoreAsync);
             _groups[groupId] = group;
         }
 

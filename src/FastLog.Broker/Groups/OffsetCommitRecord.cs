@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using FastLog.Broker.Partitions;
 
 namespace FastLog.Broker.Groups;
@@ -29,21 +28,21 @@ internal static class OffsetCommitRecord
 
     public static byte[] EncodeKey(string group, TopicPartition partition)
     {
-        var key = new byte[2 + StringSize(group) + StringSize(partition.Topic) + 4];
-        var at = WriteInt16(key, 0, KeyVersion);
-        at = WriteString(key, at, group);
-        at = WriteString(key, at, partition.Topic);
+        var key = new byte[2 + OffsetsLogFields.StringSize(group) + OffsetsLogFields.StringSize(partition.Topic) + 4];
+        var at = OffsetsLogFields.WriteInt16(key, 0, KeyVersion);
+        at = OffsetsLogFields.WriteString(key, at, group);
+        at = OffsetsLogFields.WriteString(key, at, partition.Topic);
         BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(at), partition.Partition);
         return key;
     }
 
     public static byte[] EncodeValue(CommittedOffset offset)
     {
-        var value = new byte[2 + 8 + 4 + StringSize(offset.Metadata) + 8];
-        var at = WriteInt16(value, 0, ValueVersion);
+        var value = new byte[2 + 8 + 4 + OffsetsLogFields.StringSize(offset.Metadata) + 8];
+        var at = OffsetsLogFields.WriteInt16(value, 0, ValueVersion);
         BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(at), offset.Offset);
         BinaryPrimitives.WriteInt32BigEndian(value.AsSpan(at + 8), offset.LeaderEpoch);
-        at = WriteString(value, at + 12, offset.Metadata);
+        at = OffsetsLogFields.WriteString(value, at + 12, offset.Metadata);
         BinaryPrimitives.WriteInt64BigEndian(value.AsSpan(at), offset.CommitTimestamp);
         return value;
     }
@@ -59,8 +58,8 @@ internal static class OffsetCommitRecord
         }
 
         var at = 2;
-        group = ReadString(key, ref at)!;
-        var topic = ReadString(key, ref at)!;
+        group = OffsetsLogFields.ReadString(key, ref at)!;
+        var topic = OffsetsLogFields.ReadString(key, ref at)!;
         partition = new TopicPartition(topic, BinaryPrimitives.ReadInt32BigEndian(key[at..]));
         return true;
     }
@@ -75,41 +74,7 @@ internal static class OffsetCommitRecord
         var offset = BinaryPrimitives.ReadInt64BigEndian(value[2..]);
         var leaderEpoch = BinaryPrimitives.ReadInt32BigEndian(value[10..]);
         var at = 14;
-        var metadata = ReadString(value, ref at);
+        var metadata = OffsetsLogFields.ReadString(value, ref at);
         return new CommittedOffset(offset, leaderEpoch, metadata, BinaryPrimitives.ReadInt64BigEndian(value[at..]));
-    }
-
-    private static int StringSize(string? s) => 2 + (s is null ? 0 : Encoding.UTF8.GetByteCount(s));
-
-    private static int WriteInt16(byte[] buffer, int at, short value)
-    {
-        BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(at), value);
-        return at + 2;
-    }
-
-    private static int WriteString(byte[] buffer, int at, string? s)
-    {
-        if (s is null)
-        {
-            return WriteInt16(buffer, at, -1);
-        }
-
-        var length = Encoding.UTF8.GetBytes(s, buffer.AsSpan(at + 2));
-        WriteInt16(buffer, at, checked((short)length));
-        return at + 2 + length;
-    }
-
-    private static string? ReadString(ReadOnlySpan<byte> buffer, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt16BigEndian(buffer[at..]);
-        at += 2;
-        if (length < 0)
-        {
-            return null;
-        }
-
-        var s = Encoding.UTF8.GetString(buffer.Slice(at, length));
-        at += length;
-        return s;
     }
 }
