@@ -287,13 +287,36 @@ public sealed class PartitionReplicaTests : IDisposable
         }
     }
 
+    [Fact]
+    public Task ABatchAfterOneRefusedWithARetriableError_GetsThatError_NotOutOfOrder_SoTheProducerRetriesBothInOrder()
+    {
+        var refused = new RefusedProducerBatches();
+        return OnReplicaAsync(new StorageOptions(), async replica =>
+        {
+            Assert.Equal(ErrorCode.None, (await replica.AppendAsync(Batch(0), -1, Timeout)).Error);
+
+            // Sequence 1 was refused before the append (the ISR was short); 2, pipelined behind it, arrives once the ISR is back.
+            refused.Note(replica.Id, Batch(1), ErrorCode.NotEnoughReplicas);
+            Assert.Equal(ErrorCode.NotEnoughReplicas, (await replica.AppendAsync(Batch(2), -1, Timeout)).Error);
+
+            var first = await replica.AppendAsync(Batch(1), -1, Timeout);
+            var second = await replica.AppendAsync(Batch(2), -1, Timeout);
+            Assert.Equal([(ErrorCode.None, 1L), (ErrorCode.None, 2L)], [(first.Error, first.BaseOffset), (second.Error, second.BaseOffset)]);
+
+            // A gap nothing here refused stays Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER; so does one left by a non-retriable refusal.
+            Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (await replica.AppendAsync(Batch(4), -1, Timeout)).Error);
+            refused.Note(replica.Id, Batch(3), ErrorCode.CorruptMessage);
+            Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (await replica.AppendAsync(Batch(4), -1, Timeout)).Error);
+        }, refused);
+    }
+
     /// <summary>Opens the partition on the shard, runs <paramref name="test"/> there and closes it.</summary>
-    private Task OnReplicaAsync(StorageOptions options, Func<PartitionReplica, Task> test) => _shards.RunAsync(0, async () =>
+    private Task OnReplicaAsync(StorageOptions options, Func<PartitionReplica, Task> test, RefusedProducerBatches? refused = null) => _shards.RunAsync(0, async () =>
     {
         var log = await PartitionLog.OpenAsync(_directory, options);
         try
         {
-            await test(new PartitionReplica(new TopicPartition("replica", 0), log, new LogDirectory(Path.GetDirectoryName(_directory)!), AckDurability.Written));
+            await test(new PartitionReplica(new TopicPartition("replica", 0), log, new LogDirectory(Path.GetDirectoryName(_directory)!), AckDurability.Written) { RefusedBatches = refused });
         }
         finally
         {

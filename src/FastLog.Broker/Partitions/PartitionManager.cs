@@ -28,6 +28,9 @@ public sealed class PartitionManager
 
     // One scrub budget per shard (used on that shard only), shared by the partitions it owns; null: scrub off.
     private readonly ScrubBudget?[] _scrubBudgets;
+    /// <summary>Idempotent batches refused before their sequences were checked, shared by every partition (see the type).</summary>
+    public RefusedProducerBatches RefusedBatches { get; } = new();
+
     public PartitionManager(ShardGroup shards, TopicRegistry topics, BrokerOptions options, LogDirectories directories, IStorageMetrics storageMetrics, ILogger logger)
     {
         _shards = shards;
@@ -246,7 +249,7 @@ public sealed class PartitionManager
             _logger.LogInformation("{Partition}: recovered after an unclean stop ({Bytes} bytes scanned)", partition, log.BytesScannedAtOpen);
         }
 
-        table[partition] = new PartitionReplica(partition, log, directory, _options.AckDurability) { Compression = CompressionOf(topic) };
+        table[partition] = new PartitionReplica(partition, log, directory, _options.AckDurability) { Compression = CompressionOf(topic), RefusedBatches = RefusedBatches };
         return true;
     }
 

@@ -44,6 +44,9 @@ public sealed partial class PartitionReplica
     /// </summary>
     public int LeaderEpoch { get; set; } = -1;
 
+    /// <summary>Where batches refused before their sequence check are noted (the broker's <see cref="PartitionManager.RefusedBatches"/>); null in tests of a lone replica.</summary>
+    public RefusedProducerBatches? RefusedBatches { get; init; }
+
     /// <summary>The outcome of appending one partition's records from a Produce request.</summary>
     public readonly record struct AppendOutcome(ErrorCode Error, long BaseOffset = -1, long LogAppendTime = -1, long LogStartOffset = -1, string? Message = null);
 
@@ -122,6 +125,8 @@ public sealed partial class PartitionReplica
                 case ProducerBatchCheck.DuplicateNotRemembered:
                     return new AppendOutcome(ErrorCode.DuplicateSequenceNumber, LogStartOffset: Log.LogStartOffset,
                         Message: $"Batch sequences {header.BaseSequence}.. were appended before the batches producer {header.ProducerId} has remembered.");
+                case ProducerBatchCheck.OutOfOrder when GapLeftByRefusedBatch(header) is { } refusedWith:
+                    return new AppendOutcome(refusedWith, Message: $"Batch sequence {header.BaseSequence} follows sequence {Log.Producers.ExpectedSequence(header.ProducerId, header.ProducerEpoch)}, which was refused here with {refusedWith}: send them again in order.");
                 case ProducerBatchCheck.OutOfOrder:
                     return new AppendOutcome(ErrorCode.OutOfOrderSequenceNumber, Message: $"Batch sequences {header.BaseSequence}..{ProducerStateTable.LastSequenceOf(header.BaseSequence, header.RecordCount)} (producer epoch {header.ProducerEpoch}) are out of order: {SequenceContext(header)}.");
                 case ProducerBatchCheck.UnknownProducer:
@@ -131,6 +136,12 @@ public sealed partial class PartitionReplica
             }
         }
     }
+
+    /// <summary>The retriable error of the refused batch a gap before <paramref name="header"/>'s sequence is waiting for (see <see cref="RefusedProducerBatches"/>); null for any other gap.</summary>
+    private ErrorCode? GapLeftByRefusedBatch(RecordBatchHeader header) =>
+        Log.Producers.ExpectedSequence(header.ProducerId, header.ProducerEpoch) is { } expected && expected != header.BaseSequence
+            ? RefusedBatches?.ErrorBehindGap(Id, header.ProducerId, header.ProducerEpoch, expected)
+            : null;
 
     /// <summary>The producer's state here and where the log and leadership stand, for a refused batch's message.</summary>
     private string SequenceContext(RecordBatchHeader header) =>

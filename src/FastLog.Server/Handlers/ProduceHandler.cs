@@ -47,11 +47,13 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
                 else if (broker.Coordinator is { } cluster && !cluster.LeadsHere(new TopicPartition(topic.Name, partitionData.Index)))
                 {
                     slot.ErrorCode = ErrorCode.NotLeaderOrFollower;
+                    broker.Partitions.RefusedBatches.Note(new TopicPartition(topic.Name, partitionData.Index), (partitionData.Records ?? default).Span, slot.ErrorCode);
                 }
                 else if (request.Acks == -1 && InSyncReplicas(broker, topic, partitionData.Index) < MinInSyncReplicas(broker, topic))
                 {
                     // Kafka's check before the append: acks=all needs min.insync.replicas in-sync copies.
                     slot.ErrorCode = ErrorCode.NotEnoughReplicas;
+                    broker.Partitions.RefusedBatches.Note(new TopicPartition(topic.Name, partitionData.Index), (partitionData.Records ?? default).Span, slot.ErrorCode);
                 }
                 else if (partitionData.Records is not { Length: > 0 } records)
                 {
@@ -80,6 +82,7 @@ internal sealed class ProduceHandler : ApiHandler<ProduceRequest>
             slot.BaseOffset = outcome.BaseOffset;
             slot.LogAppendTimeMs = outcome.LogAppendTime;
             slot.LogStartOffset = outcome.LogStartOffset;
+            broker.Partitions.RefusedBatches.Note(appends[i].Partition, appends[i].Records.Span, outcome.Error);
             if (outcome.Error is ErrorCode.OutOfOrderSequenceNumber or ErrorCode.UnknownProducerId or ErrorCode.InvalidProducerEpoch)
             {
                 // Rare, and each makes an idempotent client bump its epoch and re-send what it holds:

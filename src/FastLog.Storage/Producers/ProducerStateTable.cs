@@ -224,6 +224,10 @@ public sealed class ProducerStateTable
         }
     }
 
+    /// <summary>The sequence the next batch of <paramref name="producerId"/> must start at in <paramref name="epoch"/>; null when the producer is unknown or at another epoch.</summary>
+    public int? ExpectedSequence(long producerId, short epoch) =>
+        _producers.TryGetValue(producerId, out var producer) && producer.Epoch == epoch ? producer.NextSequence : null;
+
     /// <summary>
     /// What is known of <paramref name="producerId"/> (epoch, next expected sequence, the remembered
     /// batches' sequences and offsets), for the message of a refused batch: a sequence refusal makes
