@@ -24,13 +24,14 @@ namespace FastLog.Broker.Coordination;
 /// registry, the partitions it hosts opened, the image handed to every shard), does the
 /// controller's work while its Raft node leads (fencing and unfencing brokers from gossip's view,
 /// electing leaders, serving topic changes and producer-id blocks), and forwards to the controller
-/// what only the controller may decide.
-/// <para>Threading protocol: images arrive on DotNext's applier task and are handed to
+/// what only the controller may decide. The image comes from an <see cref="IMetadataLog"/>: the
+/// broker's own Raft node on a voter, the voters' answers on an observer; nothing here differs.
+/// <para>Threading protocol: images arrive on the log's task (DotNext's applier, the observer's loop) and are handed to
 /// <see cref="FollowImagesAsync"/>, one loop that applies them in order (a newer image replaces an
 /// unapplied older one). Each shard's <see cref="_shardImages"/> slot is written only on that
 /// shard, after the partitions the image gives this broker are open, so a shard never sees itself
 /// leading a partition it has not opened. The controller loop (<see cref="ControlAsync"/>) runs on
-/// the thread pool and decides through <see cref="MetadataQuorum.SubmitAsync"/>, which serializes decisions.</para>
+/// the thread pool and decides through <see cref="IMetadataLog.SubmitAsync"/>, which serializes decisions.</para>
 /// </summary>
 public sealed class ClusterCoordinator : IAsyncDisposable
 {
@@ -38,7 +39,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private static readonly TimeSpan ForwardTimeout = TimeSpan.FromSeconds(30);
 
     private readonly BrokerOptions _options;
-    private readonly MetadataQuorum _quorum;
+    private readonly IMetadataLog _metadata;
     private readonly ClusterMembership _gossip;
     private readonly TopicRegistry _topics;
     private readonly PartitionManager _partitions;
@@ -57,11 +58,11 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     private Task _following = Task.CompletedTask;
     private Task _controlling = Task.CompletedTask;
 
-    public ClusterCoordinator(BrokerOptions options, MetadataQuorum quorum, ClusterMembership gossip, TopicRegistry topics, PartitionManager partitions, GroupCoordinator groups, ILogger logger)
+    public ClusterCoordinator(BrokerOptions options, IMetadataLog metadata, ClusterMembership gossip, TopicRegistry topics, PartitionManager partitions, GroupCoordinator groups, ILogger logger)
     {
         _groups = groups;
         _options = options;
-        _quorum = quorum;
+        _metadata = metadata;
         _gossip = gossip;
         _topics = topics;
         _partitions = partitions;
@@ -73,9 +74,12 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     public int NodeId => _options.NodeId;
 
     /// <summary>The Raft leader's node id, -1 during an election.</summary>
-    public int ControllerId => _quorum.ControllerId;
+    public int ControllerId => _metadata.ControllerId;
 
-    public bool IsController => _quorum.IsController;
+    public bool IsController => _metadata.IsController;
+
+    /// <summary>The metadata log this broker follows (a voter serves its committed image to observers from it).</summary>
+    public IMetadataLog Metadata => _metadata;
 
     /// <summary>The image as this shard last received it (call on a shard); the newest applied image elsewhere.</summary>
     public MetadataImage Image => Shard.Current is { } shard && shard.Id < _shardImages.Length ? Volatile.Read(ref _shardImages[shard.Id]) : Volatile.Read(ref _followed);
@@ -108,10 +112,10 @@ public sealed class ClusterCoordinator : IAsyncDisposable
 
     public Task StartAsync()
     {
-        _quorum.ImageChanged += image => _images.Writer.TryWrite(image);
-        _quorum.ControllerChanged += _ => _controlSignals.Writer.TryWrite(true);
+        _metadata.ImageChanged += image => _images.Writer.TryWrite(image);
+        _metadata.ControllerChanged += _ => _controlSignals.Writer.TryWrite(true);
         _gossip.MemberChanged += _ => _controlSignals.Writer.TryWrite(true);
-        _images.Writer.TryWrite(_quorum.Image);
+        _images.Writer.TryWrite(_metadata.Image);
         _replicas.Start();
         _following = Task.Run(FollowImagesAsync);
         _controlling = Task.Run(ControlAsync);
@@ -343,7 +347,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
     /// <summary>AlterPartition as brokers send it: v2, the first with topic ids and the ISR as broker ids.</summary>
     public const short AlterPartitionVersion = 2;
 
-    private Task<MetadataImage> DecideAsync(Func<MetadataImage, IReadOnlyList<MetadataRecord>> decide) => _quorum.SubmitAsync(decide, _stopping.Token);
+    private Task<MetadataImage> DecideAsync(Func<MetadataImage, IReadOnlyList<MetadataRecord>> decide) => _metadata.SubmitAsync(decide, _stopping.Token);
 
     private static ControllerError ToControllerError(ErrorCode code) => code switch
     {
@@ -357,7 +361,7 @@ public sealed class ClusterCoordinator : IAsyncDisposable
 
     /// <summary>
     /// Applies committed images in order: registry, hosted partitions, then each shard's copy; the
-    /// first only once this broker has caught up with the quorum (<see cref="MetadataQuorum.CatchUpAsync"/>):
+    /// first only once this broker has caught up with the quorum (<see cref="IMetadataLog.CatchUpAsync"/>):
     /// until then its partitions stay closed and it leads nothing, rather than lead by a stale image.
     /// </summary>
     private async Task FollowImagesAsync()
@@ -365,9 +369,9 @@ public sealed class ClusterCoordinator : IAsyncDisposable
         try
         {
             var waited = Stopwatch.StartNew();
-            await _quorum.CatchUpAsync(_stopping.Token).ConfigureAwait(false);
-            _images.Writer.TryWrite(_quorum.Image);
-            _logger.LogInformation("Caught up with the metadata quorum at offset {Offset} in {Elapsed} ms; applying it", _quorum.Image.Offset, waited.ElapsedMilliseconds);
+            await _metadata.CatchUpAsync(_stopping.Token).ConfigureAwait(false);
+            _images.Writer.TryWrite(_metadata.Image);
+            _logger.LogInformation("Caught up with the metadata quorum at offset {Offset} in {Elapsed} ms; applying it", _metadata.Image.Offset, waited.ElapsedMilliseconds);
             await foreach (var image in _images.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
                 try

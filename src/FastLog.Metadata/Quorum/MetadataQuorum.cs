@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace FastLog.Metadata.Quorum;
 
 /// <summary>
-/// The metadata quorum on DotNext's Raft: a TCP Raft node on the thread pool (off the shards), its
+/// The metadata quorum on DotNext's Raft, as a voter runs it: a TCP Raft node on the thread pool (off the shards), its
 /// checksummed write-ahead log under {data-dir}/__cluster_metadata, and the state machine that
 /// turns committed entries into <see cref="MetadataImage"/>s. The Raft leader is the controller:
 /// <see cref="SubmitAsync"/> runs a decision against the committed image and appends its records.
@@ -19,7 +19,7 @@ namespace FastLog.Metadata.Quorum;
 /// applier task, one entry at a time; decisions are serialized by <see cref="_decisionGate"/>, so
 /// each sees the image that includes the previous one's records.</para>
 /// </summary>
-public sealed class MetadataQuorum : IAsyncDisposable
+public sealed class MetadataQuorum : IMetadataLog
 {
     private readonly QuorumOptions _options;
     private readonly ILogger _logger;
@@ -78,6 +78,8 @@ public sealed class MetadataQuorum : IAsyncDisposable
     public int ControllerId => Volatile.Read(ref _controllerId);
 
     public bool IsController => !_raft.LeadershipToken.IsCancellationRequested;
+
+    public bool IsVoter => true;
 
     /// <summary>This node's Raft term (raised by every election it sees).</summary>
     public long Term => _raft.Term;
@@ -182,31 +184,6 @@ public sealed class MetadataQuorum : IAsyncDisposable
                 // No controller yet, or it moved during the attempt (the exception says which): ask again.
                 await Task.Delay(_options.LowerElectionTimeout, token).ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>Waits until this node's image satisfies <paramref name="condition"/> (a committed change has reached it).</summary>
-    public async Task<MetadataImage> WaitForAsync(Func<MetadataImage, bool> condition, CancellationToken token)
-    {
-        var reached = new TaskCompletionSource<MetadataImage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(MetadataImage image)
-        {
-            if (condition(image))
-            {
-                reached.TrySetResult(image);
-            }
-        }
-
-        ImageChanged += Check;
-        try
-        {
-            Check(Image);
-            using var registration = token.Register(() => reached.TrySetCanceled(token));
-            return await reached.Task.ConfigureAwait(false);
-        }
-        finally
-        {
-            ImageChanged -= Check;
         }
     }
 
