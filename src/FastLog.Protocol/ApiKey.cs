@@ -1,6 +1,10 @@
 namespace FastLog.Protocol;
 
-/// <summary>Kafka API keys (the int16 that opens every request header), with Kafka's numbers.</summary>
+/// <summary>
+/// Kafka API keys (the int16 that opens every request header), with Kafka's numbers, and FastLog's
+/// own inter-broker APIs from <see cref="FetchMetadataImage"/> on: far above Kafka's keys (0–~90,
+/// growing by a few a year), so a Kafka release never reuses one, and never advertised in ApiVersions.
+/// </summary>
 public enum ApiKey : short
 {
     Produce = 0,
@@ -91,4 +95,7 @@ public enum ApiKey : short
     WriteShareGroupState = 85,
     DeleteShareGroupState = 86,
     ReadShareGroupStateSummary = 87,
+
+    /// <summary>FastLog only: an observer broker long-polls a voter for the committed metadata image (<see cref="FetchMetadataImageRequest"/>).</summary>
+    FetchMetadataImage = 10000,
 }

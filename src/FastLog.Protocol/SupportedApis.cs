@@ -2,7 +2,8 @@ namespace FastLog.Protocol;
 
 /// <summary>
 /// The APIs and versions this codec implements (facts from Kafka's message definitions), used
-/// for dispatch, header versions and the ApiVersions response.
+/// for dispatch, header versions and the ApiVersions response; FastLog's own inter-broker APIs
+/// (<see cref="Private"/>) are decoded and dispatched alike but never advertised.
 /// </summary>
 public static class SupportedApis
 {
@@ -39,11 +40,23 @@ public static class SupportedApis
         new(ApiKey.ListPartitionReassignments, 0, 0, 0, static () => new ListPartitionReassignmentsRequest(), static () => new ListPartitionReassignmentsResponse()),
         new(ApiKey.AlterPartition, 0, 3, 0, static () => new AlterPartitionRequest(), static () => new AlterPartitionResponse()));
 
-    /// <summary>Every supported API, ordered by key.</summary>
-    public static IReadOnlyList<SupportedApi> All { get; } = ByKey.OfType<SupportedApi>().ToArray();
+    /// <summary>
+    /// FastLog's own APIs, spoken only between FastLog brokers: kept out of ApiVersions so that
+    /// clients never see them, and out of <see cref="ByKey"/>, whose keys are Kafka's small numbers.
+    /// </summary>
+    public static IReadOnlyList<SupportedApi> Private { get; } =
+    [
+        new(ApiKey.FetchMetadataImage, 0, 0, 0, static () => new FetchMetadataImageRequest(), static () => new FetchMetadataImageResponse()),
+    ];
+
+    /// <summary>The Kafka APIs, ordered by key: what ApiVersions advertises.</summary>
+    public static IReadOnlyList<SupportedApi> Advertised { get; } = ByKey.OfType<SupportedApi>().ToArray();
+
+    /// <summary>Every API the codec decodes (the advertised ones, then the private ones).</summary>
+    public static IReadOnlyList<SupportedApi> All { get; } = [.. Advertised, .. Private];
 
     public static SupportedApi? Find(ApiKey apiKey) =>
-        (uint)(short)apiKey < (uint)ByKey.Length ? ByKey[(short)apiKey] : null;
+        (uint)(short)apiKey < (uint)ByKey.Length ? ByKey[(short)apiKey] : Private.FirstOrDefault(api => api.ApiKey == apiKey);
 
     public static bool IsSupported(ApiKey apiKey, short version) => Find(apiKey)?.Supports(version) == true;
 

@@ -142,6 +142,31 @@ public sealed class BadInputTests
     }
 
     /// <summary>The broker's next response frame, or null once it closed the connection.</summary>
+    [Fact]
+    public async Task FetchMetadataImage_IsRefusedByANonVoter_AndATruncatedOneClosesTheConnection()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using (var client = await broker.ConnectRawAsync())
+        {
+            // FastLog's own API, served only by a metadata quorum voter: a single node answers, with an error.
+            var answer = await client.SendAsync<FetchMetadataImageResponse>(new FetchMetadataImageRequest { MaxWaitMs = 0 }, version: 0);
+            Assert.Equal(ErrorCode.InconsistentVoterSet, answer.ErrorCode);
+            Assert.Empty(answer.Image);
+        }
+
+        using (var client = await broker.ConnectRawAsync())
+        {
+            using var writer = new KafkaWriter();
+            RequestFrame.Write(writer, new RequestHeader { ApiKey = ApiKey.FetchMetadataImage, ApiVersion = 0, CorrelationId = 1 }, new FetchMetadataImageRequest());
+            var frame = writer.WrittenSpan.ToArray()[..^5]; // the body without max_wait_ms' last bytes and its tags
+            BinaryPrimitives.WriteInt32BigEndian(frame, frame.Length - 4);
+            await client.WriteAsync(frame);
+            Assert.Null(await AnswerOrCloseAsync(client));
+        }
+
+        await AssertStillServesAsync(broker);
+    }
+
     private static async Task<byte[]?> AnswerOrCloseAsync(KafkaClientConnection client)
     {
         try

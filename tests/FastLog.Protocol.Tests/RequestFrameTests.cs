@@ -63,14 +63,15 @@ public sealed class RequestFrameTests
     }
 
     [Fact]
-    public void ApiVersionsResponse_FromSupportedApis_ListsEveryApi()
+    public void ApiVersionsResponse_FromSupportedApis_ListsEveryKafkaApi_AndNoPrivateOne()
     {
         using var writer = new KafkaWriter();
         ApiVersionsResponse.FromSupportedApis().Write(writer, 3);
         var reader = new KafkaReader(writer.WrittenMemory);
         var response = ApiVersionsResponse.Read(ref reader, 3);
-        Assert.Equal(SupportedApis.All.Select(a => (a.ApiKey, a.MinVersion, a.MaxVersion)),
+        Assert.Equal(SupportedApis.Advertised.Select(a => (a.ApiKey, a.MinVersion, a.MaxVersion)),
             response.ApiKeys.Select(k => ((ApiKey)k.ApiKey, k.MinVersion, k.MaxVersion)));
+        Assert.DoesNotContain(response.ApiKeys, k => (ApiKey)k.ApiKey == ApiKey.FetchMetadataImage);
     }
 
     [Fact]

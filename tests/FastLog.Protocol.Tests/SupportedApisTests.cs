@@ -49,11 +49,15 @@ public sealed class SupportedApisTests
     }
 
     [Fact]
-    public void Table_HasExactlyTheAdvertisedApis()
+    public void Table_HasExactlyTheAdvertisedApis_PlusFastLogsOwn()
     {
-        Assert.Equal(31, SupportedApis.All.Count);
+        Assert.Equal(31, SupportedApis.Advertised.Count);
+        Assert.Equal([ApiKey.FetchMetadataImage], SupportedApis.Private.Select(a => a.ApiKey));
+        Assert.Equal(SupportedApis.Advertised.Concat(SupportedApis.Private), SupportedApis.All);
+        Assert.Equal((short)0, SupportedApis.Find(ApiKey.FetchMetadataImage)!.FirstFlexibleVersion);
         Assert.Null(SupportedApis.Find((ApiKey)(-1)));
         Assert.Null(SupportedApis.Find((ApiKey)500));
+        Assert.Null(SupportedApis.Find((ApiKey)10001));
     }
 
     [Theory]

@@ -22,10 +22,10 @@ public sealed class ApiVersionsResponse : KafkaMessage<ApiVersionsResponse>
 
     public override ApiKey ApiKey => ApiKey.ApiVersions;
 
-    /// <summary>Every API in <paramref name="apis"/> (default: all of <see cref="SupportedApis"/>) with its range.</summary>
+    /// <summary>Every API in <paramref name="apis"/> (default: <see cref="SupportedApis.Advertised"/>, the Kafka ones) with its range.</summary>
     public static ApiVersionsResponse FromSupportedApis(IEnumerable<SupportedApi>? apis = null) => new()
     {
-        ApiKeys = (apis ?? SupportedApis.All).Select(ApiVersion.From).ToList(),
+        ApiKeys = (apis ?? SupportedApis.Advertised).Select(ApiVersion.From).ToList(),
     };
 
     /// <summary>The answer to an ApiVersions request with a too-high version: UNSUPPORTED_VERSION plus the ApiVersions range; write it as v0.</summary>

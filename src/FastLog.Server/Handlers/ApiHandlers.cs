@@ -45,5 +45,6 @@ internal static class ApiHandlers
         new ListGroupsHandler(),
         new DeleteGroupsHandler(),
         new OffsetDeleteHandler(),
+        new FetchMetadataImageHandler(),
     ];
 }

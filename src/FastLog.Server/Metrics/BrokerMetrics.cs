@@ -5,7 +5,6 @@ using FastLog.Broker.Coordination;
 using FastLog.Broker.Partitions;
 using FastLog.Cluster;
 using FastLog.Core;
-using FastLog.Protocol;
 using FastLog.Storage.Compaction;
 
 namespace FastLog.Server.Metrics;
@@ -87,7 +86,7 @@ internal sealed class BrokerMetrics
                 continue;
             }
 
-            var api = Enum.IsDefined((ApiKey)key) ? ((ApiKey)key).ToString() : key.ToString(CultureInfo.InvariantCulture);
+            var api = ShardMetrics.ApiName(key);
             text.Append(CultureInfo.InvariantCulture, $"fastlog_requests_total{{api=\"{api}\"}} {count}\n");
             HistogramSamples(latency, "fastlog_request_latency_seconds", $"api=\"{api}\",", buckets, perShard);
         }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using FastLog.Protocol;
+
 namespace FastLog.Server.Metrics;
 
 /// <summary>
@@ -38,6 +41,14 @@ internal sealed class ShardMetrics
 
     public void RecordRequest(int apiKey, long elapsedTicks) =>
         _requestLatency[(uint)apiKey < ApiKeySlots ? apiKey : ApiKeySlots - 1].Record(elapsedTicks);
+
+    /// <summary>
+    /// The API a latency slot counts, for its label: Kafka's keys by name; the last slot gathers the
+    /// keys past it, which are FastLog's own inter-broker APIs (an unknown key closes the connection
+    /// before it is counted), today only FetchMetadataImage, observers' long polls of about a second.
+    /// </summary>
+    public static string ApiName(int slot) =>
+        slot == ApiKeySlots - 1 ? "FastLogInternal" : Enum.IsDefined((ApiKey)slot) ? ((ApiKey)slot).ToString() : slot.ToString(CultureInfo.InvariantCulture);
 
     public void AddBytesIn(long count) => _bytesIn += count;
 
