@@ -41,7 +41,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private MetricsEndpoint? _metricsEndpoint;
     private LogDirectories? _logDirectories;
     private ClusterMembership? _cluster;
-    private MetadataQuorum? _quorum;
+    private IMetadataLog? _metadata;
     private ClusterCoordinator? _coordinator;
     private bool _serving;
     private bool _stopped;
@@ -133,10 +133,13 @@ public sealed class BrokerServer : IAsyncDisposable
         }
 
         metrics.Cluster = _cluster;
-        if (_cluster is not null && _options.QuorumVoters.Count > 0)
+        if (_cluster is { } members && _options.QuorumVoters.Count > 0)
         {
-            _quorum = await MetadataQuorum.StartAsync(QuorumOptionsFor(_options), _loggers).ConfigureAwait(false);
-            _coordinator = new ClusterCoordinator(_options, _quorum, _cluster, topics, _partitions, _groups, _loggers.CreateLogger("FastLog.Broker.Cluster"));
+            // A voter runs a Raft node; any other broker observes the voters' committed image over their Kafka listeners.
+            _metadata = _options.IsQuorumObserver
+                ? MetadataObserver.Start(_options.NodeId, _options.QuorumVoters.Keys, id => KafkaEndPointOf(members, id), _loggers.CreateLogger("FastLog.Metadata"))
+                : await MetadataQuorum.StartAsync(QuorumOptionsFor(_options), _loggers).ConfigureAwait(false);
+            _coordinator = new ClusterCoordinator(_options, _metadata, _cluster, topics, _partitions, _groups, _loggers.CreateLogger("FastLog.Broker.Cluster"));
             metrics.Coordinator = _coordinator;
         }
 
@@ -226,6 +229,10 @@ public sealed class BrokerServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The Kafka address gossip knows for live broker <paramref name="nodeId"/> (an observer's way to a voter before its first image).</summary>
+    private static DnsEndPoint? KafkaEndPointOf(ClusterMembership members, int nodeId) =>
+        members.View.Members.FirstOrDefault(m => m.NodeId == nodeId && m.IsLive) is { } member ? new DnsEndPoint(member.KafkaHost, member.KafkaPort) : null;
+
     /// <summary>The quorum's settings: the voters resolved once, at start; the log under {data-dir}/__cluster_metadata.</summary>
     private static QuorumOptions QuorumOptionsFor(BrokerOptions options)
     {
@@ -281,9 +288,9 @@ public sealed class BrokerServer : IAsyncDisposable
             await _coordinator.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_quorum is not null)
+        if (_metadata is not null)
         {
-            await _quorum.DisposeAsync().ConfigureAwait(false);
+            await _metadata.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_cluster is not null)

@@ -20,28 +20,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                if (await probe() is { } found)
-                {
-                    return found;
-                }
-            }
-            catch (Exception e) when (e is KafkaException or IOException or TimeoutException)
-            {
-                // A broker that just died, or metadata not there yet: ask again.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{what} not seen within {Patience}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
+        where T : class => Eventually.ProbeAsync(probe, what, Patience);
 
     [Fact]
     public async Task Controller_killed_another_takes_over_leaders_move_where_allowed_and_the_broker_rejoins()

@@ -5,7 +5,8 @@ namespace FastLog.Testing;
 
 /// <summary>
 /// N real broker processes on 127.0.0.1 forming one cluster: gossip (every broker seeds every
-/// other) and the metadata quorum (every broker a voter). Ports are chosen free once and kept,
+/// other) and the metadata quorum (every broker a voter, or only the first M, the others observing
+/// the metadata log; <see cref="AddBrokerAsync"/> adds an observer to the running cluster). Ports are chosen free once and kept,
 /// so a killed broker restarts at the same gossip and Raft addresses (the voter list is static);
 /// the Kafka one lies below the ephemeral range, where a client redialling a killed broker cannot take it.
 /// Data lives in {root}/broker-{id}, or where the caller's dataDirectories say (a small disk to
@@ -22,15 +23,17 @@ public sealed class LocalCluster : IDisposable
     private readonly Dictionary<int, (int Kafka, int Gossip, int Raft)> _ports;
     private readonly Dictionary<int, BrokerProcess?> _brokers = [];
     private readonly IReadOnlyDictionary<int, string>? _dataDirectories;
+    private readonly int _voterCount;
 
-    private LocalCluster(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories)
+    private LocalCluster(string root, int count, int voterCount, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories)
     {
         _root = root;
         _dataDirectories = dataDirectories;
         _brokerDll = brokerDll;
         _network = network;
         _extraArguments = extraArguments;
-        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => network is null ? (BrokerProcess.StablePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093));
+        _voterCount = voterCount;
+        _ports = Enumerable.Range(1, count).ToDictionary(id => id, _ => NewPorts());
     }
 
     /// <summary>Broker <paramref name="nodeId"/>'s address: 127.0.0.1, or its namespace's.</summary>
@@ -51,15 +54,21 @@ public sealed class LocalCluster : IDisposable
 
     public static Task<LocalCluster> StartAsync(string root, int count, params string[] extraArguments) => StartAsync(root, count, network: null, extraArguments);
 
+    /// <summary><paramref name="count"/> brokers of which 1..<paramref name="voterCount"/> are the quorum's voters and the others observe the metadata log.</summary>
+    public static Task<LocalCluster> StartAsync(string root, int count, int voterCount, params string[] extraArguments) =>
+        StartAllAsync(new LocalCluster(root, count, voterCount, network: null, FastlogExecutable.DefaultPath, extraArguments, dataDirectories: null));
+
     public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, params string[] extraArguments) => StartAsync(root, count, network, FastlogExecutable.DefaultPath, extraArguments);
 
     /// <summary>
     /// With the fastlog.dll (or published fastlog) to run, as <see cref="BrokerProcessOptions.BrokerDll"/>
     /// (a given build, as the bench's), and the data directory of each broker by id where it is not {root}/broker-{id}.
     /// </summary>
-    public static async Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories = null)
+    public static Task<LocalCluster> StartAsync(string root, int count, NetworkNamespaces? network, string brokerDll, IReadOnlyList<string> extraArguments, IReadOnlyDictionary<int, string>? dataDirectories = null) =>
+        StartAllAsync(new LocalCluster(root, count, count, network, brokerDll, extraArguments, dataDirectories));
+
+    private static async Task<LocalCluster> StartAllAsync(LocalCluster cluster)
     {
-        var cluster = new LocalCluster(root, count, network, brokerDll, extraArguments, dataDirectories);
         try
         {
             await Task.WhenAll(cluster.NodeIds.Select(cluster.StartAsync)).ConfigureAwait(false);
@@ -72,11 +81,28 @@ public sealed class LocalCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a broker to the running cluster, as an operator would: the next node id, the same voters
+    /// (so it observes the metadata log), every running broker's gossip address as seeds. Returns its id.
+    /// </summary>
+    public async Task<int> AddBrokerAsync()
+    {
+        if (_network is not null)
+        {
+            throw new InvalidOperationException("brokers added to a running cluster run on 127.0.0.1, not in network namespaces");
+        }
+
+        var nodeId = _ports.Keys.Max() + 1;
+        _ports[nodeId] = NewPorts();
+        await StartAsync(nodeId).ConfigureAwait(false);
+        return nodeId;
+    }
+
     /// <summary>Starts (or restarts, from its data directory) broker <paramref name="nodeId"/>.</summary>
     public async Task StartAsync(int nodeId)
     {
         var (kafka, gossip, _) = _ports[nodeId];
-        var voters = string.Join(",", _ports.Select(p => $"{p.Key}@{Host(p.Key)}:{p.Value.Raft}"));
+        var voters = string.Join(",", _ports.Where(p => p.Key <= _voterCount).Select(p => $"{p.Key}@{Host(p.Key)}:{p.Value.Raft}"));
         var seeds = string.Join(",", _ports.Where(p => p.Key != nodeId).Select(p => $"{Host(p.Key)}:{p.Value.Gossip}"));
         _brokers[nodeId] = await BrokerProcess.StartAsync(new BrokerProcessOptions
         {
@@ -121,6 +147,9 @@ public sealed class LocalCluster : IDisposable
 
         _brokers.Clear();
     }
+
+    /// <summary>Kafka, gossip and Raft ports for a new broker (an observer binds no Raft port, but the choice costs nothing).</summary>
+    private (int Kafka, int Gossip, int Raft) NewPorts() => _network is null ? (BrokerProcess.StablePort(), FreeUdpPort(), BrokerProcess.FreePort()) : (9092, 7946, 9093);
 
     private static int FreeUdpPort()
     {

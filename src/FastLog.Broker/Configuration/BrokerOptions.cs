@@ -86,11 +86,21 @@ public sealed class BrokerOptions
 
     /// <summary>
     /// controller.quorum.voters: the metadata quorum's voters by node id with their Raft TCP
-    /// address ("1@host:9301,2@host:9302,3@host:9303"). Empty (the default) runs a single node
-    /// with no quorum; set, the broker joins the cluster's Raft quorum (it must be one of the
-    /// voters) and takes topics and leaders from the committed metadata image. Needs gossip.
+    /// address ("1@host:9301,2@host:9302,3@host:9303"), at most <see cref="MaxQuorumVoters"/>.
+    /// Empty (the default) runs a single node with no quorum; set, the broker takes topics and
+    /// leaders from the committed metadata image: as a Raft voter when the list names this node,
+    /// else as an observer that follows the voters' committed image. Needs gossip.
     /// </summary>
     public Dictionary<int, HostPort> QuorumVoters { get; set; } = [];
+
+    /// <summary>
+    /// More voters would make every commit wait for more acknowledgements and survive no failure a
+    /// five-voter quorum does not (KRaft's advice is 3 or 5 controllers); the other brokers observe.
+    /// </summary>
+    public const int MaxQuorumVoters = 5;
+
+    /// <summary>True for a broker of a cluster that is not one of <see cref="QuorumVoters"/>: it observes the metadata log.</summary>
+    public bool IsQuorumObserver => QuorumVoters.Count > 0 && !QuorumVoters.ContainsKey(NodeId);
 
     /// <summary>default.replication.factor: replicas of an auto-created topic, or of one created with replication factor -1 (Kafka's 1).</summary>
     public int DefaultReplicationFactor { get; set; } = 1;
@@ -289,9 +299,14 @@ public sealed class BrokerOptions
             throw new ArgumentException("cluster seeds need a gossip address to listen on (--cluster-listen / fastlog.cluster.listen)");
         }
 
-        if (QuorumVoters.Count > 0 && (ClusterListen is null || !QuorumVoters.ContainsKey(NodeId)))
+        if (QuorumVoters.Count > 0 && ClusterListen is null)
         {
-            throw new ArgumentException($"controller.quorum.voters needs gossip (--cluster-listen) and must list this node ({NodeId}); it lists {string.Join(",", QuorumVoters.Keys)}");
+            throw new ArgumentException("controller.quorum.voters needs gossip (--cluster-listen / fastlog.cluster.listen)");
+        }
+
+        if (QuorumVoters.Count > MaxQuorumVoters)
+        {
+            throw new ArgumentException($"controller.quorum.voters lists {QuorumVoters.Count} voters; at most {MaxQuorumVoters} are allowed (list 3 or 5: every other broker observes the metadata log)");
         }
 
         if (ReplicaLagTimeMaxMs < 100)

@@ -21,7 +21,7 @@ internal sealed class ServeCommandOptions
     public Option<string?> AckDurability { get; } = new("--ack-durability") { Description = "when acks=1 is answered: 'written' (default) or 'durable' (after fdatasync); acks=all always waits for fdatasync" };
     public Option<string?> ClusterListen { get; } = new("--cluster-listen") { Description = "HOST:PORT (UDP) to gossip cluster membership on, reachable by the other brokers (default: off, single node)" };
     public Option<string?> ClusterSeeds { get; } = new("--cluster-seeds") { Description = "HOST:PORT,... gossip addresses of brokers to join through" };
-    public Option<string?> QuorumVoters { get; } = new("--quorum-voters") { Description = "ID@HOST:PORT,... the metadata quorum's voters (Kafka's controller.quorum.voters; Raft over TCP); this node must be one (default: none, single node)" };
+    public Option<string?> QuorumVoters { get; } = new("--quorum-voters") { Description = "ID@HOST:PORT,... the metadata quorum's voters, at most 5 (Kafka's controller.quorum.voters; Raft over TCP); a broker not listed observes the metadata log (default: none, single node)" };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "cluster id (default fastlog-cluster); brokers of another id never join this cluster" };
     public Option<string?> Rack { get; } = new("--rack") { Description = "this broker's rack (Kafka's broker.rack), reported by DescribeCluster" };
     public Option<int?> MaxConnections { get; } = new("--max-connections") { Description = "client connections held at once, more are closed at accept (Kafka's max.connections; default no limit)" };

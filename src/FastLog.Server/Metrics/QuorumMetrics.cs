@@ -4,13 +4,14 @@ using FastLog.Broker.Coordination;
 
 namespace FastLog.Server.Metrics;
 
-/// <summary>The metadata quorum as this broker sees it: whether it is the controller, how far it has applied the log, the brokers and partitions the image holds, and leader changes.</summary>
+/// <summary>The metadata quorum as this broker sees it: whether it is a voter and whether the controller, how far it has applied the log, the brokers and partitions the image holds, and leader changes.</summary>
 internal static class QuorumMetrics
 {
     public static void Render(StringBuilder text, ClusterCoordinator coordinator)
     {
         var image = coordinator.Image;
         Gauge(text, "fastlog_metadata_controller", "1 while this broker is the controller (the metadata quorum's Raft leader), else 0.", coordinator.IsController ? 1 : 0);
+        Gauge(text, "fastlog_metadata_voter", "1 on a metadata quorum voter, 0 on an observer (a broker beyond controller.quorum.voters).", coordinator.Metadata.IsVoter ? 1 : 0);
         Gauge(text, "fastlog_metadata_controller_id", "The controller's node id as this broker knows it (-1 during an election).", coordinator.ControllerId);
         Gauge(text, "fastlog_metadata_applied_offset", "Index of the last metadata log entry this broker applied (compare across brokers for metadata lag).", image.Offset);
         BrokerMetrics.Header(text, "fastlog_metadata_brokers", "gauge", "Registered brokers in the metadata image, by state.");
