@@ -2,24 +2,30 @@
 # Starts an N-broker FastLog cluster on 127.0.0.1 in the foreground (gossip + metadata quorum):
 #   scripts/cluster.sh 3                       # Kafka on 9092, 9093, 9094; data in ./data-cluster/broker-<id>
 #   scripts/cluster.sh 3 --base-port 19092 --data-dir /tmp/fl
-# Every broker votes in the quorum (up to 5); gossip, Raft and metrics ports are chosen free. Prints one line
+#   scripts/cluster.sh 5 --voters 3           # brokers 1-3 vote in the metadata quorum, 4 and 5 observe it
+# The first min(N, 5) brokers vote in the quorum unless --voters says fewer; the others observe the
+# metadata log. Gossip, Raft and metrics ports are chosen free. Prints one line
 # per broker (id and bootstrap address) once the cluster has a controller; Ctrl-C or SIGTERM stops
 # them all cleanly. Broker logs go to <data-dir>/broker-<id>.log.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-usage() { echo "usage: scripts/cluster.sh N [--base-port P] [--data-dir DIR]  (1 <= N <= 5)" >&2; exit 2; }
+usage() { echo "usage: scripts/cluster.sh N [--voters M] [--base-port P] [--data-dir DIR]  (1 <= N <= 9, 1 <= M <= min(N, 5))" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 count=$1; shift
 base_port=9092
 data_dir=./data-cluster
+voter_count=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --voters) voter_count=$2; shift 2 ;;
     --base-port) base_port=$2; shift 2 ;;
     --data-dir) data_dir=$2; shift 2 ;;
     *) usage ;;
   esac
 done
-[[ "$count" =~ ^[1-5]$ ]] || usage
+[[ "$count" =~ ^[1-9]$ ]] || usage
+[ -n "$voter_count" ] || voter_count=$((count < 5 ? count : 5))
+[[ "$voter_count" =~ ^[1-5]$ ]] && [ "$voter_count" -le "$count" ] || usage
 
 out="$root/artifacts/fastlog"
 if ! build_log=$(dotnet build "$root/src/FastLog.Host/FastLog.Host.csproj" -c Release -o "$out" --nologo 2>&1); then
@@ -35,7 +41,7 @@ for kind in sys.argv[1:]:
 mapfile -t raft < <(free_ports $(for _ in $(seq "$count"); do echo tcp; done))
 mapfile -t gossip < <(free_ports $(for _ in $(seq "$count"); do echo udp; done))
 mapfile -t metrics < <(free_ports $(for _ in $(seq "$count"); do echo tcp; done))
-voters=$(for i in $(seq "$count"); do printf '%s@127.0.0.1:%s,' "$i" "${raft[$((i-1))]}"; done)
+voters=$(for i in $(seq "$voter_count"); do printf '%s@127.0.0.1:%s,' "$i" "${raft[$((i-1))]}"; done)
 voters=${voters%,}
 
 mkdir -p "$data_dir"
