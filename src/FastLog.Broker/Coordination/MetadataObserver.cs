@@ -35,7 +35,7 @@ namespace FastLog.Broker.Coordination;
 public sealed class MetadataObserver : IMetadataLog
 {
     /// <summary>The longest a voter holds a poll with nothing new: how stale a controller id learnt from a lagging voter can stay.</summary>
-    public static readonly TimeSpan PollWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(1);
 
     /// <summary>A voter's answer must come within this: the poll's wait plus a catch-up's bounded read barrier, with room for a loaded host.</summary>
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
@@ -153,9 +153,9 @@ public sealed class MetadataObserver : IMetadataLog
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception e) when (token.IsCancellationRequested && e is OperationCanceledException or IOException or SocketException)
         {
-            // Stopping.
+            // Stopping (a cancelled read may surface as the socket's own error).
         }
     }
 
