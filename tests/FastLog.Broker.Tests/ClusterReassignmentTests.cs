@@ -64,6 +64,49 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output) : IDispos
         Assert.Equal(Enumerable.Range(0, Records).Select(i => $"record-{i}"), read.OrderBy(r => r.Key.Offset).Select(r => r.Value));
     }
 
+    /// <summary>
+    /// `fastlog cluster add` gives a broker started into a running cluster its share of the
+    /// replicas; `fastlog cluster remove` moves them all off it again, so it can be stopped with
+    /// nothing lost: every record reads back with it killed.
+    /// </summary>
+    [Fact]
+    public async Task A_broker_added_takes_its_share_and_one_removed_holds_nothing_and_can_go()
+    {
+        const string Topic = "spread";
+        const int Records = 300;
+        using var cluster = await LocalCluster.StartAsync(_root, 3);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        await WaitForAsync(() => admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count == 3, "three registered brokers");
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = 6, ReplicationFactor = 2 }]);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, LingerMs = 5 }).Build())
+        {
+            await Task.WhenAll(Enumerable.Range(0, Records).Select(i => producer.ProduceAsync(new TopicPartition(Topic, i % 6), new Message<Null, string> { Value = $"record-{i}" })));
+        }
+
+        var added = await cluster.AddBrokerAsync();
+        await WaitForAsync(() => admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Count == 4, $"broker {added} registered");
+        var grown = await CliTopicCommandTests.RunAsync("cluster", "add", $"{added}", "--wait", "--bootstrap", cluster[1].BootstrapServers);
+        Assert.True(grown.ExitCode == 0, grown.Error);
+        output.WriteLine(grown.Output);
+        // 12 replicas over 4 brokers (the offsets topic's too, when it has been created): broker 4 holds its share.
+        await WaitForAsync(() => ReplicasOn(admin, added) >= 3, $"broker {added} holding its share");
+
+        var shrunk = await CliTopicCommandTests.RunAsync("cluster", "remove", $"{added}", "--wait", "--bootstrap", cluster[1].BootstrapServers);
+        Assert.True(shrunk.ExitCode == 0, shrunk.Error);
+        Assert.Contains($"Broker {added} holds no replica", shrunk.Output, StringComparison.Ordinal);
+        await WaitForAsync(() => ReplicasOn(admin, added) == 0, $"no replica on broker {added}");
+        Assert.Equal(1, (await CliTopicCommandTests.RunAsync("cluster", "add", "9", "--bootstrap", cluster[1].BootstrapServers)).ExitCode);
+
+        cluster.Kill(added);
+        var read = TopicReader.ReadAll(cluster.BootstrapServers, Topic, 6);
+        Assert.Equal(Enumerable.Range(0, Records).Select(i => $"record-{i}").Order(), read.Values.Order());
+    }
+
+    /// <summary>Replicas of every topic the admin client sees (the internal offsets topic included) on <paramref name="broker"/>.</summary>
+    private static int ReplicasOn(IAdminClient admin, int broker) =>
+        admin.GetMetadata(TimeSpan.FromSeconds(5)).Topics.Concat(admin.GetMetadata("__consumer_offsets", TimeSpan.FromSeconds(5)).Topics)
+            .DistinctBy(t => t.Topic).Sum(t => t.Partitions.Count(p => p.Replicas.Contains(broker)));
+
     private static async Task<List<TopicPartitionError>> ElectAsync(IAdminClient admin, ElectionType type, IEnumerable<TopicPartition> partitions)
     {
         try

@@ -7,7 +7,8 @@ namespace FastLog.Host.Cli;
 /// `fastlog cluster describe`: the cluster as a running broker sees it, over the Kafka protocol
 /// (DescribeCluster, Metadata): the brokers with their racks, the controller, and every
 /// partition's leader, leader epoch, replicas, ISR and offline replicas. The partition operations
-/// (reassign, reassignments, elect-leaders) are in ClusterCommands.Partitions.cs.
+/// (reassign, reassignments, elect-leaders) are in ClusterCommands.Partitions.cs, adding and
+/// removing brokers (add, remove) in ClusterCommands.Membership.cs.
 /// </summary>
 public static partial class ClusterCommands
 {
@@ -46,12 +47,14 @@ public static partial class ClusterCommands
                 }
             }
         });
-        var command = new Command("cluster", "Describe the cluster a running broker belongs to, move partitions' replicas and elect leaders.");
+        var command = new Command("cluster", "Describe the cluster a running broker belongs to, move partitions' replicas, elect leaders, add and remove brokers.");
         command.Options.Add(bootstrap);
         command.Subcommands.Add(describe);
         command.Subcommands.Add(ReassignCommand(bootstrap));
         command.Subcommands.Add(ReassignmentsCommand(bootstrap));
         command.Subcommands.Add(ElectLeadersCommand(bootstrap));
+        command.Subcommands.Add(AddBrokerCommand(bootstrap));
+        command.Subcommands.Add(RemoveBrokerCommand(bootstrap));
         return command;
     }
 }
