@@ -129,6 +129,9 @@ public sealed partial class BrokerProcess : IDisposable
         throw new InvalidOperationException($"no free loopback port below the ephemeral range (from {ephemeralStart})");
     }
 
+    /// <summary>The exit code once the process has ended (killed, stopped, or on its own); null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>SIGKILL: no flush, no checkpoint, no shutdown marker; the next start recovers.</summary>
     public void Kill()
     {

@@ -132,6 +132,12 @@ internal sealed class ClusterDeployment : IClusterUnderTest
 
     public async Task HealAsync(CancellationToken cancel)
     {
+        // A broker that died by itself (not one the schedule killed) is a finding, not something to restart quietly.
+        if (Cluster.NodeIds.Where(Cluster.IsRunning).Select(id => (Id: id, Cluster[id].ExitCode)).FirstOrDefault(b => b.ExitCode is not null) is { ExitCode: { } code } exited)
+        {
+            throw new InvalidOperationException($"broker {exited.Id} exited by itself during the run (exit code {code}); its last lines are in broker-{exited.Id}.log");
+        }
+
         Reconnect();
         foreach (var disk in _disks.Values)
         {
