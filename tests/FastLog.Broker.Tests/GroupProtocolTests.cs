@@ -83,7 +83,8 @@ public sealed class GroupProtocolTests
         await after.SendAsync<LeaveGroupResponse>(new LeaveGroupRequest { GroupId = "g", Members = [new() { MemberId = member }] }, 3);
         await broker.RestartAsync();
         using var emptied = await broker.ConnectRawAsync();
-        Assert.Equal(("Empty", 0), ((await DescribeAsync(emptied, "g")).GroupState, (await DescribeAsync(emptied, "g")).Members.Count));
+        var reloaded = await DescribeAsync(emptied, "g");
+        Assert.Equal(("Empty", 0), (reloaded.GroupState, reloaded.Members.Count));
         Assert.Equal(ErrorCode.UnknownMemberId, await HeartbeatAsync(emptied, member, generation));
         var rejoined = await GroupClients.JoinAsync(emptied, "g", Topic);
         Assert.Equal(generation + 2, rejoined.GenerationId);

@@ -145,14 +145,14 @@ internal sealed partial class ConsumerGroup(string groupId, int offsetsPartition
         LeaderId = stored.Leader;
         State = stored.Members.Count > 0 ? GroupState.Stable : GroupState.Empty;
         StateChangedMs = stored.CurrentStateTimestamp >= 0 ? stored.CurrentStateTimestamp : null;
-        foreach (var stored_ in stored.Members)
+        foreach (var saved in stored.Members)
         {
-            var member = new GroupMember(stored_.MemberId, stored_.GroupInstanceId, stored_.ClientId, stored_.ClientHost)
+            var member = new GroupMember(saved.MemberId, saved.GroupInstanceId, saved.ClientId, saved.ClientHost)
             {
-                SessionTimeoutMs = stored_.SessionTimeoutMs,
-                RebalanceTimeoutMs = stored_.RebalanceTimeoutMs,
-                Protocols = stored.Protocol is { } protocol ? [new JoinGroupRequest.JoinGroupRequestProtocol { Name = protocol, Metadata = stored_.Subscription }] : [],
-                Assignment = stored_.Assignment,
+                SessionTimeoutMs = saved.SessionTimeoutMs,
+                RebalanceTimeoutMs = saved.RebalanceTimeoutMs,
+                Protocols = stored.Protocol is { } protocol ? [new JoinGroupRequest.JoinGroupRequestProtocol { Name = protocol, Metadata = saved.Subscription }] : [],
+                Assignment = saved.Assignment,
             };
             _members[member.MemberId] = member;
             if (member.GroupInstanceId is { } instanceId)

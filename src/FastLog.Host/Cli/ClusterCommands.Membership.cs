@@ -17,15 +17,18 @@ public static partial class ClusterCommands
 
     private static Command AddBrokerCommand(Option<string> bootstrap) => MembershipCommand(bootstrap, "add",
         "Move a share of the replicas to a broker that joined (started with a new --node-id): each broker then holds about as many.",
+        mustBeLive: true,
         (assignments, broker, brokers) => ReplicaMoves.Add(assignments, broker, brokers),
         broker => $"Broker {broker} holds its share of the replicas.");
 
     private static Command RemoveBrokerCommand(Option<string> bootstrap) => MembershipCommand(bootstrap, "remove",
         "Move every replica off a broker (copied first), so that it can be stopped for good.",
+        mustBeLive: false,
         (assignments, broker, brokers) => ReplicaMoves.Remove(assignments, broker, brokers),
         broker => $"Broker {broker} holds no replica: stop it; the cluster fences it and lists it no more.");
 
-    private static Command MembershipCommand(Option<string> bootstrap, string name, string description,
+    /// <summary>One of the two: <paramref name="mustBeLive"/> when the broker must be a live member (one to move replicas to; a broker to remove may be down already).</summary>
+    private static Command MembershipCommand(Option<string> bootstrap, string name, string description, bool mustBeLive,
         Func<IReadOnlyList<ReplicaMoves.Assignment>, int, IReadOnlyCollection<int>, ReplicaMoves.Plan> plan, Func<int, string> done)
     {
         var broker = new Argument<int>("BROKER") { Description = "the broker's node id" };
@@ -35,7 +38,7 @@ public static partial class ClusterCommands
         {
             var id = parse.GetRequiredValue(broker);
             var (assignments, brokers) = await AssignmentsAsync(connection, token);
-            if (name == "add" && !brokers.Contains(id))
+            if (mustBeLive && !brokers.Contains(id))
             {
                 throw new CliException($"broker {id} is not a live member of the cluster (live: {string.Join(',', brokers.Order())}); start it first");
             }
